@@ -1,0 +1,72 @@
+package io.pub;
+
+import io.pub.spi.Controller;
+import io.pub.spi.ControllerProvider;
+import io.pub.spi.Settings;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * Opens a store by URL. The scheme picks the store among those on the class path
+ * ({@code embedded:}, {@code couchbase://}, {@code couchbases://}, {@code mem:}).
+ */
+public final class Stores {
+    /** The setting that holds the store URL. */
+    public static final String URL_SETTING = "PUB_STORE_URL";
+    /** Where the embedded store lives when nothing is configured. */
+    public static final String DEFAULT_URL = "embedded:./pub-data";
+
+    private Stores() {}
+
+    /**
+     * The configured store URL: PUB_STORE_URL, else COUCHBASE_CONNECTION_STRING (the seed's setting),
+     * else the embedded store in ./pub-data.
+     */
+    public static String configuredUrl(Settings settings) {
+        return settings.get(URL_SETTING)
+                .or(() -> settings.get("COUCHBASE_CONNECTION_STRING"))
+                .orElse(DEFAULT_URL);
+    }
+
+    public static Controller open(Settings settings, Clock clock) {
+        return open(configuredUrl(settings), settings, clock);
+    }
+
+    public static Controller open(String url, Settings settings, Clock clock) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException(URL_SETTING + " must be a store URL such as " + DEFAULT_URL
+                    + " or couchbase://host/bucket, was empty");
+        }
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(
+                    URL_SETTING + " is not a valid URL ('" + redact(url) + "'): " + e.getReason(), e);
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null) {
+            throw new IllegalArgumentException(URL_SETTING + " must start with a scheme (embedded:, couchbase://,"
+                    + " couchbases://, mem:), was '" + redact(url) + "'");
+        }
+        List<String> known = new ArrayList<>();
+        for (ControllerProvider p : ServiceLoader.load(ControllerProvider.class, Stores.class.getClassLoader())) {
+            if (p.supports(scheme)) {
+                return p.open(uri, settings, clock);
+            }
+            known.add(p.getClass().getSimpleName());
+        }
+        throw new IllegalArgumentException("unknown store scheme '" + scheme + "' in " + URL_SETTING
+                + ": expected embedded:, couchbase://, couchbases:// or mem: (store providers on the class path: "
+                + known + "; add the store's jar for its scheme)");
+    }
+
+    /** The URL with any password (user:password@) hidden, for messages and logs. */
+    public static String redact(String url) {
+        return url == null ? null : url.replaceAll("(//[^/:@]*:)[^@/]*@", "$1****@");
+    }
+}

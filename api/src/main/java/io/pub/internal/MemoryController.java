@@ -1,0 +1,362 @@
+package io.pub.internal;
+
+import io.pub.Message;
+import io.pub.TopicShard;
+import io.pub.spi.Claim;
+import io.pub.spi.Controller;
+import io.pub.spi.Cursor;
+import io.pub.spi.Entry;
+import io.pub.spi.Lease;
+import io.pub.spi.OffsetSealedException;
+import io.pub.spi.ReadResult;
+import io.pub.spi.Subscription;
+import io.pub.spi.TopicInfo;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The reference store: every record in memory behind one lock, nothing durable. It defines what the
+ * SPI means in the simplest terms and serves fast tests ({@code mem:name}; the same name in one JVM
+ * reaches the same store until the last user closes it).
+ */
+final class MemoryController implements Controller {
+    private final String name;
+    private final Runnable onClose;
+    private final AtomicLong roundTrips = new AtomicLong();
+    private final AtomicLong versions = new AtomicLong();
+    private final Map<String, TopicInfo> topics = new TreeMap<>();
+    private final Map<String, Map<String, Subscription>> subscriptions = new HashMap<>();
+    private final Map<String, Claim> claims = new HashMap<>();
+    private final Map<TopicShard, Long> heads = new HashMap<>();
+    private final Map<TopicShard, TreeMap<Long, Message>> messages = new HashMap<>();
+    private final Map<String, Cursor> cursors = new HashMap<>();
+    private final Map<String, TreeMap<Long, Lease>> leases = new HashMap<>();
+    private static final Message TOMBSTONE = Message.builder().build();
+
+    MemoryController(String name, Runnable onClose) {
+        this.name = name;
+        this.onClose = onClose;
+    }
+
+    private static String key(String subscription, TopicShard shard) {
+        return shard.topic() + "/" + subscription + "/" + shard.shard();
+    }
+
+    private long nextVersion() {
+        return versions.incrementAndGet();
+    }
+
+    @Override
+    public synchronized TopicInfo createTopic(TopicInfo topic) {
+        roundTrips.incrementAndGet();
+        TopicInfo existing = topics.get(topic.name());
+        if (existing != null) {
+            if (existing.shards() != topic.shards()) {
+                throw new IllegalArgumentException("topic '" + topic.name() + "' exists with " + existing.shards()
+                        + " shards, not " + topic.shards());
+            }
+            return existing;
+        }
+        topics.put(topic.name(), topic);
+        return topic;
+    }
+
+    @Override
+    public synchronized Optional<TopicInfo> topic(String name) {
+        roundTrips.incrementAndGet();
+        return Optional.ofNullable(topics.get(name));
+    }
+
+    @Override
+    public synchronized List<TopicInfo> topics() {
+        roundTrips.incrementAndGet();
+        return List.copyOf(topics.values());
+    }
+
+    @Override
+    public synchronized boolean deleteTopic(String name) {
+        roundTrips.incrementAndGet();
+        TopicInfo t = topics.remove(name);
+        if (t == null) {
+            return false;
+        }
+        for (String sub :
+                new ArrayList<>(subscriptions.getOrDefault(name, Map.of()).keySet())) {
+            deleteSubscription(name, sub);
+        }
+        subscriptions.remove(name);
+        for (int s = 0; s < t.shards(); s++) {
+            TopicShard ts = new TopicShard(name, s);
+            messages.remove(ts);
+            heads.remove(ts);
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized Subscription createSubscription(Subscription subscription, boolean startAtHead) {
+        roundTrips.incrementAndGet();
+        TopicInfo t = topics.get(subscription.topic());
+        if (t == null) {
+            throw new IllegalArgumentException("topic '" + subscription.topic() + "' is not registered");
+        }
+        Map<String, Subscription> subs = subscriptions.computeIfAbsent(subscription.topic(), k -> new TreeMap<>());
+        Subscription existing = subs.get(subscription.id());
+        if (existing != null) {
+            return existing;
+        }
+        subs.put(subscription.id(), subscription);
+        for (int s = 0; s < t.shards(); s++) {
+            TopicShard ts = new TopicShard(t.name(), s);
+            long start = startAtHead ? heads.getOrDefault(ts, 0L) : 0L;
+            cursors.put(key(subscription.id(), ts), Cursor.initial(start).withVersion(nextVersion()));
+        }
+        return subscription;
+    }
+
+    @Override
+    public synchronized Optional<Subscription> subscription(String topic, String id) {
+        roundTrips.incrementAndGet();
+        return Optional.ofNullable(subscriptions.getOrDefault(topic, Map.of()).get(id));
+    }
+
+    @Override
+    public synchronized List<Subscription> subscriptions(String topic) {
+        roundTrips.incrementAndGet();
+        return List.copyOf(subscriptions.getOrDefault(topic, Map.of()).values());
+    }
+
+    @Override
+    public synchronized boolean deleteSubscription(String topic, String id) {
+        roundTrips.incrementAndGet();
+        Subscription removed =
+                subscriptions.getOrDefault(topic, new HashMap<>()).remove(id);
+        if (removed == null) {
+            return false;
+        }
+        TopicInfo t = topics.get(topic);
+        if (t != null) {
+            for (int s = 0; s < t.shards(); s++) {
+                String k = key(id, new TopicShard(topic, s));
+                cursors.remove(k);
+                leases.remove(k);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<Claim> claim(String key, String owner, long expiresAt, long now) {
+        roundTrips.incrementAndGet();
+        Claim c = claims.get(key);
+        if (c != null && c.isLive(now) && !c.owner().equals(owner)) {
+            return Optional.empty();
+        }
+        Claim next = new Claim(key, owner, expiresAt, nextVersion());
+        claims.put(key, next);
+        return Optional.of(next);
+    }
+
+    @Override
+    public synchronized Optional<Claim> readClaim(String key) {
+        roundTrips.incrementAndGet();
+        return Optional.ofNullable(claims.get(key));
+    }
+
+    @Override
+    public synchronized boolean releaseClaim(String key, String owner) {
+        roundTrips.incrementAndGet();
+        Claim c = claims.get(key);
+        if (c != null && c.owner().equals(owner)) {
+            claims.remove(key);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public synchronized long reserve(TopicShard shard, int count) {
+        roundTrips.incrementAndGet();
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1, was " + count);
+        }
+        long first = heads.getOrDefault(shard, 0L);
+        heads.put(shard, first + count);
+        return first;
+    }
+
+    @Override
+    public synchronized void insert(TopicShard shard, long firstOffset, List<Message> batch) {
+        roundTrips.incrementAndGet();
+        TreeMap<Long, Message> m = messages.computeIfAbsent(shard, k -> new TreeMap<>());
+        Long sealed = null;
+        for (int i = 0; i < batch.size(); i++) {
+            long o = firstOffset + i;
+            if (o >= heads.getOrDefault(shard, 0L)) {
+                throw new IllegalArgumentException("offset " + o + " of " + shard + " was not reserved");
+            }
+            if (m.putIfAbsent(o, batch.get(i)) != null && sealed == null) {
+                sealed = o;
+            }
+        }
+        if (sealed != null) {
+            throw new OffsetSealedException(shard, sealed);
+        }
+    }
+
+    @Override
+    public synchronized long head(TopicShard shard) {
+        roundTrips.incrementAndGet();
+        return heads.getOrDefault(shard, 0L);
+    }
+
+    @Override
+    public synchronized ReadResult read(TopicShard shard, long from, int max) {
+        roundTrips.incrementAndGet();
+        long head = heads.getOrDefault(shard, 0L);
+        long to = Math.min(head, from + max);
+        List<Entry> out = new ArrayList<>();
+        if (from < to) {
+            for (Map.Entry<Long, Message> e : messages.getOrDefault(shard, new TreeMap<>())
+                    .subMap(from, to)
+                    .entrySet()) {
+                out.add(e.getValue() == TOMBSTONE ? Entry.tombstone(e.getKey()) : new Entry(e.getKey(), e.getValue()));
+            }
+        }
+        return new ReadResult(out, head);
+    }
+
+    @Override
+    public synchronized boolean seal(TopicShard shard, long offset) {
+        roundTrips.incrementAndGet();
+        Message existing = messages.computeIfAbsent(shard, k -> new TreeMap<>()).putIfAbsent(offset, TOMBSTONE);
+        return existing == null || existing == TOMBSTONE;
+    }
+
+    @Override
+    public synchronized void trim(TopicShard shard, long offset) {
+        roundTrips.incrementAndGet();
+        TreeMap<Long, Message> m = messages.get(shard);
+        if (m != null) {
+            m.headMap(offset).clear();
+        }
+    }
+
+    @Override
+    public synchronized void delete(TopicShard shard, Collection<Long> offsets) {
+        roundTrips.incrementAndGet();
+        TreeMap<Long, Message> m = messages.get(shard);
+        if (m != null) {
+            offsets.forEach(m::remove);
+        }
+    }
+
+    @Override
+    public synchronized Cursor cursor(String subscription, TopicShard shard) {
+        roundTrips.incrementAndGet();
+        return cursors.getOrDefault(key(subscription, shard), Cursor.initial(0));
+    }
+
+    @Override
+    public synchronized Optional<Cursor> compareAndSetCursor(
+            String subscription, TopicShard shard, Cursor expected, Cursor next) {
+        roundTrips.incrementAndGet();
+        String k = key(subscription, shard);
+        Cursor current = cursors.getOrDefault(k, Cursor.initial(0));
+        if (current.version() != expected.version()) {
+            return Optional.empty();
+        }
+        Cursor stored = next.withVersion(nextVersion());
+        cursors.put(k, stored);
+        return Optional.of(stored);
+    }
+
+    @Override
+    public synchronized List<Lease> acquire(
+            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+        roundTrips.incrementAndGet();
+        TreeMap<Long, Lease> m = leases.computeIfAbsent(key(subscription, shard), k -> new TreeMap<>());
+        List<Lease> taken = new ArrayList<>();
+        for (long o : new java.util.TreeSet<>(offsets)) {
+            Lease l = m.get(o);
+            if (l != null && l.isLive(now)) {
+                continue;
+            }
+            int count = l == null ? 1 : l.deliveryCount() + 1;
+            Lease next = new Lease(subscription, shard, o, owner, expiresAt, count, nextVersion());
+            m.put(o, next);
+            taken.add(next);
+        }
+        return taken;
+    }
+
+    @Override
+    public synchronized List<Lease> renew(Collection<Lease> given, long expiresAt) {
+        roundTrips.incrementAndGet();
+        return replace(given, expiresAt);
+    }
+
+    @Override
+    public synchronized List<Lease> release(Collection<Lease> given, long availableAt) {
+        roundTrips.incrementAndGet();
+        return replace(given, availableAt);
+    }
+
+    private List<Lease> replace(Collection<Lease> given, long expiresAt) {
+        List<Lease> done = new ArrayList<>();
+        for (Lease l : given) {
+            TreeMap<Long, Lease> m = leases.get(key(l.subscription(), l.shard()));
+            Lease current = m == null ? null : m.get(l.offset());
+            if (current != null && current.version() == l.version()) {
+                Lease next = l.withExpiry(expiresAt, nextVersion());
+                m.put(l.offset(), next);
+                done.add(next);
+            }
+        }
+        return done;
+    }
+
+    @Override
+    public synchronized List<Lease> leases(String subscription, TopicShard shard, long from, long to) {
+        roundTrips.incrementAndGet();
+        TreeMap<Long, Lease> m = leases.get(key(subscription, shard));
+        return m == null || from >= to
+                ? List.of()
+                : List.copyOf(m.subMap(from, to).values());
+    }
+
+    @Override
+    public synchronized void dropLeases(String subscription, TopicShard shard, Collection<Long> offsets) {
+        roundTrips.incrementAndGet();
+        TreeMap<Long, Lease> m = leases.get(key(subscription, shard));
+        if (m != null) {
+            offsets.forEach(m::remove);
+        }
+    }
+
+    @Override
+    public long roundTrips() {
+        return roundTrips.get();
+    }
+
+    @Override
+    public String kind() {
+        return "mem";
+    }
+
+    @Override
+    public void close() {
+        onClose.run();
+    }
+
+    @Override
+    public String toString() {
+        return "mem:" + name;
+    }
+}

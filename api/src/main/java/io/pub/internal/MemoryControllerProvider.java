@@ -1,0 +1,42 @@
+package io.pub.internal;
+
+import io.pub.spi.Controller;
+import io.pub.spi.ControllerProvider;
+import io.pub.spi.Settings;
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/** {@code mem:name}: the in-memory reference store, shared by name within one JVM. */
+public final class MemoryControllerProvider implements ControllerProvider {
+    private static final Map<String, MemoryController> OPEN = new HashMap<>();
+    private static final Map<String, Integer> USERS = new HashMap<>();
+
+    @Override
+    public boolean supports(String scheme) {
+        return "mem".equals(scheme);
+    }
+
+    @Override
+    public Controller open(URI url, Settings settings, Clock clock) {
+        String name = url.getSchemeSpecificPart();
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a mem: store URL needs a name, e.g. mem:test");
+        }
+        synchronized (OPEN) {
+            MemoryController c = OPEN.computeIfAbsent(name, n -> new MemoryController(n, () -> closed(n)));
+            USERS.merge(name, 1, Integer::sum);
+            return c;
+        }
+    }
+
+    private static void closed(String name) {
+        synchronized (OPEN) {
+            if (USERS.merge(name, -1, Integer::sum) <= 0) {
+                USERS.remove(name);
+                OPEN.remove(name);
+            }
+        }
+    }
+}

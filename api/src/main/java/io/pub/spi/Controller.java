@@ -1,0 +1,173 @@
+package io.pub.spi;
+
+import io.pub.Message;
+import io.pub.TopicShard;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The store SPI: the four records (offsets, messages, cursors, leases) and the registry, with only
+ * the atomic operations a shared key-value store offers (increment, insert-if-absent,
+ * compare-and-swap, expiry). Every operation that can touch many records takes them in one call so a
+ * store can batch its round trips; none forces a store to keep one record per message.
+ *
+ * <p>Times passed in are epoch milliseconds from the engine's injected clock; a store never reads a
+ * wall clock to decide whether a lease or claim is live.
+ *
+ * <p>Implementations are thread-safe. Failures are {@link StoreException}s (unchecked).
+ */
+public interface Controller extends AutoCloseable {
+
+    // ---- registry: topics -------------------------------------------------------------------
+
+    /**
+     * Registers a topic, or returns the existing registration. Fails with IllegalArgumentException if
+     * the topic exists with another shard count.
+     */
+    TopicInfo createTopic(TopicInfo topic);
+
+    Optional<TopicInfo> topic(String name);
+
+    List<TopicInfo> topics();
+
+    /** Removes a topic with its subscriptions, cursors, leases and messages. */
+    boolean deleteTopic(String name);
+
+    // ---- registry: subscriptions ------------------------------------------------------------
+
+    /**
+     * Registers a subscription if no subscription with its id exists on its topic, placing its
+     * cursor on every shard at {@code startAtHead ? head : 0}. Returns the subscription now
+     * registered (the existing one if there was one: compare to see who won).
+     */
+    Subscription createSubscription(Subscription subscription, boolean startAtHead);
+
+    Optional<Subscription> subscription(String topic, String id);
+
+    List<Subscription> subscriptions(String topic);
+
+    /** Removes a subscription with its cursors and leases. */
+    boolean deleteSubscription(String topic, String id);
+
+    // ---- registry: claims -------------------------------------------------------------------
+
+    /**
+     * Takes the claim {@code key} for {@code owner} until {@code expiresAt}: succeeds if the claim is
+     * absent, expired at {@code now}, or already held by {@code owner} (then it is renewed).
+     */
+    Optional<Claim> claim(String key, String owner, long expiresAt, long now);
+
+    Optional<Claim> readClaim(String key);
+
+    /** Removes the claim if {@code owner} holds it. */
+    boolean releaseClaim(String key, String owner);
+
+    // ---- offsets and messages ---------------------------------------------------------------
+
+    /** Reserves {@code count} consecutive offsets with one atomic increment; returns the first. */
+    long reserve(TopicShard shard, int count);
+
+    /**
+     * Writes {@code messages} at {@code firstOffset, firstOffset + 1, ...} with insert-if-absent.
+     * Throws {@link OffsetSealedException} if any of those offsets was sealed; the others are written.
+     */
+    void insert(TopicShard shard, long firstOffset, List<Message> messages);
+
+    /** Reserves and inserts; stores that can do both in one round trip override it. */
+    default long append(TopicShard shard, List<Message> messages) {
+        long first = reserve(shard, messages.size());
+        insert(shard, first, messages);
+        return first;
+    }
+
+    /** The next offset {@link #reserve} will hand out. */
+    long head(TopicShard shard);
+
+    /**
+     * Reads the entries present in {@code [from, min(from + max, head))}, in offset order, with the
+     * head. Offsets with no entry are left out.
+     */
+    ReadResult read(TopicShard shard, long from, int max);
+
+    /**
+     * Seals a hole: writes a tombstone at {@code offset} if nothing is there. Returns true if the
+     * offset now holds a tombstone (this call's or an earlier one), false if it holds a message.
+     */
+    boolean seal(TopicShard shard, long offset);
+
+    /** Removes every entry below {@code offset} (retention). */
+    void trim(TopicShard shard, long offset);
+
+    /** Removes single entries (expired messages) whatever the cursors say. */
+    void delete(TopicShard shard, Collection<Long> offsets);
+
+    // ---- cursors ----------------------------------------------------------------------------
+
+    /** The subscription's cursor on a shard; {@code Cursor.initial(0)} if none was written. */
+    Cursor cursor(String subscription, TopicShard shard);
+
+    /**
+     * Replaces the cursor if its version is still {@code expected.version()}. Returns the stored
+     * cursor (with its new version) on success, empty if another writer got there first.
+     */
+    Optional<Cursor> compareAndSetCursor(String subscription, TopicShard shard, Cursor expected, Cursor next);
+
+    /**
+     * Marks offsets done for the subscription (acked, expired, filtered out, sealed, dead-lettered):
+     * adds them to the cursor, moves its committed offset over every contiguous done offset and
+     * drops their leases. Idempotent. Returns the cursor after the change.
+     */
+    default Cursor markDone(String subscription, TopicShard shard, Collection<Long> offsets) {
+        while (true) {
+            Cursor current = cursor(subscription, shard);
+            Cursor next = current.withDone(offsets);
+            if (next.equals(current)) {
+                dropLeases(subscription, shard, offsets);
+                return current;
+            }
+            Optional<Cursor> stored = compareAndSetCursor(subscription, shard, current, next);
+            if (stored.isPresent()) {
+                dropLeases(subscription, shard, offsets);
+                return stored.get();
+            }
+        }
+    }
+
+    // ---- leases -----------------------------------------------------------------------------
+
+    /**
+     * Takes leases on {@code offsets} for {@code owner} until {@code expiresAt}: an absent lease is
+     * inserted with delivery count 1; one that expired at {@code now} is taken over by
+     * compare-and-swap with its delivery count incremented; a live one is left alone. Returns the
+     * leases taken, in offset order. The store does not consult the cursor: callers skip done offsets.
+     */
+    List<Lease> acquire(
+            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now);
+
+    /** Extends leases still held as given (same version); returns those renewed. */
+    List<Lease> renew(Collection<Lease> leases, long expiresAt);
+
+    /**
+     * Gives leases back: each one still held as given gets {@code availableAt} as its expiry, so it
+     * can be taken (and redelivered, with its count kept) from then on. Returns those released.
+     */
+    List<Lease> release(Collection<Lease> leases, long availableAt);
+
+    /** The leases recorded for offsets in {@code [from, to)}, live or expired. */
+    List<Lease> leases(String subscription, TopicShard shard, long from, long to);
+
+    /** Removes leases (of done offsets). */
+    void dropLeases(String subscription, TopicShard shard, Collection<Long> offsets);
+
+    // ---- housekeeping -----------------------------------------------------------------------
+
+    /** Store round trips made so far (reads and writes), for the benchmark's per-message figure. */
+    long roundTrips();
+
+    /** A short name of the store for metrics and logs, e.g. "embedded" or "couchbase". */
+    String kind();
+
+    @Override
+    void close();
+}
