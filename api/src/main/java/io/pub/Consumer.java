@@ -1,0 +1,106 @@
+package io.pub;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The native pull consumer: takes a batch under leases, hands each message to a handler, acks those
+ * the handler accepted and releases the ones it threw on (redelivered later with a higher count).
+ * Leases are renewed in the background while a batch is processed. One thread uses a consumer.
+ */
+public final class Consumer implements AutoCloseable {
+
+    /** Processes one delivery; throwing leaves the message for redelivery. */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(Delivery delivery) throws Exception;
+    }
+
+    private final Subscriber subscriber;
+    private final int batchSize;
+    private final ScheduledFuture<?> renewal;
+    private final Duration retryDelay;
+
+    Consumer(Pub pub, Subscriber subscriber, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize (CONSUMER_BATCH_SIZE) must be >= 1, was " + batchSize);
+        }
+        this.subscriber = subscriber;
+        this.batchSize = batchSize;
+        this.retryDelay = Duration.ZERO;
+        Duration lease = pub.config().leaseDuration();
+        long period = Math.max(1, lease.toMillis() / 3);
+        this.renewal = pub.scheduler()
+                .scheduleWithFixedDelay(
+                        () -> {
+                            try {
+                                subscriber.renew(lease.dividedBy(2));
+                            } catch (RuntimeException e) {
+                                org.slf4j.LoggerFactory.getLogger(Consumer.class)
+                                        .warn("lease renewal failed: {}", e.toString());
+                            }
+                        },
+                        period,
+                        period,
+                        TimeUnit.MILLISECONDS);
+    }
+
+    public Subscriber subscriber() {
+        return subscriber;
+    }
+
+    /** Pulls one batch from one shard; returns how many messages the handler processed. */
+    public int pull(int shard, Handler handler) {
+        return process(subscriber.poll(shard, batchSize), handler);
+    }
+
+    /** Pulls one batch from any shards; returns how many messages the handler processed. */
+    public int pull(Handler handler) {
+        return process(subscriber.poll(batchSize), handler);
+    }
+
+    private int process(List<Delivery> batch, Handler handler) {
+        List<Delivery> ok = new ArrayList<>();
+        List<Delivery> failed = new ArrayList<>();
+        for (Delivery d : batch) {
+            try {
+                handler.handle(d);
+                ok.add(subscriber.current(d));
+            } catch (Exception e) {
+                failed.add(subscriber.current(d));
+            }
+        }
+        subscriber.ack(ok);
+        subscriber.release(failed, retryDelay);
+        return ok.size();
+    }
+
+    /**
+     * Pulls until {@code maxEmptyPolls} polls in a row find nothing (CONSUMER_MAX_EMPTY_COUNT),
+     * waiting {@code idleWait} after each empty poll; returns how many messages were processed.
+     */
+    public long drain(Handler handler, int maxEmptyPolls, Duration idleWait) throws InterruptedException {
+        long total = 0;
+        int empty = 0;
+        while (empty < maxEmptyPolls) {
+            List<Delivery> batch = subscriber.poll(batchSize);
+            if (batch.isEmpty()) {
+                empty++;
+                Thread.sleep(idleWait.toMillis());
+                continue;
+            }
+            empty = 0;
+            total += process(batch, handler);
+        }
+        return total;
+    }
+
+    @Override
+    public void close() {
+        renewal.cancel(false);
+        subscriber.close();
+    }
+}

@@ -1,0 +1,441 @@
+package io.pub;
+
+import io.pub.spi.Controller;
+import io.pub.spi.Cursor;
+import io.pub.spi.Entry;
+import io.pub.spi.Lease;
+import io.pub.spi.ReadResult;
+import io.pub.spi.Subscription;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * One consumer's view of a subscription across all shards of its topic: finds deliverable offsets,
+ * takes leases on them, and acks or releases them. This is where the delivery invariants live:
+ * the cursor only moves over done offsets (acked, expired, filtered out, sealed, dead-lettered),
+ * leases give exclusivity, an expired lease makes its message deliverable again with a higher
+ * delivery count, and holes are sealed after the publish timeout.
+ *
+ * <p>Thread-safe: polling, acking and lease renewal may come from different threads.
+ */
+public final class Subscriber implements AutoCloseable {
+
+    /** What to do with a message the filter rejects. */
+    public enum FilterMode {
+        /** A topic subscription's selector: the message is done for this subscription. */
+        DONE,
+        /** A queue consumer's selector: leave the message for other consumers. */
+        SKIP
+    }
+
+    private final Controller controller;
+    private final Clock clock;
+    private final Subscription subscription;
+    private final SubscriberOptions options;
+    private final List<ShardState> shards = new ArrayList<>();
+    private final Map<Long, Delivery> outstanding = new LinkedHashMap<>();
+    private final Producer deadLetters;
+    private final PubMetrics metrics;
+    private int next;
+    private volatile boolean closed;
+
+    Subscriber(
+            Controller controller,
+            Clock clock,
+            Subscription subscription,
+            int shardCount,
+            SubscriberOptions options,
+            Producer deadLetters,
+            PubMetrics metrics) {
+        this.controller = controller;
+        this.clock = clock;
+        this.subscription = subscription;
+        this.options = options;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        for (int s = 0; s < shardCount; s++) {
+            shards.add(new ShardState(new TopicShard(subscription.topic(), s)));
+        }
+    }
+
+    public Subscription subscription() {
+        return subscription;
+    }
+
+    public int shardCount() {
+        return shards.size();
+    }
+
+    /** Leased deliveries from any shard, at most {@code max}, in offset order within each shard. */
+    public List<Delivery> poll(int max) {
+        checkOpen();
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be >= 1, was " + max);
+        }
+        List<Delivery> out = new ArrayList<>();
+        int start;
+        synchronized (this) {
+            start = next;
+            next = (next + 1) % shards.size();
+        }
+        for (int i = 0; i < shards.size() && out.size() < max; i++) {
+            out.addAll(pollShard(shards.get((start + i) % shards.size()), max - out.size()));
+        }
+        return out;
+    }
+
+    /** Leased deliveries from one shard, at most {@code max}, in offset order. */
+    public List<Delivery> poll(int shard, int max) {
+        checkOpen();
+        if (shard < 0 || shard >= shards.size()) {
+            throw new IllegalArgumentException("shard must be between 0 and " + (shards.size() - 1) + ", was " + shard);
+        }
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be >= 1, was " + max);
+        }
+        return pollShard(shards.get(shard), max);
+    }
+
+    private List<Delivery> pollShard(ShardState s, int max) {
+        synchronized (s) {
+            long now = clock.millis();
+            if (now >= s.rescanAt) {
+                s.scanFrom = 0; // from the cursor again: picks up leases that expired or were released
+                s.rescanAt = now + options.rescanInterval().toMillis();
+            }
+            Cursor cursor = controller.cursor(subscription.id(), s.shard);
+            long from = Math.max(cursor.committed(), s.scanFrom);
+            List<Long> candidates = new ArrayList<>();
+            Map<Long, Message> byOffset = new HashMap<>();
+            List<Long> done = new ArrayList<>();
+            long scanned = from;
+            int windows = 0;
+            while (candidates.size() < max && windows++ < options.maxWindowsPerPoll()) {
+                ReadResult r = controller.read(s.shard, scanned, options.readWindow());
+                long end = Math.min(r.head(), scanned + options.readWindow());
+                long expected = scanned;
+                for (Entry e : r.entries()) {
+                    for (long gap = expected; gap < e.offset(); gap++) {
+                        checkHole(s, gap, now, done);
+                    }
+                    expected = e.offset() + 1;
+                    classify(cursor, e, now, candidates, byOffset, done);
+                }
+                for (long gap = expected; gap < end; gap++) {
+                    checkHole(s, gap, now, done);
+                }
+                scanned = end;
+                if (end >= r.head()) {
+                    break;
+                }
+            }
+            if (!done.isEmpty()) {
+                controller.markDone(subscription.id(), s.shard, done);
+            }
+            List<Delivery> out = new ArrayList<>();
+            if (!candidates.isEmpty()) {
+                List<Long> wanted = candidates.size() > max ? candidates.subList(0, max) : candidates;
+                List<Lease> leases = controller.acquire(
+                        subscription.id(),
+                        s.shard,
+                        wanted,
+                        options.owner(),
+                        now + options.leaseDuration().toMillis(),
+                        now);
+                List<Long> dead = new ArrayList<>();
+                for (Lease l : leases) {
+                    Message m = byOffset.get(l.offset());
+                    if (options.maxDeliveries() > 0 && l.deliveryCount() > options.maxDeliveries()) {
+                        deadLetter(l, m);
+                        dead.add(l.offset());
+                        continue;
+                    }
+                    Delivery d = new Delivery(s.shard, l.offset(), m, l);
+                    out.add(d);
+                    metrics.delivered(subscription, d);
+                }
+                if (!dead.isEmpty()) {
+                    controller.markDone(subscription.id(), s.shard, dead);
+                }
+                // continue after what we tried; offsets others hold are picked up on the next rescan
+                s.scanFrom = wanted.get(wanted.size() - 1) + 1;
+                synchronized (this) {
+                    out.forEach(d -> outstanding.put(key(d), d));
+                }
+            } else {
+                s.scanFrom = scanned;
+            }
+            return out;
+        }
+    }
+
+    private void classify(
+            Cursor cursor, Entry e, long now, List<Long> candidates, Map<Long, Message> byOffset, List<Long> done) {
+        long o = e.offset();
+        if (cursor.isDone(o)) {
+            return;
+        }
+        if (e.isTombstone()) {
+            done.add(o);
+            return;
+        }
+        Message m = e.message();
+        if (m.isExpired(now)) {
+            done.add(o);
+            metrics.expired(subscription);
+            return;
+        }
+        if (!m.isDeliverable(now)) {
+            return; // delayed: not done, not leasable yet; later offsets of the shard go on
+        }
+        if (options.filter() != null && !options.filter().test(m)) {
+            if (options.filterMode() == FilterMode.DONE) {
+                done.add(o);
+            }
+            return;
+        }
+        candidates.add(o);
+        byOffset.put(o, m);
+    }
+
+    private void checkHole(ShardState s, long offset, long now, List<Long> done) {
+        Long seen = s.holesSeenAt.putIfAbsent(offset, now);
+        if (seen != null && now - seen >= options.publishTimeout().toMillis()) {
+            // exactly one of the late producer's insert and this tombstone wins
+            if (controller.seal(s.shard, offset)) {
+                done.add(offset);
+            }
+            s.holesSeenAt.remove(offset);
+        }
+        if (s.holesSeenAt.size() > 10_000) {
+            s.holesSeenAt.headMap(offset - 10_000).clear();
+        }
+    }
+
+    private void deadLetter(Lease lease, Message m) {
+        Message copy = m.toBuilder()
+                .property(DeadLetters.ORIGINAL_TOPIC, subscription.topic())
+                .property(DeadLetters.ORIGINAL_SUBSCRIPTION, subscription.id())
+                .property(DeadLetters.DELIVERY_COUNT, lease.deliveryCount() - 1)
+                .expiration(0)
+                .deliveryTime(0)
+                .build();
+        deadLetters.publish(options.deadLetterQueue(), copy);
+        metrics.deadLettered(subscription);
+    }
+
+    /** Marks deliveries done for the subscription; their leases go. */
+    public void ack(Collection<Delivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        Map<TopicShard, List<Long>> byShard =
+                new TreeMap<>(java.util.Comparator.comparing(TopicShard::topic).thenComparingInt(TopicShard::shard));
+        for (Delivery d : deliveries) {
+            byShard.computeIfAbsent(d.shard(), k -> new ArrayList<>()).add(d.offset());
+        }
+        byShard.forEach((shard, offsets) -> controller.markDone(subscription.id(), shard, offsets));
+        synchronized (this) {
+            deliveries.forEach(d -> outstanding.remove(key(d)));
+        }
+        metrics.acked(subscription, deliveries.size());
+    }
+
+    /**
+     * Gives deliveries back for redelivery after {@code delay} (zero: at once); their delivery count
+     * is kept, so the next delivery is marked redelivered.
+     */
+    public void release(Collection<Delivery> deliveries, Duration delay) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        List<Lease> leases = deliveries.stream().map(Delivery::lease).toList();
+        controller.release(leases, clock.millis() + delay.toMillis());
+        synchronized (this) {
+            deliveries.forEach(d -> outstanding.remove(key(d)));
+        }
+        for (Delivery d : deliveries) {
+            ShardState s = shards.get(d.shard().shard());
+            synchronized (s) {
+                s.scanFrom = Math.min(s.scanFrom, d.offset());
+            }
+        }
+    }
+
+    /**
+     * Renews the leases of every delivery not yet acked or released whose lease ends within
+     * {@code margin}; returns how many were renewed. Deliveries whose lease was lost are dropped
+     * (someone else may now hold them).
+     */
+    public int renew(Duration margin) {
+        long now = clock.millis();
+        List<Delivery> due;
+        synchronized (this) {
+            due = outstanding.values().stream()
+                    .filter(d -> d.lease().expiresAt() - now <= margin.toMillis())
+                    .toList();
+        }
+        if (due.isEmpty()) {
+            return 0;
+        }
+        List<Lease> renewed = controller.renew(
+                due.stream().map(Delivery::lease).toList(),
+                now + options.leaseDuration().toMillis());
+        Map<Long, Lease> byKey = new HashMap<>();
+        for (Lease l : renewed) {
+            byKey.put(key(l.shard(), l.offset()), l);
+        }
+        synchronized (this) {
+            for (Delivery d : due) {
+                long k = key(d);
+                Lease l = byKey.get(k);
+                if (outstanding.containsKey(k)) {
+                    if (l != null) {
+                        outstanding.put(k, new Delivery(d.shard(), d.offset(), d.message(), l));
+                    } else {
+                        outstanding.remove(k);
+                    }
+                }
+            }
+        }
+        return renewed.size();
+    }
+
+    /** The current lease of a delivery (after renewals), for acking or releasing it later. */
+    public synchronized Delivery current(Delivery d) {
+        return outstanding.getOrDefault(key(d), d);
+    }
+
+    /** Deliveries handed out and not yet acked or released. */
+    public synchronized List<Delivery> outstanding() {
+        return List.copyOf(outstanding.values());
+    }
+
+    private long key(Delivery d) {
+        return key(d.shard(), d.offset());
+    }
+
+    private long key(TopicShard shard, long offset) {
+        return ((long) shard.shard() << 48) | offset;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("subscriber of " + subscription.id() + " is closed");
+        }
+    }
+
+    /** Releases every outstanding delivery for immediate redelivery. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Delivery> left = outstanding();
+        if (!left.isEmpty()) {
+            release(left, Duration.ZERO);
+        }
+    }
+
+    private static final class ShardState {
+        final TopicShard shard;
+        long scanFrom;
+        long rescanAt;
+        final TreeMap<Long, Long> holesSeenAt = new TreeMap<>();
+
+        ShardState(TopicShard shard) {
+            this.shard = shard;
+        }
+    }
+
+    /** Options of a subscriber; see {@link Pub#subscriber}. */
+    public record SubscriberOptions(
+            String owner,
+            Duration leaseDuration,
+            Duration publishTimeout,
+            Duration rescanInterval,
+            int readWindow,
+            int maxWindowsPerPoll,
+            int maxDeliveries,
+            String deadLetterQueue,
+            Predicate<Message> filter,
+            FilterMode filterMode) {
+
+        public SubscriberOptions {
+            Names.checkSubscription(owner, "owner");
+            positive(leaseDuration, "leaseDuration");
+            positive(publishTimeout, "publishTimeout");
+            positive(rescanInterval, "rescanInterval");
+            if (readWindow < 1) {
+                throw new IllegalArgumentException("readWindow must be >= 1, was " + readWindow);
+            }
+            if (maxWindowsPerPoll < 1) {
+                throw new IllegalArgumentException("maxWindowsPerPoll must be >= 1, was " + maxWindowsPerPoll);
+            }
+            if (maxDeliveries < 0) {
+                throw new IllegalArgumentException("maxDeliveries must be >= 0 (0 = unlimited), was " + maxDeliveries);
+            }
+            Names.checkTopic(deadLetterQueue, "deadLetterQueue");
+            if (filterMode == null) {
+                filterMode = FilterMode.SKIP;
+            }
+        }
+
+        private static void positive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
+            }
+        }
+
+        public SubscriberOptions withFilter(Predicate<Message> f, FilterMode mode) {
+            return new SubscriberOptions(
+                    owner,
+                    leaseDuration,
+                    publishTimeout,
+                    rescanInterval,
+                    readWindow,
+                    maxWindowsPerPoll,
+                    maxDeliveries,
+                    deadLetterQueue,
+                    f,
+                    mode);
+        }
+
+        public SubscriberOptions withOwner(String newOwner) {
+            return new SubscriberOptions(
+                    newOwner,
+                    leaseDuration,
+                    publishTimeout,
+                    rescanInterval,
+                    readWindow,
+                    maxWindowsPerPoll,
+                    maxDeliveries,
+                    deadLetterQueue,
+                    filter,
+                    filterMode);
+        }
+
+        public SubscriberOptions withMaxDeliveries(int max, String dlq) {
+            return new SubscriberOptions(
+                    owner,
+                    leaseDuration,
+                    publishTimeout,
+                    rescanInterval,
+                    readWindow,
+                    maxWindowsPerPoll,
+                    max,
+                    dlq,
+                    filter,
+                    filterMode);
+        }
+    }
+}
