@@ -20,7 +20,21 @@ public final class Stores {
     /** Where the embedded store lives when nothing is configured. */
     public static final String DEFAULT_URL = "embedded:./pub-data";
 
+    /** Stores opened through this class and not yet collected, for process-wide figures. */
+    private static final java.util.Set<Controller> OPENED =
+            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
     private Stores() {}
+
+    /**
+     * The stores this process opened by URL (JMS connection factories, the native API), for tools
+     * such as the benchmark that read {@link Controller#roundTrips()} around a workload.
+     */
+    public static List<Controller> opened() {
+        synchronized (OPENED) {
+            return List.copyOf(OPENED);
+        }
+    }
 
     /**
      * The configured store URL: PUB_STORE_URL, else COUCHBASE_CONNECTION_STRING (the seed's setting),
@@ -56,7 +70,11 @@ public final class Stores {
         List<String> known = new ArrayList<>();
         for (ControllerProvider p : ServiceLoader.load(ControllerProvider.class, Stores.class.getClassLoader())) {
             if (p.supports(scheme)) {
-                return p.open(uri, settings, clock);
+                Controller c = p.open(uri, settings, clock);
+                synchronized (OPENED) {
+                    OPENED.add(c);
+                }
+                return c;
             }
             known.add(p.getClass().getSimpleName());
         }

@@ -151,7 +151,23 @@ public final class Subscriber implements AutoCloseable {
                         now + options.leaseDuration().toMillis(),
                         now);
                 List<Long> dead = new ArrayList<>();
+                // Our cursor read may be stale: another consumer may have acked (and dropped the
+                // lease of) an offset between that read and our insert-if-absent. Its cursor write
+                // came before its lease drop, so a fresh read now shows every such offset as done.
+                Cursor fresh = leases.isEmpty() ? cursor : controller.cursor(subscription.id(), s.shard);
+                List<Long> stale = new ArrayList<>();
                 for (Lease l : leases) {
+                    if (fresh.isDone(l.offset())) {
+                        stale.add(l.offset());
+                    }
+                }
+                if (!stale.isEmpty()) {
+                    controller.dropLeases(subscription.id(), s.shard, stale);
+                }
+                for (Lease l : leases) {
+                    if (fresh.isDone(l.offset())) {
+                        continue;
+                    }
                     Message m = byOffset.get(l.offset());
                     if (options.maxDeliveries() > 0 && l.deliveryCount() > options.maxDeliveries()) {
                         deadLetter(l, m);

@@ -82,15 +82,17 @@ final class MemoryController implements Controller {
     @Override
     public synchronized boolean deleteTopic(String name) {
         roundTrips.incrementAndGet();
-        TopicInfo t = topics.remove(name);
+        TopicInfo t = topics.get(name);
         if (t == null) {
             return false;
         }
+        // subscriptions first: deleting one needs the topic's shard count to find its cursors
         for (String sub :
                 new ArrayList<>(subscriptions.getOrDefault(name, Map.of()).keySet())) {
             deleteSubscription(name, sub);
         }
         subscriptions.remove(name);
+        topics.remove(name);
         for (int s = 0; s < t.shards(); s++) {
             TopicShard ts = new TopicShard(name, s);
             messages.remove(ts);

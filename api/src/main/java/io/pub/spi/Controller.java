@@ -117,6 +117,10 @@ public interface Controller extends AutoCloseable {
      * Marks offsets done for the subscription (acked, expired, filtered out, sealed, dead-lettered):
      * adds them to the cursor, moves its committed offset over every contiguous done offset and
      * drops their leases. Idempotent. Returns the cursor after the change.
+     *
+     * <p>Stores that override this must make the cursor change visible before the leases go: a
+     * consumer that inserts a lease on an offset re-reads the cursor afterwards and relies on this
+     * order to find that the offset was done in the meantime.
      */
     default Cursor markDone(String subscription, TopicShard shard, Collection<Long> offsets) {
         while (true) {

@@ -1,0 +1,533 @@
+package io.pub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pub.Subscriber.FilterMode;
+import io.pub.Subscriber.SubscriberOptions;
+import io.pub.spi.Controller;
+import io.pub.spi.MutableClock;
+import io.pub.spi.OffsetSealedException;
+import io.pub.spi.Subscription;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The delivery invariants of DESIGN.md, through the engine (Producer, Subscriber, housekeeping),
+ * run against every store: each store's test extends this class and opens a fresh, empty store.
+ * Time only moves when a test advances the clock.
+ */
+@Timeout(120)
+public abstract class DeliveryInvariantsContract {
+    protected static final Duration LEASE = Duration.ofSeconds(30);
+    protected static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
+
+    protected MutableClock clock;
+    protected Controller store;
+    protected Pub pub;
+
+    /** Opens a fresh, empty store that reads time from {@code clock}. */
+    protected abstract Controller open(MutableClock clock);
+
+    /** Moves time forward (stores with server-side expiry move that too). */
+    protected void advance(Duration d) {
+        clock.advance(d);
+    }
+
+    @BeforeEach
+    void openPub() {
+        clock = new MutableClock();
+        store = open(clock);
+        pub = Pub.builder()
+                .controller(store)
+                .clock(clock)
+                .meterRegistry(new SimpleMeterRegistry())
+                .config(Pub.Config.defaults()
+                        .withShards(4)
+                        .withLeaseDuration(LEASE)
+                        .withPublishTimeout(PUBLISH_TIMEOUT)
+                        .withMaxDeliveries(3, "DLQ")
+                        .withHousekeepingInterval(Duration.ZERO))
+                .build();
+    }
+
+    @AfterEach
+    void closePub() {
+        if (pub != null) {
+            pub.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    protected static Message msg(String id) {
+        return Message.builder()
+                .id(id)
+                .body(id.getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
+    protected Subscription shared(String topic, String name) {
+        return pub.subscribe(
+                new Subscription(topic, name, Subscription.Kind.SHARED_DURABLE, null, false, null, clock.millis()));
+    }
+
+    protected Subscriber subscriber(Subscription s) {
+        return pub.subscriber(s, pub.subscriberOptions());
+    }
+
+    protected static List<String> ids(List<Delivery> ds) {
+        return ds.stream().map(d -> d.message().id()).toList();
+    }
+
+    /** Polls until nothing more comes, acking everything; returns the ids in delivery order. */
+    protected static List<String> drainAndAck(Subscriber s) {
+        List<String> out = new ArrayList<>();
+        for (int empty = 0; empty < 2; ) {
+            List<Delivery> batch = s.poll(100);
+            if (batch.isEmpty()) {
+                empty++;
+                continue;
+            }
+            empty = 0;
+            out.addAll(ids(batch));
+            s.ack(batch);
+        }
+        return out;
+    }
+
+    // 1. No loss -------------------------------------------------------------------------------
+
+    @Test
+    void everyPublishedMessageReachesEverySubscriptionThatExisted() {
+        pub.createTopic("t", 4);
+        Subscriber a = subscriber(shared("t", "a"));
+        Subscriber b = subscriber(shared("t", "b"));
+        Producer p = pub.producer();
+        Set<String> sent = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            String id = "m" + i;
+            sent.add(id);
+            p.publish("t", Message.builder().id(id).key("k" + (i % 13)).build());
+        }
+        Subscriber late = subscriber(shared("t", "late"));
+        assertThat(new HashSet<>(drainAndAck(a))).isEqualTo(sent);
+        assertThat(new HashSet<>(drainAndAck(b))).isEqualTo(sent);
+        assertThat(drainAndAck(late))
+                .as("a subscription sees only what was published after it")
+                .isEmpty();
+    }
+
+    @Test
+    void aQueueStartsAtOffsetZeroAndKeepsMessagesUntilConsumed() {
+        pub.createQueue("q");
+        pub.producer().publish("q", msg("first"));
+        Subscription queue = store.subscription("q", Pub.QUEUE_SUBSCRIPTION).orElseThrow();
+        assertThat(drainAndAck(subscriber(queue))).containsExactly("first");
+    }
+
+    // 2. Lease exclusivity ---------------------------------------------------------------------
+
+    @Test
+    void aLiveLeaseKeepsAMessageFromEveryOtherConsumer() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        pub.producer().publishBatch("t", 0, List.of(msg("a"), msg("b"), msg("c")));
+        Subscriber one = subscriber(s);
+        Subscriber two = subscriber(s);
+        List<Delivery> first = one.poll(2);
+        assertThat(ids(first)).containsExactly("a", "b");
+        assertThat(ids(two.poll(10))).containsExactly("c");
+        advance(LEASE.minusSeconds(1));
+        assertThat(two.poll(10)).as("leases still live").isEmpty();
+    }
+
+    @Test
+    void concurrentConsumersNeverHoldOneMessageTogether() throws Exception {
+        int total = 20_000;
+        pub.createTopic("load", 4);
+        Subscription s = shared("load", "workers");
+        Producer p = pub.producer();
+        for (int shard = 0; shard < 4; shard++) {
+            for (int i = 0; i < total / 4; i += 500) {
+                List<Message> batch = new ArrayList<>();
+                for (int j = i; j < i + 500; j++) {
+                    batch.add(msg(shard + "-" + j));
+                }
+                p.publishBatch("load", shard, batch);
+            }
+        }
+        Map<String, String> holder = new ConcurrentHashMap<>();
+        Set<String> processed = ConcurrentHashMap.newKeySet();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger duplicates = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            Subscriber sub = subscriber(s);
+            String me = "worker-" + t;
+            futures.add(pool.submit(() -> {
+                int empty = 0;
+                while (empty < 3) {
+                    List<Delivery> batch = sub.poll(50);
+                    if (batch.isEmpty()) {
+                        empty++;
+                        continue;
+                    }
+                    empty = 0;
+                    for (Delivery d : batch) {
+                        if (holder.putIfAbsent(d.message().id(), me) != null) {
+                            overlaps.incrementAndGet();
+                        }
+                        if (!processed.add(d.message().id())) {
+                            duplicates.incrementAndGet();
+                        }
+                    }
+                    for (Delivery d : batch) {
+                        holder.remove(d.message().id());
+                    }
+                    sub.ack(batch);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get(110, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(processed).hasSize(total);
+        assertThat(overlaps.get())
+                .as("messages held by two live leases at once")
+                .isZero();
+        assertThat(duplicates.get()).as("duplicates without any lease expiring").isZero();
+    }
+
+    // 3. Redelivery ----------------------------------------------------------------------------
+
+    @Test
+    void anUnackedMessageIsRedeliveredWithAHigherCountAfterItsLeaseExpires() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        pub.producer().publish("t", msg("x"));
+        Subscriber crashed = subscriber(s);
+        Delivery first = crashed.poll(1).get(0);
+        assertThat(first.deliveryCount()).isEqualTo(1);
+        assertThat(first.redelivered()).isFalse();
+
+        Subscriber other = subscriber(s);
+        assertThat(other.poll(1)).isEmpty();
+        advance(LEASE.plusMillis(1));
+        Delivery again = other.poll(1).get(0);
+        assertThat(again.message().id()).isEqualTo("x");
+        assertThat(again.deliveryCount()).isEqualTo(2);
+        assertThat(again.redelivered()).isTrue();
+    }
+
+    @Test
+    void renewingALeaseKeepsTheMessageDuringLongProcessing() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        pub.producer().publish("t", msg("slow"));
+        Subscriber worker = subscriber(s);
+        Subscriber other = subscriber(s);
+        Delivery d = worker.poll(1).get(0);
+        for (int i = 0; i < 5; i++) {
+            advance(LEASE.dividedBy(2));
+            assertThat(worker.renew(LEASE)).isEqualTo(1);
+            assertThat(other.poll(1)).isEmpty();
+        }
+        worker.ack(List.of(worker.current(d)));
+        advance(LEASE.multipliedBy(2));
+        assertThat(other.poll(1)).as("acked: never delivered again").isEmpty();
+    }
+
+    @Test
+    void releaseRedeliversAtOnceOrAfterADelayKeepingTheCount() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        pub.producer().publish("t", msg("r"));
+        Subscriber sub = subscriber(s);
+        Delivery d = sub.poll(1).get(0);
+        sub.release(List.of(d), Duration.ofSeconds(5));
+        assertThat(sub.poll(1)).as("not before the redelivery delay").isEmpty();
+        advance(Duration.ofSeconds(5));
+        Delivery again = sub.poll(1).get(0);
+        assertThat(again.deliveryCount()).isEqualTo(2);
+        sub.release(List.of(again), Duration.ZERO);
+        assertThat(sub.poll(1).get(0).deliveryCount()).isEqualTo(3);
+    }
+
+    @Test
+    void afterMaxDeliveriesAMessageMovesToTheDeadLetterQueueWithItsOrigin() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        pub.producer().publish("t", msg("poison"));
+        Subscriber sub = subscriber(s);
+        for (int i = 1; i <= 3; i++) {
+            Delivery d = sub.poll(1).get(0);
+            assertThat(d.deliveryCount()).isEqualTo(i);
+            sub.release(List.of(d), Duration.ZERO);
+        }
+        assertThat(sub.poll(1))
+                .as("the fourth delivery goes to the dead-letter queue")
+                .isEmpty();
+        Subscription dlq = store.subscription("DLQ", Pub.QUEUE_SUBSCRIPTION).orElseThrow();
+        List<Delivery> dead = subscriber(dlq).poll(10);
+        assertThat(ids(dead)).containsExactly("poison");
+        Map<String, Object> props = dead.get(0).message().properties();
+        assertThat(props).containsEntry(DeadLetters.ORIGINAL_TOPIC, "t");
+        assertThat(props).containsEntry(DeadLetters.DELIVERY_COUNT, 3);
+        assertThat(store.cursor("s", new TopicShard("t", 0)).committed()).isEqualTo(1);
+    }
+
+    // 4. Cursor --------------------------------------------------------------------------------
+
+    @Test
+    void theCursorMovesOnlyOverDoneOffsetsAndNeverBack() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        TopicShard shard = new TopicShard("t", 0);
+        pub.producer().publishBatch("t", 0, List.of(msg("0"), msg("1"), msg("2")));
+        Subscriber sub = subscriber(s);
+        List<Delivery> all = sub.poll(3);
+        sub.ack(List.of(all.get(1), all.get(2)));
+        assertThat(store.cursor("s", shard).committed())
+                .as("offset 0 is not done")
+                .isZero();
+        sub.ack(List.of(all.get(0)));
+        assertThat(store.cursor("s", shard).committed()).isEqualTo(3);
+        sub.ack(List.of(all.get(0)));
+        assertThat(store.cursor("s", shard).committed()).as("never back").isEqualTo(3);
+    }
+
+    @Test
+    void aTopicSelectorMakesNonMatchingMessagesDoneWhileAQueueSelectorLeavesThem() {
+        pub.createTopic("t", 1);
+        TopicShard shard = new TopicShard("t", 0);
+        Subscription topicSub = shared("t", "selective");
+        Subscription queueLike = shared("t", "queue-like");
+        pub.producer()
+                .publishBatch(
+                        "t",
+                        0,
+                        List.of(
+                                Message.builder()
+                                        .id("red")
+                                        .property("color", "red")
+                                        .build(),
+                                Message.builder()
+                                        .id("blue")
+                                        .property("color", "blue")
+                                        .build()));
+        SubscriberOptions redOnly = pub.subscriberOptions();
+        Subscriber done = pub.subscriber(
+                topicSub, redOnly.withFilter(m -> "red".equals(m.properties().get("color")), FilterMode.DONE));
+        Subscriber skip = pub.subscriber(
+                queueLike, redOnly.withFilter(m -> "red".equals(m.properties().get("color")), FilterMode.SKIP));
+        assertThat(drainAndAck(done)).containsExactly("red");
+        assertThat(store.cursor("selective", shard).committed()).isEqualTo(2);
+        assertThat(drainAndAck(skip)).containsExactly("red");
+        assertThat(store.cursor("queue-like", shard).committed())
+                .as("blue stays for another consumer")
+                .isEqualTo(1);
+        assertThat(drainAndAck(subscriber(queueLike))).containsExactly("blue");
+    }
+
+    // 5. Holes ---------------------------------------------------------------------------------
+
+    @Test
+    void aHoleIsSealedAfterThePublishTimeoutAndTheLateProducerLoses() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        TopicShard shard = new TopicShard("t", 0);
+        long hole = store.reserve(shard, 1); // a producer that dies before inserting
+        pub.producer().publish("t", msg("after"));
+        Subscriber sub = subscriber(s);
+        assertThat(drainAndAck(sub))
+                .as("messages behind a hole are not blocked")
+                .containsExactly("after");
+        assertThat(store.cursor("s", shard).committed()).isEqualTo(hole);
+        advance(PUBLISH_TIMEOUT.minusSeconds(1));
+        drainAndAck(sub);
+        assertThat(store.cursor("s", shard).committed())
+                .as("not sealed before the timeout")
+                .isEqualTo(hole);
+        advance(Duration.ofSeconds(2));
+        drainAndAck(sub);
+        assertThat(store.cursor("s", shard).committed()).isEqualTo(hole + 2);
+        assertThatThrownBy(() -> store.insert(shard, hole, List.of(msg("late"))))
+                .isInstanceOf(OffsetSealedException.class);
+    }
+
+    @Test
+    void aSlowProducerThatWinsTheRaceIsDeliveredNotSkipped() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        TopicShard shard = new TopicShard("t", 0);
+        long slot = store.reserve(shard, 1);
+        Subscriber sub = subscriber(s);
+        assertThat(sub.poll(10)).isEmpty();
+        store.insert(shard, slot, List.of(msg("slow-but-in-time")));
+        advance(PUBLISH_TIMEOUT.plusSeconds(1));
+        assertThat(drainAndAck(sub)).containsExactly("slow-but-in-time");
+    }
+
+    // 6. Order ---------------------------------------------------------------------------------
+
+    @Test
+    void withinAShardMessagesArriveInOffsetOrderAndAKeyPicksOneShard() {
+        pub.createTopic("t", 4);
+        Subscription s = shared("t", "s");
+        Producer p = pub.producer();
+        for (int i = 0; i < 100; i++) {
+            p.publish("t", Message.builder().id("g-" + i).key("group-1").build());
+        }
+        Subscriber sub = subscriber(s);
+        List<Delivery> all = new ArrayList<>();
+        for (List<Delivery> batch = sub.poll(7); !batch.isEmpty(); batch = sub.poll(7)) {
+            all.addAll(batch);
+            sub.ack(batch);
+        }
+        assertThat(all).extracting(d -> d.shard().shard()).containsOnly(p.shardFor("t", "group-1"));
+        for (int i = 0; i < 100; i++) {
+            assertThat(all.get(i).message().id()).isEqualTo("g-" + i);
+        }
+    }
+
+    // expiry and delay -------------------------------------------------------------------------
+
+    @Test
+    void anExpiredMessageIsNeverDeliveredAndIsDone() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        long now = clock.millis();
+        pub.producer()
+                .publishBatch(
+                        "t",
+                        0,
+                        List.of(
+                                Message.builder()
+                                        .id("short")
+                                        .expiration(now + 1000)
+                                        .build(),
+                                msg("long")));
+        advance(Duration.ofSeconds(2));
+        assertThat(drainAndAck(subscriber(s))).containsExactly("long");
+        assertThat(store.cursor("s", new TopicShard("t", 0)).committed()).isEqualTo(2);
+    }
+
+    @Test
+    void aDelayedMessageWaitsForItsTimeWithoutBlockingTheOnesBehindIt() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        long now = clock.millis();
+        pub.producer()
+                .publishBatch(
+                        "t",
+                        0,
+                        List.of(
+                                Message.builder()
+                                        .id("later")
+                                        .deliveryTime(now + 60_000)
+                                        .build(),
+                                msg("now")));
+        Subscriber sub = subscriber(s);
+        assertThat(drainAndAck(sub)).containsExactly("now");
+        advance(Duration.ofSeconds(61));
+        assertThat(drainAndAck(sub)).containsExactly("later");
+    }
+
+    // 8. Retention -----------------------------------------------------------------------------
+
+    @Test
+    void messagesAreRemovedOnceEverySubscriptionPassedThemAndNotBefore() {
+        pub.createTopic("t", 1);
+        TopicShard shard = new TopicShard("t", 0);
+        Subscriber fast = subscriber(shared("t", "fast"));
+        Subscriber slow = subscriber(shared("t", "slow"));
+        pub.producer().publishBatch("t", 0, List.of(msg("a"), msg("b")));
+        drainAndAck(fast);
+        pub.housekeep();
+        assertThat(store.read(shard, 0, 10).entries())
+                .as("slow has not read them")
+                .hasSize(2);
+        drainAndAck(slow);
+        pub.housekeep();
+        assertThat(store.read(shard, 0, 10).entries()).isEmpty();
+    }
+
+    @Test
+    void aTopicWithoutSubscriptionsKeepsNothingAndExpiredMessagesGo() {
+        pub.createTopic("nobody", 1);
+        pub.producer().publish("nobody", msg("lost-to-nobody"));
+        pub.housekeep();
+        assertThat(store.read(new TopicShard("nobody", 0), 0, 10).entries()).isEmpty();
+
+        pub.createTopic("t", 1);
+        shared("t", "s");
+        pub.producer()
+                .publish(
+                        "t",
+                        Message.builder()
+                                .id("e")
+                                .expiration(clock.millis() + 1000)
+                                .build());
+        pub.housekeep();
+        assertThat(store.read(new TopicShard("t", 0), 0, 10).entries()).hasSize(1);
+        advance(Duration.ofSeconds(2));
+        pub.housekeep();
+        assertThat(store.read(new TopicShard("t", 0), 0, 10).entries()).isEmpty();
+    }
+
+    @Test
+    void aSubscriptionWhoseOwnerHeartbeatLapsedIsReaped() {
+        pub.createTopic("t", 1);
+        store.claim("hb:conn-1", "hb:conn-1", clock.millis() + 5000, clock.millis());
+        pub.subscribe(
+                new Subscription("t", "nd-1", Subscription.Kind.NON_DURABLE, null, false, "hb:conn-1", clock.millis()));
+        pub.housekeep();
+        assertThat(store.subscription("t", "nd-1")).isPresent();
+        advance(Duration.ofSeconds(6));
+        pub.housekeep();
+        assertThat(store.subscription("t", "nd-1")).isEmpty();
+    }
+
+    // bad input --------------------------------------------------------------------------------
+
+    @Test
+    void badArgumentsAreRejectedWithTheirNameAndNothingIsStored() {
+        pub.createTopic("t", 2);
+        Producer p = pub.producer();
+        assertThatThrownBy(() -> pub.createTopic("", 1)).hasMessageContaining("topic must not be empty");
+        assertThatThrownBy(() -> pub.createTopic("x".repeat(101), 1)).hasMessageContaining("at most 100");
+        assertThatThrownBy(() -> pub.createTopic("a/b", 1)).hasMessageContaining("may contain only");
+        assertThatThrownBy(() -> pub.createTopic("t", 3)).hasMessageContaining("2 shards");
+        assertThatThrownBy(() -> p.publishBatch("t", 2, List.of(msg("x")))).hasMessageContaining("shard");
+        assertThatThrownBy(() -> p.publishBatch("t", 0, List.of())).hasMessageContaining("messages");
+        assertThatThrownBy(() -> p.publish("missing", msg("x"))).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> Message.builder()
+                        .body(new byte[Message.MAX_BODY_BYTES + 1])
+                        .build())
+                .hasMessageContaining("body must be at most");
+        assertThatThrownBy(() -> subscriber(shared("t", "s")).poll(0)).hasMessageContaining("max must be >= 1");
+        assertThat(store.head(new TopicShard("t", 0))).isZero();
+        assertThat(store.head(new TopicShard("t", 1))).isZero();
+    }
+}
