@@ -1,0 +1,183 @@
+package io.pub.couchbase;
+
+import com.couchbase.client.core.error.InvalidArgumentException;
+import com.couchbase.client.core.util.ConnectionString;
+import io.pub.Stores;
+import io.pub.spi.Settings;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where and how to reach Couchbase, from a store URL and the settings. The URL wins over the
+ * settings: {@code couchbase[s]://[user:password@]host1[:port[=kv|manager]],host2/bucket?scope=s&layout=collections|prefix}.
+ * Query parameters other than {@code scope} and {@code layout} go to the SDK as connection-string
+ * parameters (e.g. {@code timeout.kvTimeout=5s}).
+ */
+record CouchbaseConfig(
+        String connectionString,
+        String username,
+        String password,
+        String bucket,
+        String scope,
+        Layout layout,
+        Duration connectTimeout,
+        Duration kvTimeout,
+        String redactedUrl) {
+
+    static final String CONNECTION_STRING = "COUCHBASE_CONNECTION_STRING";
+    static final String USERNAME = "COUCHBASE_USERNAME";
+    static final String PASSWORD = "COUCHBASE_PASSWORD";
+    static final String BUCKET = "COUCHBASE_BUCKET_NAME";
+    static final String SCOPE = "COUCHBASE_SCOPE_NAME";
+    static final String LAYOUT = "COUCHBASE_LAYOUT";
+    static final String CONNECT_TIMEOUT = "COUCHBASE_CONNECT_TIMEOUT";
+    static final String KV_TIMEOUT = "COUCHBASE_KV_TIMEOUT";
+
+    static final String DEFAULT_CONNECTION_STRING = "couchbase://localhost";
+    static final String DEFAULT_BUCKET = "pubsub";
+    static final String DEFAULT_SCOPE = "default";
+
+    /** The two ways of placing the records in a bucket. */
+    enum Layout {
+        /** One collection per record kind in the configured scope (production). */
+        COLLECTIONS,
+        /** Everything in the bucket's default collection, told apart by key prefixes (CouchbaseMock). */
+        PREFIX;
+
+        static Layout parse(String value, String source) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "collections" -> COLLECTIONS;
+                case "prefix" -> PREFIX;
+                default ->
+                    throw new IllegalArgumentException(
+                            source + " must be 'collections' or 'prefix', was '" + value + "'");
+            };
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CouchbaseConfig[" + redactedUrl + ", bucket=" + bucket + ", scope=" + scope + ", layout=" + layout
+                + ", user=" + username + "]";
+    }
+
+    /** Reads the settings, then lets the URL (if any) override them. */
+    static CouchbaseConfig from(URI url, Settings settings) {
+        String base = url != null ? url.toString() : settings.get(CONNECTION_STRING, DEFAULT_CONNECTION_STRING);
+        URI uri = url != null ? url : parse(base);
+        String scheme = uri.getScheme();
+        if (!"couchbase".equals(scheme) && !"couchbases".equals(scheme)) {
+            throw new IllegalArgumentException(
+                    "a Couchbase store URL must start with couchbase:// or couchbases://, was '" + Stores.redact(base)
+                            + "'");
+        }
+        String authority = uri.getRawAuthority();
+        if (authority == null || authority.isBlank()) {
+            throw new IllegalArgumentException("the Couchbase store URL '" + Stores.redact(base)
+                    + "' names no host; expected couchbase://host1,host2/bucket");
+        }
+        String username = settings.get(USERNAME, "");
+        String password = settings.get(PASSWORD, "");
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+            String userInfo = authority.substring(0, at);
+            authority = authority.substring(at + 1);
+            int colon = userInfo.indexOf(':');
+            username = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+            if (colon >= 0) {
+                password = decode(userInfo.substring(colon + 1));
+            }
+        }
+
+        String bucket = settings.get(BUCKET, DEFAULT_BUCKET);
+        String path = uri.getRawPath();
+        if (path != null && path.length() > 1) {
+            bucket = decode(path.substring(1));
+            if (bucket.contains("/")) {
+                throw new IllegalArgumentException("the Couchbase store URL '" + Stores.redact(base) + "' has path '"
+                        + path + "'; expected a single bucket name, e.g. /pubsub");
+            }
+        }
+        String scope = settings.get(SCOPE, DEFAULT_SCOPE);
+        Layout layout = Layout.parse(settings.get(LAYOUT, "collections"), LAYOUT);
+        Map<String, String> sdkParams = new LinkedHashMap<>();
+        String query = uri.getRawQuery();
+        if (query != null && !query.isEmpty()) {
+            for (String pair : query.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                switch (key) {
+                    case "scope" -> scope = value;
+                    case "layout" -> layout = Layout.parse(value, "the URL option layout");
+                    default -> sdkParams.put(key, value);
+                }
+            }
+        }
+        StringBuilder cs = new StringBuilder(scheme).append("://").append(authority);
+        if (!sdkParams.isEmpty()) {
+            cs.append('?');
+            sdkParams.forEach((k, v) -> cs.append(k).append('=').append(v).append('&'));
+            cs.setLength(cs.length() - 1);
+        }
+        String connectionString = cs.toString();
+        try {
+            // Validates hosts, ports and port types now, with the SDK's own parser.
+            ConnectionString.create(connectionString);
+        } catch (InvalidArgumentException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "malformed Couchbase connection string '" + Stores.redact(base) + "': " + e.getMessage()
+                            + "; expected couchbase://host1,host2/bucket",
+                    e);
+        }
+        if (bucket.isBlank()) {
+            throw new IllegalArgumentException(BUCKET + " (or the URL path) must name a bucket");
+        }
+        if (scope.isBlank()) {
+            throw new IllegalArgumentException(SCOPE + " (or the URL option scope) must name a scope");
+        }
+        if (username.isEmpty()) {
+            throw new IllegalArgumentException("no Couchbase user: set " + USERNAME + " and " + PASSWORD
+                    + " or put user:password@ in the store URL");
+        }
+        Duration connectTimeout = settings.getDuration(CONNECT_TIMEOUT, Duration.ofSeconds(10));
+        Duration kvTimeout = settings.getDuration(KV_TIMEOUT, Duration.ofMillis(2500));
+        if (connectTimeout.isZero() || connectTimeout.isNegative()) {
+            throw new IllegalArgumentException(CONNECT_TIMEOUT + " must be positive, was " + connectTimeout);
+        }
+        if (kvTimeout.isZero() || kvTimeout.isNegative()) {
+            throw new IllegalArgumentException(KV_TIMEOUT + " must be positive, was " + kvTimeout);
+        }
+        return new CouchbaseConfig(
+                connectionString,
+                username,
+                password,
+                bucket,
+                scope,
+                layout,
+                connectTimeout,
+                kvTimeout,
+                Stores.redact(base));
+    }
+
+    private static URI parse(String value) {
+        try {
+            return new URI(value.trim());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(
+                    CONNECTION_STRING + " is not a valid URL ('" + Stores.redact(value) + "'): " + e.getReason(), e);
+        }
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,132 @@
+package io.pub.couchbase;
+
+import com.couchbase.mock.Bucket;
+import com.couchbase.mock.BucketConfiguration;
+import com.couchbase.mock.CouchbaseMock;
+import com.couchbase.mock.memcached.MemcachedServer;
+import io.pub.spi.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An in-process CouchbaseMock (1.5.27) set up the way the Couchbase Java SDK 3.x can use it: one
+ * Couchbase bucket on one node without replicas, cluster config over KV (CCCP) and the SASL
+ * mechanisms the SDK asks for. The mock has no named collections, so {@link #storeUrl()} selects the
+ * single-collection layout with key prefixes.
+ *
+ * <p>The URL carries the host, both ports and the credentials, so any JVM on this machine can open the
+ * same store with it ({@code Stores.open(url, ...)}): pass it to a child JVM as an argument or a
+ * system property. Its form is {@code
+ * couchbase://pubsub:pubsub-secret@127.0.0.1:<kv>=kv,127.0.0.1:<http>=manager/pubsub?layout=prefix}.
+ * {@link #settings()} holds the same credentials as COUCHBASE_USERNAME / COUCHBASE_PASSWORD for
+ * callers that prefer a URL without them ({@link #storeUrlWithoutCredentials()}).
+ */
+public final class CouchbaseMockServer implements AutoCloseable {
+    public static final String BUCKET = "pubsub";
+    public static final String PASSWORD = "pubsub-secret";
+
+    private static final List<String> SASL_MECHANISMS = List.of("SCRAM-SHA512", "SCRAM-SHA256", "SCRAM-SHA1", "PLAIN");
+
+    private final CouchbaseMock mock;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private CouchbaseMockServer(CouchbaseMock mock) {
+        this.mock = mock;
+    }
+
+    /** Starts a mock on random loopback ports; about a second. */
+    public static CouchbaseMockServer start() {
+        BucketConfiguration bucket = new BucketConfiguration();
+        bucket.name = BUCKET;
+        bucket.password = PASSWORD;
+        bucket.type = Bucket.BucketType.COUCHBASE;
+        bucket.numNodes = 1;
+        bucket.numReplicas = 0;
+        bucket.numVBuckets = 1024;
+        bucket.hostname = "127.0.0.1";
+        try {
+            CouchbaseMock mock = new CouchbaseMock(0, List.of(bucket));
+            mock.start();
+            mock.waitForStartup();
+            for (MemcachedServer server : mock.getBuckets().get(BUCKET).getServers()) {
+                server.setCccpEnabled(true);
+                server.setSaslMechanisms(SASL_MECHANISMS);
+            }
+            return new CouchbaseMockServer(mock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start CouchbaseMock", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting CouchbaseMock", e);
+        }
+    }
+
+    public int kvPort() {
+        return mock.getCarrierPort(BUCKET);
+    }
+
+    public int httpPort() {
+        return mock.getHttpPort();
+    }
+
+    /** The seed nodes in Couchbase connection-string form (no scheme), usable from any local JVM. */
+    public String hosts() {
+        return "127.0.0.1:" + kvPort() + "=kv,127.0.0.1:" + httpPort() + "=manager";
+    }
+
+    /** A Pub store URL with credentials, host and ports: opens this mock from any JVM on loopback. */
+    public String storeUrl() {
+        return "couchbase://" + BUCKET + ":" + PASSWORD + "@" + hosts() + "/" + BUCKET + "?layout=prefix";
+    }
+
+    /** The same URL without credentials; use it with {@link #settings()}. */
+    public String storeUrlWithoutCredentials() {
+        return "couchbase://" + hosts() + "/" + BUCKET + "?layout=prefix";
+    }
+
+    /** COUCHBASE_USERNAME and COUCHBASE_PASSWORD for this mock (then system properties, environment). */
+    public Settings settings() {
+        return Settings.of(Map.of("COUCHBASE_USERNAME", BUCKET, "COUCHBASE_PASSWORD", PASSWORD));
+    }
+
+    /** Removes every document. */
+    public void flush() {
+        for (MemcachedServer server : mock.getBuckets().get(BUCKET).getServers()) {
+            server.flushAll();
+        }
+    }
+
+    /** Moves the mock's clock forward, so documents whose expiry has passed disappear. */
+    public void timeTravel(Duration offset) {
+        URI uri = URI.create("http://127.0.0.1:" + httpPort() + "/mock/time_travel?Offset=" + offset.toSeconds());
+        try {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("time travel failed: HTTP " + r.statusCode() + " " + r.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("time travel failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during time travel", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        mock.stop();
+    }
+}
