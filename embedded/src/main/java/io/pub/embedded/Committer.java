@@ -1,0 +1,273 @@
+package io.pub.embedded;
+
+import io.pub.spi.StoreException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * Group commit: one thread takes every batch waiting in the queue, writes them as one RocksDB write
+ * batch with one fsync, and only then completes their futures. N producers waiting at the same time
+ * cost one fsync, not N.
+ *
+ * <p>Until a batch is written, its point writes sit in an overlay that {@link #get} consults first,
+ * so a compare-and-swap or insert-if-absent made under a record lock sees the writes queued before
+ * it without waiting for their fsync. The overlay entry goes once the write is in the database.
+ */
+final class Committer implements AutoCloseable {
+    private static final Batch STOP = new Batch(null, false);
+    private static final int MAX_BATCHES_PER_WRITE = 4096;
+
+    private final RocksDB db;
+    private final ColumnFamilyHandle[] families;
+    private final boolean durable;
+    private final Consumer<WriteBatch> beforeWrite;
+    private final Runnable afterFailure;
+    private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+    private final ConcurrentHashMap<Key, Pending> overlay = new ConcurrentHashMap<>();
+    private final AtomicLong syncs = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
+    private final WriteOptions syncOptions = new WriteOptions().setSync(true);
+    private final WriteOptions plainOptions = new WriteOptions().setSync(false);
+    private final Thread thread;
+
+    /**
+     * @param durable false only in the explicitly less durable mode: nothing is fsynced
+     * @param beforeWrite adds records every write must carry (the shards' heads)
+     * @param afterFailure undoes what beforeWrite consumed when a write fails
+     */
+    Committer(
+            RocksDB db,
+            ColumnFamilyHandle[] families,
+            boolean durable,
+            String name,
+            Consumer<WriteBatch> beforeWrite,
+            Runnable afterFailure) {
+        this.db = db;
+        this.families = families;
+        this.durable = durable;
+        this.beforeWrite = beforeWrite;
+        this.afterFailure = afterFailure;
+        this.thread = new Thread(this::run, "pub-embedded-committer " + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * A batch of writes. Build and submit it while holding the lock of every record it changes, so
+     * that the overlay and the queue see writes to one record in the same order.
+     */
+    Batch batch(boolean sync) {
+        return new Batch(this, sync);
+    }
+
+    /** The record as the next write will leave it: queued writes first, then the database. */
+    byte[] get(int family, byte[] key) {
+        Pending pending = overlay.get(new Key(family, key));
+        if (pending != null) {
+            return pending.value;
+        }
+        try {
+            return db.get(families[family], key);
+        } catch (RocksDBException e) {
+            throw new StoreException("embedded store read failed: " + e.getMessage(), e);
+        }
+    }
+
+    long syncs() {
+        return syncs.get();
+    }
+
+    long writes() {
+        return writes.get();
+    }
+
+    private void run() {
+        List<Batch> round = new ArrayList<>();
+        while (true) {
+            Batch first;
+            try {
+                first = queue.take();
+            } catch (InterruptedException e) {
+                // only close() stops the committer: pending producers must get an answer
+                continue;
+            }
+            round.clear();
+            round.add(first);
+            queue.drainTo(round, MAX_BATCHES_PER_WRITE);
+            int stop = round.indexOf(STOP);
+            if (stop >= 0) {
+                commit(round.subList(0, stop));
+                return;
+            }
+            commit(round);
+        }
+    }
+
+    private void commit(List<Batch> round) {
+        if (round.isEmpty()) {
+            return;
+        }
+        boolean sync = false;
+        try (WriteBatch wb = new WriteBatch()) {
+            for (Batch b : round) {
+                sync |= b.sync;
+                for (Op op : b.ops) {
+                    op.apply(wb, families);
+                }
+            }
+            beforeWrite.accept(wb);
+            sync &= durable;
+            db.write(sync ? syncOptions : plainOptions, wb);
+            writes.incrementAndGet();
+            if (sync) {
+                syncs.incrementAndGet();
+            }
+        } catch (RocksDBException | RuntimeException e) {
+            afterFailure.run();
+            StoreException failure = new StoreException("embedded store write failed: " + e.getMessage(), e);
+            for (Batch b : round) {
+                b.clearOverlay();
+                b.done.completeExceptionally(failure);
+            }
+            return;
+        }
+        for (Batch b : round) {
+            b.clearOverlay();
+            b.done.complete(null);
+        }
+    }
+
+    /** Writes what is queued and stops the committer thread. */
+    @Override
+    public void close() {
+        queue.add(STOP);
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        syncOptions.close();
+        plainOptions.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static final class Batch {
+        private final Committer committer;
+        private final boolean sync;
+        private final List<Op> ops = new ArrayList<>();
+        private final List<Key> overlaid = new ArrayList<>();
+        private final List<Pending> overlaidValues = new ArrayList<>();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        private Batch(Committer committer, boolean sync) {
+            this.committer = committer;
+            this.sync = sync;
+        }
+
+        Batch put(int family, byte[] key, byte[] value) {
+            ops.add(new Op(Op.PUT, family, key, value));
+            overlay(family, key, value);
+            return this;
+        }
+
+        /** A put others will not see before it is written: for records nobody else uses yet. */
+        Batch putBlind(int family, byte[] key, byte[] value) {
+            ops.add(new Op(Op.PUT, family, key, value));
+            return this;
+        }
+
+        Batch delete(int family, byte[] key) {
+            ops.add(new Op(Op.DELETE, family, key, null));
+            overlay(family, key, null);
+            return this;
+        }
+
+        /** Deletes [from, to). Not overlaid: callers wait for it before anyone relies on it. */
+        Batch deleteRange(int family, byte[] from, byte[] to) {
+            ops.add(new Op(Op.DELETE_RANGE, family, from, to));
+            return this;
+        }
+
+        boolean isEmpty() {
+            return ops.isEmpty();
+        }
+
+        /** Queues the batch; the future completes once it is written (and fsynced if asked). */
+        CompletableFuture<Void> submit() {
+            committer.queue.add(this);
+            return done;
+        }
+
+        private void overlay(int family, byte[] key, byte[] value) {
+            Key k = new Key(family, key);
+            Pending p = new Pending(value);
+            committer.overlay.put(k, p);
+            overlaid.add(k);
+            overlaidValues.add(p);
+        }
+
+        private void clearOverlay() {
+            for (int i = 0; i < overlaid.size(); i++) {
+                // a later batch may have overlaid the key again; its entry stays until it is written
+                committer.overlay.remove(overlaid.get(i), overlaidValues.get(i));
+            }
+        }
+    }
+
+    /** A queued write of one record (null value: deleted); compared by identity. */
+    private static final class Pending {
+        final byte[] value;
+
+        Pending(byte[] value) {
+            this.value = value;
+        }
+    }
+
+    private record Op(int kind, int family, byte[] a, byte[] b) {
+        static final int PUT = 0;
+        static final int DELETE = 1;
+        static final int DELETE_RANGE = 2;
+
+        void apply(WriteBatch wb, ColumnFamilyHandle[] families) throws RocksDBException {
+            switch (kind) {
+                case PUT -> wb.put(families[family], a, b);
+                case DELETE -> wb.delete(families[family], a);
+                default -> wb.deleteRange(families[family], a, b);
+            }
+        }
+    }
+
+    private record Key(int family, byte[] key) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.family == family && Arrays.equals(k.key, key);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * family + Arrays.hashCode(key);
+        }
+
+        @Override
+        public String toString() {
+            return family + ":" + Arrays.toString(key);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.pub.embedded;
+
+import io.pub.Stores;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * An {@code embedded:} URL: {@code embedded:./pub-data}, {@code embedded:/abs/dir} or
+ * {@code embedded:///abs/dir}, with options as a query ({@code ?sync=false}).
+ */
+record StoreUrl(Path directory, boolean durable) {
+    private static final String FORMS = "embedded:./dir, embedded:/abs/dir or embedded:///abs/dir";
+
+    static StoreUrl parse(URI url) {
+        String path;
+        String query;
+        if (url.isOpaque()) {
+            // embedded:./dir?x=y is opaque: java.net.URI leaves its query inside the scheme-specific part
+            String ssp = url.getSchemeSpecificPart();
+            int q = ssp.indexOf('?');
+            path = q < 0 ? ssp : ssp.substring(0, q);
+            query = q < 0 ? null : ssp.substring(q + 1);
+        } else {
+            if (url.getAuthority() != null) {
+                throw new IllegalArgumentException(Stores.URL_SETTING + ": an embedded store URL names a local"
+                        + " directory (" + FORMS + "), not a host; was '" + url + "'");
+            }
+            path = url.getPath();
+            query = url.getQuery();
+        }
+        if (path == null || path.isBlank()) {
+            throw new IllegalArgumentException(Stores.URL_SETTING + ": an embedded store URL needs a directory ("
+                    + FORMS + "), was '" + url + "'");
+        }
+        boolean durable = true;
+        if (query != null && !query.isEmpty()) {
+            for (String option : query.split("&")) {
+                String[] kv = option.split("=", 2);
+                String value = kv.length > 1 ? kv[1].toLowerCase(Locale.ROOT) : "";
+                if (!kv[0].equals("sync")) {
+                    throw new IllegalArgumentException(Stores.URL_SETTING + ": unknown embedded store option '" + kv[0]
+                            + "' in '" + url + "'; known options: sync=true|false");
+                }
+                durable = switch (value) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default ->
+                        throw new IllegalArgumentException(Stores.URL_SETTING
+                                + ": the embedded store option sync must be true or false, was '" + value + "' in '"
+                                + url
+                                + "'");
+                };
+            }
+        }
+        Path dir;
+        try {
+            dir = Path.of(path).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(
+                    Stores.URL_SETTING + ": '" + path + "' is not a valid directory path: " + e.getMessage(), e);
+        }
+        return new StoreUrl(dir, durable);
+    }
+
+    /** Creates the directory if needed; fails naming the setting and the path if it cannot be used. */
+    Path prepareDirectory() {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException(
+                    Stores.URL_SETTING + ": cannot create the embedded store directory " + directory + " (" + e + ")",
+                    e);
+        }
+        if (!Files.isWritable(directory)) {
+            throw new IllegalArgumentException(
+                    Stores.URL_SETTING + ": the embedded store directory " + directory + " is not writable");
+        }
+        return directory;
+    }
+}
