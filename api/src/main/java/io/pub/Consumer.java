@@ -1,5 +1,7 @@
 package io.pub;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +21,14 @@ public final class Consumer implements AutoCloseable {
         void handle(Delivery delivery) throws Exception;
     }
 
+    /** How often the lag gauge is refreshed from the store while nothing is polled. */
+    private static final long LAG_REFRESH_MILLIS = 5_000;
+
     private final Subscriber subscriber;
+    private final PubMetrics metrics;
     private final int batchSize;
     private final ScheduledFuture<?> renewal;
+    private final ScheduledFuture<?> lagRefresh;
     private final Duration retryDelay;
 
     Consumer(Pub pub, Subscriber subscriber, int batchSize) {
@@ -29,6 +36,7 @@ public final class Consumer implements AutoCloseable {
             throw new IllegalArgumentException("batchSize (CONSUMER_BATCH_SIZE) must be >= 1, was " + batchSize);
         }
         this.subscriber = subscriber;
+        this.metrics = pub.metrics();
         this.batchSize = batchSize;
         this.retryDelay = Duration.ZERO;
         Duration lease = pub.config().leaseDuration();
@@ -45,6 +53,19 @@ public final class Consumer implements AutoCloseable {
                         },
                         period,
                         period,
+                        TimeUnit.MILLISECONDS);
+        this.lagRefresh = pub.scheduler()
+                .scheduleWithFixedDelay(
+                        () -> {
+                            try {
+                                subscriber.refreshLag();
+                            } catch (RuntimeException e) {
+                                org.slf4j.LoggerFactory.getLogger(Consumer.class)
+                                        .debug("lag refresh failed: {}", e.toString());
+                            }
+                        },
+                        LAG_REFRESH_MILLIS,
+                        LAG_REFRESH_MILLIS,
                         TimeUnit.MILLISECONDS);
     }
 
@@ -66,11 +87,19 @@ public final class Consumer implements AutoCloseable {
         List<Delivery> ok = new ArrayList<>();
         List<Delivery> failed = new ArrayList<>();
         for (Delivery d : batch) {
-            try {
+            Span span = metrics.tracing().startProcess(subscriber.subscription(), d);
+            long started = System.nanoTime();
+            boolean success = false;
+            try (Scope scope = span.makeCurrent()) {
                 handler.handle(d);
+                success = true;
                 ok.add(subscriber.current(d));
             } catch (Exception e) {
+                PubTracing.failed(span, e);
                 failed.add(subscriber.current(d));
+            } finally {
+                metrics.processed(subscriber.subscription(), System.nanoTime() - started, success);
+                span.end();
             }
         }
         subscriber.ack(ok);
@@ -101,6 +130,7 @@ public final class Consumer implements AutoCloseable {
     @Override
     public void close() {
         renewal.cancel(false);
+        lagRefresh.cancel(false);
         subscriber.close();
     }
 }

@@ -1,5 +1,7 @@
 package io.pub;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.pub.spi.Controller;
 import io.pub.spi.TopicInfo;
 import java.time.Clock;
@@ -79,20 +81,39 @@ public final class Producer {
         if (limiter != null) {
             limiter.acquire(messages.size());
         }
-        long now = clock.millis();
-        List<Message> stamped = new ArrayList<>(messages.size());
-        for (Message m : messages) {
-            stamped.add(m.publishTime() == 0 ? m.toBuilder().publishTime(now).build() : m);
-        }
-        TopicShard ts = new TopicShard(topic, shard);
-        long started = System.nanoTime();
-        try {
-            long first = controller.append(ts, stamped);
-            metrics.published(topic, stamped.size(), System.nanoTime() - started);
-            return new Published(ts, first, stamped.size());
-        } catch (RuntimeException e) {
-            metrics.publishFailed(topic);
-            throw e;
+        PubTracing tracing = metrics.tracing();
+        Span span = tracing.startPublish(topic, shard, messages);
+        try (Scope scope = span.makeCurrent()) {
+            long now = clock.millis();
+            List<Message> stamped = new ArrayList<>(messages.size());
+            for (Message m : messages) {
+                if (tracing.enabled()) {
+                    // the publish span's context travels in the headers to whoever consumes it
+                    Message.Builder b = m.toBuilder();
+                    if (m.publishTime() == 0) {
+                        b.publishTime(now);
+                    }
+                    stamped.add(tracing.inject(m, b));
+                } else {
+                    stamped.add(
+                            m.publishTime() == 0
+                                    ? m.toBuilder().publishTime(now).build()
+                                    : m);
+                }
+            }
+            TopicShard ts = new TopicShard(topic, shard);
+            long started = System.nanoTime();
+            try {
+                long first = controller.append(ts, stamped);
+                metrics.published(topic, stamped.size(), System.nanoTime() - started);
+                return new Published(ts, first, stamped.size());
+            } catch (RuntimeException e) {
+                metrics.publishFailed(topic);
+                PubTracing.failed(span, e);
+                throw e;
+            }
+        } finally {
+            span.end();
         }
     }
 

@@ -2,8 +2,10 @@ package io.pub;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.opentelemetry.api.OpenTelemetry;
 import io.pub.Subscriber.FilterMode;
 import io.pub.Subscriber.SubscriberOptions;
+import io.pub.internal.TimedController;
 import io.pub.spi.Controller;
 import io.pub.spi.Settings;
 import io.pub.spi.Subscription;
@@ -47,14 +49,18 @@ public final class Pub implements AutoCloseable {
         this.clock = b.clock;
         this.config = b.config;
         this.nanoTime = b.nanoTime;
-        this.metrics = new PubMetrics(b.registry);
+        this.metrics = new PubMetrics(b.registry, new PubTracing(b.openTelemetry));
+        Controller store;
         if (b.controller != null) {
-            this.controller = b.controller;
+            store = b.controller;
             this.ownsController = false;
         } else {
-            this.controller = Stores.open(b.url != null ? b.url : Stores.configuredUrl(b.settings), b.settings, clock);
+            store = Stores.open(b.url != null ? b.url : Stores.configuredUrl(b.settings), b.settings, clock);
             this.ownsController = true;
         }
+        // store operations timed (pub.store.op) and traced as children of publish/receive spans
+        this.controller =
+                new TimedController(store, b.registry, metrics.tracing().tracer());
         this.internalProducer = new Producer(controller, clock, metrics, 0, nanoTime);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pub-housekeeping");
@@ -316,8 +322,15 @@ public final class Pub implements AutoCloseable {
         private MeterRegistry registry = Metrics.globalRegistry;
         private Config config;
         private LongSupplier nanoTime = System::nanoTime;
+        private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
         private Builder() {}
+
+        /** Where the engine's spans go (no-op by default); see {@link PubTracing}. */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = openTelemetry;
+            return this;
+        }
 
         /** The store URL; without one, PUB_STORE_URL or the embedded store in ./pub-data. */
         public Builder url(String url) {

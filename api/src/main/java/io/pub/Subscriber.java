@@ -1,5 +1,7 @@
 package io.pub;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
 import io.pub.spi.Entry;
@@ -64,6 +66,7 @@ public final class Subscriber implements AutoCloseable {
         for (int s = 0; s < shardCount; s++) {
             shards.add(new ShardState(new TopicShard(subscription.topic(), s)));
         }
+        metrics.track(this);
     }
 
     public Subscription subscription() {
@@ -80,16 +83,25 @@ public final class Subscriber implements AutoCloseable {
         if (max < 1) {
             throw new IllegalArgumentException("max must be >= 1, was " + max);
         }
-        List<Delivery> out = new ArrayList<>();
-        int start;
-        synchronized (this) {
-            start = next;
-            next = (next + 1) % shards.size();
+        Span span = metrics.tracing().startReceive(subscription);
+        try (Scope scope = span.makeCurrent()) {
+            List<Delivery> out = new ArrayList<>();
+            int start;
+            synchronized (this) {
+                start = next;
+                next = (next + 1) % shards.size();
+            }
+            for (int i = 0; i < shards.size() && out.size() < max; i++) {
+                out.addAll(pollShard(shards.get((start + i) % shards.size()), max - out.size()));
+            }
+            metrics.tracing().received(span, out);
+            return out;
+        } catch (RuntimeException e) {
+            PubTracing.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
         }
-        for (int i = 0; i < shards.size() && out.size() < max; i++) {
-            out.addAll(pollShard(shards.get((start + i) % shards.size()), max - out.size()));
-        }
-        return out;
     }
 
     /** Leased deliveries from one shard, at most {@code max}, in offset order. */
@@ -101,7 +113,28 @@ public final class Subscriber implements AutoCloseable {
         if (max < 1) {
             throw new IllegalArgumentException("max must be >= 1, was " + max);
         }
-        return pollShard(shards.get(shard), max);
+        Span span = metrics.tracing().startReceive(subscription);
+        try (Scope scope = span.makeCurrent()) {
+            List<Delivery> out = pollShard(shards.get(shard), max);
+            metrics.tracing().received(span, out);
+            return out;
+        } catch (RuntimeException e) {
+            PubTracing.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    /** Reads every shard's head and cursor to refresh {@code pub.consumer.lag}. */
+    public void refreshLag() {
+        for (ShardState s : shards) {
+            long head = controller.head(s.shard);
+            metrics.lag(
+                    subscription,
+                    s.shard,
+                    head - controller.cursor(subscription.id(), s.shard).committed());
+        }
     }
 
     private List<Delivery> pollShard(ShardState s, int max) {
@@ -120,6 +153,9 @@ public final class Subscriber implements AutoCloseable {
             int windows = 0;
             while (candidates.size() < max && windows++ < options.maxWindowsPerPoll()) {
                 ReadResult r = controller.read(s.shard, scanned, options.readWindow());
+                if (windows == 1) {
+                    metrics.lag(subscription, s.shard, r.head() - cursor.committed()); // free: both just read
+                }
                 long end = Math.min(r.head(), scanned + options.readWindow());
                 long expected = scanned;
                 for (Entry e : r.entries()) {
@@ -330,6 +366,10 @@ public final class Subscriber implements AutoCloseable {
         return outstanding.getOrDefault(key(d), d);
     }
 
+    synchronized int outstandingCount() {
+        return outstanding.size();
+    }
+
     /** Deliveries handed out and not yet acked or released. */
     public synchronized List<Delivery> outstanding() {
         return List.copyOf(outstanding.values());
@@ -356,6 +396,7 @@ public final class Subscriber implements AutoCloseable {
             return;
         }
         closed = true;
+        metrics.untrack(this);
         List<Delivery> left = outstanding();
         if (!left.isEmpty()) {
             release(left, Duration.ZERO);
