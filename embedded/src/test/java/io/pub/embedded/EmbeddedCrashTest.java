@@ -1,0 +1,131 @@
+package io.pub.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pub.Stores;
+import io.pub.TopicShard;
+import io.pub.spi.Controller;
+import io.pub.spi.Entry;
+import io.pub.spi.ReadResult;
+import io.pub.spi.Settings;
+import io.pub.spi.StoreException;
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real child JVMs: one killed while publishing, one holding a directory another open must not get. */
+@Timeout(90)
+class EmbeddedCrashTest {
+    @TempDir
+    Path tmp;
+
+    private static Controller open(Path dir) {
+        return Stores.open("embedded:" + dir, Settings.only(Map.of()), Clock.systemUTC());
+    }
+
+    @Test
+    void everyAcknowledgedAppendSurvivesKill9() throws Exception {
+        Path dir = tmp.resolve("store");
+        Path out = tmp.resolve("child.out");
+        Path err = tmp.resolve("child.err");
+        Process child = ChildJvm.startToFile(CrashPublisher.class, out, err, dir.toString());
+        try {
+            // kill it mid-run, once the four publishers have acknowledged a few hundred messages
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (countLines(out) < 400 && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(child.isAlive())
+                    .as("child died early: %s", Files.readString(err))
+                    .isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        // shard -> offset -> body, for every line the child printed after its append returned
+        Map<Integer, Map<Long, String>> acked = new HashMap<>();
+        int lines = 0;
+        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+            String[] parts = line.split(" ");
+            if (parts.length != 3) {
+                continue; // a line cut by the kill
+            }
+            String previous = acked.computeIfAbsent(Integer.parseInt(parts[0]), s -> new HashMap<>())
+                    .put(Long.parseLong(parts[1]), parts[2]);
+            assertThat(previous).as("offset %s handed out twice", line).isNull();
+            lines++;
+        }
+        assertThat(lines).isGreaterThanOrEqualTo(400);
+
+        try (Controller store = open(dir)) {
+            for (Map.Entry<Integer, Map<Long, String>> shardAcks : acked.entrySet()) {
+                TopicShard shard = new TopicShard(CrashPublisher.TOPIC, shardAcks.getKey());
+                long max = shardAcks.getValue().keySet().stream()
+                        .mapToLong(Long::longValue)
+                        .max()
+                        .orElseThrow();
+                ReadResult r = store.read(shard, 0, (int) max + 1);
+                assertThat(r.head()).isGreaterThan(max);
+                Map<Long, String> stored = new HashMap<>();
+                for (Entry e : r.entries()) {
+                    stored.put(e.offset(), new String(e.message().body(), StandardCharsets.UTF_8));
+                }
+                for (Map.Entry<Long, String> ack : shardAcks.getValue().entrySet()) {
+                    assertThat(stored.get(ack.getKey()))
+                            .as("acknowledged offset %d of %s", ack.getKey(), shard)
+                            .isEqualTo(ack.getValue());
+                }
+                // the store keeps counting after the crash: a new append never reuses an acknowledged offset
+                assertThat(store.append(
+                                shard,
+                                java.util.List.of(io.pub.Message.builder().build())))
+                        .isGreaterThan(max);
+            }
+        }
+    }
+
+    private static long countLines(Path file) throws java.io.IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.ISO_8859_1)) {
+            return lines.count();
+        }
+    }
+
+    @Test
+    void secondProcessGetsAClearErrorNamingTheDirectory() throws Exception {
+        Path dir = tmp.resolve("held");
+        Process child = ChildJvm.start(HoldOpen.class, tmp.resolve("child.err"), dir.toString());
+        try {
+            BufferedReader in = ChildJvm.stdout(child);
+            assertThat(in.readLine())
+                    .as("child stderr: %s", tmp.resolve("child.err"))
+                    .isEqualTo("open embedded");
+            assertThatThrownBy(() -> open(dir))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining(dir.toString())
+                    .hasMessageContaining("already open");
+        } finally {
+            child.getOutputStream().close();
+            if (!child.waitFor(30, TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+            }
+        }
+        assertThat(child.exitValue()).isZero();
+        // once the holder has closed it, the directory opens
+        try (Controller store = open(dir)) {
+            assertThat(store.kind()).isEqualTo("embedded");
+        }
+    }
+}

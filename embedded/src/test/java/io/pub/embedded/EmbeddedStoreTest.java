@@ -1,0 +1,277 @@
+package io.pub.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pub.Message;
+import io.pub.Stores;
+import io.pub.TopicShard;
+import io.pub.spi.Claim;
+import io.pub.spi.Controller;
+import io.pub.spi.Cursor;
+import io.pub.spi.Entry;
+import io.pub.spi.Lease;
+import io.pub.spi.MutableClock;
+import io.pub.spi.Settings;
+import io.pub.spi.StoreException;
+import io.pub.spi.Subscription;
+import io.pub.spi.TopicInfo;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the embedded store adds to the contract: persistence, URLs, locking, group commit. */
+@Timeout(60)
+class EmbeddedStoreTest {
+    private static final TopicShard S0 = new TopicShard("orders", 0);
+    private static final TopicShard S1 = new TopicShard("orders", 1);
+
+    @TempDir
+    Path tmp;
+
+    private final MutableClock clock = new MutableClock();
+
+    private Controller open(String url) {
+        return Stores.open(url, Settings.only(Map.of()), clock);
+    }
+
+    private Controller open(Path dir) {
+        return open("embedded:" + dir);
+    }
+
+    private static Message msg(String text) {
+        return Message.builder()
+                .id(text)
+                .property("n", 7L)
+                .body(text.getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
+    @Test
+    void reopenKeepsEveryRecord() {
+        Path dir = tmp.resolve("store");
+        long t = clock.millis();
+        Subscription sub = new Subscription("orders", "billing", Subscription.Kind.QUEUE, "x = 1", false, null, t);
+        Cursor cursor;
+        Lease lease;
+        Claim claim;
+        try (Controller store = open(dir)) {
+            store.createTopic(new TopicInfo("orders", 2, false, null));
+            store.createTopic(new TopicInfo("tmp", 1, true, "conn-1"));
+            store.createSubscription(sub, false);
+            store.append(S0, List.of(msg("a"), msg("b"), msg("c")));
+            store.reserve(S0, 2); // offsets 3 and 4: 3 stays a hole, 4 is sealed
+            store.seal(S0, 4);
+            store.reserve(S1, 5); // nothing written on shard 1: only its head says these were handed out
+            cursor = store.markDone("billing", S0, List.of(0L, 2L));
+            lease = store.acquire("billing", S0, List.of(1L), "c1", t + 30_000, t)
+                    .get(0);
+            claim = store.claim("client:app", "conn-1", t + 10_000, t).orElseThrow();
+            store.createSubscription(
+                    new Subscription("orders", "late", Subscription.Kind.DURABLE, null, false, null, t), true);
+        }
+        try (Controller store = open(dir)) {
+            assertThat(store.topics()).extracting(TopicInfo::name).containsExactly("orders", "tmp");
+            assertThat(store.topic("tmp").orElseThrow().owner()).isEqualTo("conn-1");
+            assertThat(store.subscription("orders", "billing")).contains(sub);
+            assertThat(store.subscriptions("orders")).hasSize(2);
+            assertThat(store.head(S0)).isEqualTo(5);
+            assertThat(store.head(S1)).isEqualTo(5);
+            List<Entry> entries = store.read(S0, 0, 10).entries();
+            assertThat(entries).extracting(Entry::offset).containsExactly(0L, 1L, 2L, 4L);
+            assertThat(entries.get(1).message()).isEqualTo(msg("b"));
+            assertThat(entries.get(3).isTombstone()).isTrue();
+            assertThat(store.cursor("billing", S0)).isEqualTo(cursor);
+            assertThat(store.cursor("late", S0).committed()).isEqualTo(5);
+            assertThat(store.cursor("late", S1).committed()).isEqualTo(5);
+            assertThat(store.leases("billing", S0, 0, 10)).containsExactly(lease);
+            assertThat(store.readClaim("client:app")).contains(claim);
+            // tokens taken before the reopen still work for the records they came from
+            assertThat(store.compareAndSetCursor("billing", S0, cursor, Cursor.initial(3)))
+                    .isPresent();
+            assertThat(store.renew(List.of(lease), t + 60_000)).hasSize(1);
+            // and offsets continue after the head
+            assertThat(store.append(S0, List.of(msg("d")))).isEqualTo(5);
+            assertThat(store.append(S1, List.of(msg("e")))).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void headSurvivesTrimmingEveryMessage() {
+        Path dir = tmp.resolve("store");
+        try (Controller store = open(dir)) {
+            store.createTopic(new TopicInfo("orders", 1, false, null));
+            store.append(S0, List.of(msg("a"), msg("b")));
+            store.trim(S0, 2);
+            assertThat(store.read(S0, 0, 10).entries()).isEmpty();
+        }
+        try (Controller store = open(dir)) {
+            assertThat(store.head(S0)).isEqualTo(2);
+            assertThat(store.append(S0, List.of(msg("c")))).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void closeIsIdempotentAndLaterCallsFailClearly() {
+        Path dir = tmp.resolve("store");
+        Controller store = open(dir);
+        store.createTopic(new TopicInfo("orders", 1, false, null));
+        store.close();
+        store.close();
+        assertThatThrownBy(() -> store.head(S0))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("closed")
+                .hasMessageContaining(dir.toString());
+    }
+
+    @Test
+    void secondOpenInTheSameProcessFailsNamingTheDirectory() {
+        Path dir = tmp.resolve("store");
+        try (Controller store = open(dir)) {
+            assertThatThrownBy(() -> open(dir))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining(dir.toString())
+                    .hasMessageContaining("already open");
+            // the failed open did not disturb the open store
+            store.createTopic(new TopicInfo("orders", 1, false, null));
+            assertThat(store.append(S0, List.of(msg("a")))).isZero();
+        }
+    }
+
+    @Test
+    void urlFormsAllOpenTheSameDirectory() {
+        Path dir = tmp.resolve("store");
+        try (Controller store = open("embedded:" + dir + "?sync=true")) {
+            store.createTopic(new TopicInfo("orders", 1, false, null));
+            assertThat(((EmbeddedStore) store).directory()).isEqualTo(dir);
+            assertThat(((EmbeddedStore) store).durable()).isTrue();
+        }
+        try (Controller store = open("embedded://" + dir)) {
+            assertThat(store.topic("orders")).isPresent();
+        }
+        Path relative = Path.of("").toAbsolutePath().relativize(dir);
+        try (Controller store = open("embedded:./" + relative + "?sync=false")) {
+            assertThat(store.topic("orders")).isPresent();
+            assertThat(((EmbeddedStore) store).durable()).isFalse();
+            assertThat(((EmbeddedStore) store).directory()).isEqualTo(dir);
+        }
+    }
+
+    @Test
+    void badUrlsFailNamingTheSetting() {
+        assertThatThrownBy(() -> open("embedded:" + tmp + "?fsync=no"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Stores.URL_SETTING)
+                .hasMessageContaining("fsync")
+                .hasMessageContaining("sync=true|false");
+        assertThatThrownBy(() -> open("embedded:" + tmp + "?sync=maybe"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Stores.URL_SETTING)
+                .hasMessageContaining("maybe");
+        assertThatThrownBy(() -> open("embedded://somehost/data"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Stores.URL_SETTING)
+                .hasMessageContaining("not a host");
+        assertThatThrownBy(() -> open("embedded:"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Stores.URL_SETTING);
+    }
+
+    @Test
+    void unusableDirectoryFailsNamingTheSettingAndThePath() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a directory");
+        assertThatThrownBy(() -> open(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Stores.URL_SETTING)
+                .hasMessageContaining(file.toString());
+        Path below = file.resolve("store");
+        assertThatThrownBy(() -> open(below))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Stores.URL_SETTING)
+                .hasMessageContaining(below.toString());
+        assertThat(Files.readString(file)).isEqualTo("not a directory");
+    }
+
+    @Test
+    void concurrentAppendsShareFsyncs() throws Exception {
+        int threads = 8;
+        int perThread = 150;
+        try (Controller store = open(tmp.resolve("store"))) {
+            store.createTopic(new TopicInfo("orders", 1, false, null));
+            EmbeddedStore stats = (EmbeddedStore) store;
+            long syncsBefore = stats.syncs();
+            Set<Long> offsets = new ConcurrentSkipListSet<>();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < perThread; i++) {
+                            offsets.add(store.append(S0, List.of(msg(thread + "-" + i))));
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> f : futures) {
+                    f.get(50, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            int messages = threads * perThread;
+            assertThat(offsets).hasSize(messages);
+            assertThat(new TreeSet<>(offsets).last()).isEqualTo(messages - 1L);
+            long syncs = stats.syncs() - syncsBefore;
+            assertThat(syncs).isPositive();
+            // one fsync per append would be `messages`; waiting writers share one
+            assertThat(syncs).isLessThan(messages);
+            assertThat(store.read(S0, 0, messages).entries()).hasSize(messages);
+        }
+    }
+
+    @Test
+    void lessDurableModeNeverSyncs() {
+        try (Controller store = open("embedded:" + tmp.resolve("store") + "?sync=false")) {
+            store.createTopic(new TopicInfo("orders", 1, false, null));
+            store.append(S0, List.of(msg("a")));
+            store.markDone("sub", S0, List.of(0L));
+            EmbeddedStore stats = (EmbeddedStore) store;
+            assertThat(stats.syncs()).isZero();
+            assertThat(stats.writes()).isGreaterThanOrEqualTo(3);
+            assertThat(store.read(S0, 0, 1).entries()).hasSize(1);
+        }
+    }
+
+    @Test
+    void durableModeSyncsPublishesButNotLeases() {
+        try (Controller store = open(tmp.resolve("store"))) {
+            store.createTopic(new TopicInfo("orders", 1, false, null));
+            EmbeddedStore stats = (EmbeddedStore) store;
+            long before = stats.syncs();
+            store.append(S0, List.of(msg("a")));
+            assertThat(stats.syncs()).isEqualTo(before + 1);
+            long t = clock.millis();
+            List<Lease> leases = store.acquire("sub", S0, List.of(0L), "c1", t + 1000, t);
+            store.renew(leases, t + 2000);
+            assertThat(stats.syncs()).isEqualTo(before + 1);
+        }
+    }
+}
