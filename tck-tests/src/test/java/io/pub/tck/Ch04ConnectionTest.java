@@ -176,7 +176,8 @@ class Ch04ConnectionTest extends TckTest {
     void invalidSessionModeIsRejected() throws Exception {
         Connection c = track(cf().createConnection());
         // The specification names no exception for an unknown mode; Artemis throws JMSRuntimeException.
-        assertThatThrownBy(() -> c.createSession(false, 99)).isInstanceOfAny(JMSException.class, jakarta.jms.JMSRuntimeException.class);
+        assertThatThrownBy(() -> c.createSession(false, 99))
+                .isInstanceOfAny(JMSException.class, jakarta.jms.JMSRuntimeException.class);
     }
 
     @Test

@@ -68,7 +68,7 @@ public final class TckSummaryListener implements TestExecutionListener {
                 String why = result.getThrowable()
                         .map(t -> t.getClass().getSimpleName() + ": " + firstLine(t.getMessage()))
                         .orElse("");
-                failures.add(targetOf(id) + "  " + chapterOf(id) + "." + id.getDisplayName() + "  " + why);
+                failures.add(targetOf(id) + "  " + chapterOf(id) + "." + nameOf(id) + "  " + why);
             }
         }
     }
@@ -128,6 +128,16 @@ public final class TckSummaryListener implements TestExecutionListener {
             }
         }
         return "?";
+    }
+
+    /** The method name, with the invocation (queue, topic, ...) for parameterized tests. */
+    private String nameOf(TestIdentifier id) {
+        Optional<TestIdentifier> parent = plan.getParent(id);
+        if (parent.isPresent()
+                && parent.get().getUniqueIdObject().getLastSegment().getType().matches("test-template|test-factory")) {
+            return parent.get().getDisplayName() + "[" + id.getDisplayName() + "]";
+        }
+        return id.getDisplayName();
     }
 
     private static String chapterOf(TestIdentifier id) {

@@ -123,6 +123,28 @@ public abstract class TckTest {
         return topic("T");
     }
 
+    protected jakarta.jms.Destination destination(Kind kind) {
+        return kind == Kind.QUEUE ? queue() : topic();
+    }
+
+    /** A session with a consumer and a producer on one destination; the consumer exists before any send. */
+    protected record Pipe(
+            Session session,
+            jakarta.jms.Destination destination,
+            jakarta.jms.MessageProducer producer,
+            MessageConsumer consumer) {}
+
+    protected Pipe pipe(Kind kind) throws Exception {
+        return pipe(kind, Session.AUTO_ACKNOWLEDGE);
+    }
+
+    protected Pipe pipe(Kind kind, int sessionMode) throws Exception {
+        Session s = connection().createSession(sessionMode);
+        jakarta.jms.Destination d = destination(kind);
+        MessageConsumer c = s.createConsumer(d);
+        return new Pipe(s, d, s.createProducer(d), c);
+    }
+
     /** A started connection without client ID, closed after the test. */
     protected Connection connection() throws Exception {
         Connection c = track(cf().createConnection());
