@@ -1,0 +1,21 @@
+package io.pub.embedded;
+
+import io.pub.DeliveryInvariantsContract;
+import io.pub.Stores;
+import io.pub.spi.Controller;
+import io.pub.spi.MutableClock;
+import io.pub.spi.Settings;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The delivery invariants on the embedded store. */
+class EmbeddedDeliveryInvariantsTest extends DeliveryInvariantsContract {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected Controller open(MutableClock clock) {
+        return Stores.open("embedded:" + dir, Settings.only(Map.of()), clock);
+    }
+}
