@@ -1,0 +1,263 @@
+package io.pub.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Destination;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import javax.naming.InitialContext;
+
+/**
+ * Runs the same JMS workloads against Artemis embedded and Pub, each target reached only through
+ * JNDI, and prints one JSON line per measured run and a table with the Pub/Artemis ratios.
+ *
+ * <pre>
+ * mvn -B -q -o -pl bench compile exec:java -Dexec.args="--quick"
+ * </pre>
+ */
+public final class Bench {
+    static final String WARMUP_QUEUE = "bench-warmup";
+    private static final int WARMUP_SENDS = 50;
+
+    private final Options options;
+    private final PrintStream out;
+    private final PrintStream console;
+    private final LogCapture logs;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, String> descriptions = new LinkedHashMap<>();
+
+    Bench(Options options, PrintStream out, PrintStream console, LogCapture logs) {
+        this.options = options;
+        this.out = out;
+        this.console = console;
+        this.logs = logs;
+    }
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LogCapture logs = LogCapture.install();
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        logs.console().println("[bench] logs of brokers and stores go to " + logs.file());
+        Bench bench = new Bench(options, System.out, logs.console(), logs);
+        List<RunResult> results = bench.run();
+        System.out.print(Report.table(results, options, bench.descriptions()));
+        logs.console().println("[bench] log: " + logs.file());
+        System.out.flush();
+        System.exit(results.stream().allMatch(RunResult::ok) ? 0 : 1);
+    }
+
+    /** Runs every target and scenario; returns every measured run. */
+    List<RunResult> run() {
+        List<RunResult> results = new ArrayList<>();
+        for (String target : options.targets()) {
+            results.addAll(runTarget(target));
+        }
+        return results;
+    }
+
+    Map<String, String> descriptions() {
+        return descriptions;
+    }
+
+    private List<RunResult> runTarget(String name) {
+        List<RunResult> results = new ArrayList<>();
+        console.println("[bench] " + name + ": starting");
+        Target target;
+        try {
+            target = Targets.open(name);
+        } catch (Throwable e) {
+            return failAll(name, "target did not start: " + Workers.describe(e));
+        }
+        try (target) {
+            InitialContext jndi = new InitialContext(environment(target));
+            ConnectionFactory factory = (ConnectionFactory) jndi.lookup("ConnectionFactory");
+            long spinsBefore = logs.count(ArtemisTarget.SPIN_MARKER);
+            warmUp(factory, (Destination) jndi.lookup(WARMUP_QUEUE));
+            String description = target.describe();
+            if (!Targets.isPub(name)) {
+                description += "; TimedBuffer after warm-up: "
+                        + (logs.count(ArtemisTarget.SPIN_MARKER) > spinsBefore
+                                ? "SPIN (parkNanos too coarse)"
+                                : "sleep (parkNanos accurate enough)");
+            }
+            descriptions.put(name, description);
+            console.println("[bench] " + name + ": " + description);
+            for (Scenario scenario : options.scenarios()) {
+                results.addAll(runScenario(target, jndi, factory, scenario));
+            }
+            jndi.close();
+        } catch (Throwable e) {
+            RunResult failure = RunResult.failed(name, Scenario.QUEUE_1X1, 0, "target failed: " + Workers.describe(e));
+            if (results.isEmpty()) {
+                return failAll(name, failure.error());
+            }
+            console.println("[bench] " + name + ": " + failure.error());
+            out.println(toJson(failure));
+            results.add(failure);
+        }
+        return results;
+    }
+
+    private List<RunResult> runScenario(Target target, InitialContext jndi, ConnectionFactory factory, Scenario s) {
+        List<RunResult> results = new ArrayList<>();
+        Workload workload = s.workload();
+        for (int run = 0; run <= options.runs(); run++) {
+            Plan plan = plan(target, s, run);
+            Long roundTrips = null;
+            Measurement m;
+            try {
+                Destination destination = (Destination) jndi.lookup(s.destination(run));
+                OptionalLong before = target.roundTrips();
+                m = workload.run(factory, destination, plan);
+                OptionalLong after = target.roundTrips();
+                if (after.isPresent()) {
+                    roundTrips = after.getAsLong() - before.orElse(0);
+                }
+            } catch (Throwable e) {
+                m = null;
+                RunResult failed = RunResult.failed(target.name(), s, run, Workers.describe(e));
+                console.println(
+                        "[bench] " + target.name() + " " + s.label() + " run " + run + " FAILED: " + failed.error());
+                results.add(failed);
+                if (run == 0) {
+                    return results; // a scenario whose warm-up fails is not measured
+                }
+                continue;
+            }
+            RunResult r = RunResult.of(target, s, run, m, roundTrips);
+            console.println(progress(r));
+            if (run == 0) {
+                if (r.error() != null) {
+                    results.add(r);
+                    return results;
+                }
+                continue; // warm-up: not reported
+            }
+            results.add(r);
+            out.println(toJson(r));
+        }
+        return results;
+    }
+
+    private Plan plan(Target target, Scenario s, int run) {
+        String tag = target.name() + "-" + s.label() + "-r" + run;
+        if (!target.speedMeaningful()) {
+            long n = run == 0 ? Math.max(10, options.mockMessages() / 4) : options.mockMessages();
+            return new Plan(n, options.sendTime(), options.stall(), tag);
+        }
+        if (options.messages() > 0) {
+            long n = run == 0 ? Math.max(100, options.messages() / 5) : options.messages();
+            return new Plan(n, options.sendTime(), options.stall(), tag);
+        }
+        return new Plan(0, run == 0 ? options.warmupTime() : options.sendTime(), options.stall(), tag);
+    }
+
+    private Hashtable<String, Object> environment(Target target) {
+        Hashtable<String, Object> env = target.jndi();
+        env.put("queue." + WARMUP_QUEUE, WARMUP_QUEUE);
+        for (Scenario s : options.scenarios()) {
+            for (int run = 0; run <= options.runs(); run++) {
+                env.put((s.topic() ? "topic." : "queue.") + s.destination(run), s.destination(run));
+            }
+        }
+        return env;
+    }
+
+    /**
+     * A few dozen blocking persistent sends, received back, before anything is measured: Artemis decides
+     * its journal flush mode from its first flushes, and every target gets its classes loaded and its
+     * store opened outside the measurements.
+     */
+    private static void warmUp(ConnectionFactory factory, Destination queue) throws Exception {
+        try (Connection c = factory.createConnection()) {
+            Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            MessageProducer p = Clients.producer(s, queue);
+            for (int i = 0; i < WARMUP_SENDS; i++) {
+                p.send(Clients.message(s, i));
+            }
+            MessageConsumer consumer = s.createConsumer(queue);
+            c.start();
+            int received = 0;
+            Message last = null;
+            for (Message m; received < WARMUP_SENDS && (m = consumer.receive(10_000)) != null; received++) {
+                last = m;
+            }
+            if (last != null) {
+                last.acknowledge();
+            }
+            if (received < WARMUP_SENDS) {
+                throw new IllegalStateException(
+                        "warm-up: received " + received + " of " + WARMUP_SENDS + " messages within 10 s each");
+            }
+        }
+    }
+
+    private List<RunResult> failAll(String target, String error) {
+        console.println("[bench] " + target + ": " + error);
+        List<RunResult> results = new ArrayList<>();
+        for (Scenario s : options.scenarios()) {
+            RunResult r = RunResult.failed(target, s, 1, error);
+            results.add(r);
+            out.println(toJson(r));
+        }
+        return results;
+    }
+
+    private String progress(RunResult r) {
+        StringBuilder sb = new StringBuilder("[bench] ")
+                .append(r.target())
+                .append(' ')
+                .append(r.scenario())
+                .append(r.run() == 0 ? " warm-up" : " run " + r.run())
+                .append(": ")
+                .append(Math.round(r.throughput()))
+                .append(" msg/s, sent ")
+                .append(r.sent())
+                .append(", delivered ")
+                .append(r.delivered())
+                .append('/')
+                .append(r.expectedDeliveries());
+        if (r.p99Ms() != null) {
+            sb.append(String.format(", p50 %.2f ms, p99 %.2f ms", r.p50Ms(), r.p99Ms()));
+        }
+        if (r.roundTripsPerDelivery() != null) {
+            sb.append(String.format(", %.2f round trips/delivery", r.roundTripsPerDelivery()));
+        }
+        if (r.duplicates() > 0) {
+            sb.append(", duplicates ").append(r.duplicates());
+        }
+        if (r.missing() > 0) {
+            sb.append(", MISSING ").append(r.missing());
+        }
+        if (r.error() != null) {
+            sb.append(", ERROR ").append(r.error());
+        }
+        return sb.toString();
+    }
+
+    private String toJson(RunResult r) {
+        try {
+            return json.writeValueAsString(r);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a result as JSON", e);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.pub.bench;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Destination;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * End-to-end latency at a fixed rate: one producer sends synchronously on a schedule of {@code rate}
+ * messages per second, stamping System.nanoTime() just before each send in a property; one
+ * CLIENT_ACKNOWLEDGE consumer (same JVM, so the clocks agree) records receive time minus stamp in an
+ * HdrHistogram. A target that cannot keep the rate falls behind the schedule and the run says so.
+ */
+final class LatencyWorkload implements Workload {
+    private final int rate;
+
+    LatencyWorkload(int rate) {
+        this.rate = rate;
+    }
+
+    @Override
+    public Measurement run(ConnectionFactory factory, Destination queue, Plan plan) throws Exception {
+        long count = plan.messages() > 0
+                ? plan.messages()
+                : Math.max(1, rate * plan.sendTime().toMillis() / 1000);
+        Plan fixed = new Plan(count, plan.sendTime(), plan.stall(), plan.tag());
+        Tally tally = new Tally(1);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong sendEnd = new AtomicLong();
+        Histogram histogram = new Histogram(3); // only the consumer thread records
+        Connection consuming = factory.createConnection();
+        Connection producing = null;
+        try {
+            producing = factory.createConnection();
+            Session cs = consuming.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            MessageConsumer consumer = cs.createConsumer(queue);
+            Workers consumerThreads = new Workers();
+            consumerThreads.start(
+                    "consumer", () -> Clients.consume(cs, consumer, stop, m -> record(m, tally, histogram)));
+            consuming.start();
+            Session session = producing.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer sender = Clients.producer(session, queue);
+            long interval = 1_000_000_000L / rate;
+            Workers producerThreads = new Workers();
+            long start = System.nanoTime();
+            producerThreads.start("producer", () -> {
+                for (long n = 0; !stop.get() && fixed.more(0, 1, n, start); n++) {
+                    long due = start + n * interval;
+                    for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    int seq = Math.toIntExact(n);
+                    Message m = Clients.message(session, seq);
+                    m.setLongProperty(Clients.SENT_NANOS, System.nanoTime());
+                    sender.send(m);
+                    tally.sent(seq);
+                }
+                sendEnd.set(System.nanoTime());
+            });
+            String problem = Clients.await(producerThreads, consumerThreads, tally, stop, plan.stall());
+            long sending = Math.max(0, sendEnd.get() - start);
+            double achieved = tally.sentCount() <= 1 ? 0 : (tally.sentCount() - 1) * 1e9 / sending;
+            boolean kept = achieved >= 0.95 * rate;
+            Measurement m = Measurement.of(
+                    tally,
+                    sending / 1e9,
+                    achieved,
+                    achieved,
+                    "target " + rate + " msg/s, achieved " + Math.round(achieved) + "/s"
+                            + (kept ? "" : " (RATE NOT KEPT: the producer fell behind; latency excludes its lag)"),
+                    problem);
+            return histogram.getTotalCount() == 0
+                    ? m
+                    : m.withLatency(
+                            ms(histogram.getValueAtPercentile(50)),
+                            ms(histogram.getValueAtPercentile(99)),
+                            ms(histogram.getValueAtPercentile(99.9)),
+                            ms(histogram.getMaxValue()));
+        } finally {
+            Clients.closeQuietly(producing, Duration.ofSeconds(10));
+            Clients.closeQuietly(consuming, Duration.ofSeconds(10));
+        }
+    }
+
+    private static void record(Message m, Tally tally, Histogram histogram) throws jakarta.jms.JMSException {
+        long latency = System.nanoTime() - m.getLongProperty(Clients.SENT_NANOS);
+        if (tally.received(0, m.getIntProperty(Clients.SEQ))) {
+            histogram.recordValue(Math.max(0, latency));
+        }
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+}

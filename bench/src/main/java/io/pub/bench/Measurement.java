@@ -1,0 +1,59 @@
+package io.pub.bench;
+
+/**
+ * What one workload run measured. {@code throughput} is the scenario's headline figure in messages per
+ * second (deliveries for queue and fan-out scenarios, completed sends for async send); latencies are in
+ * milliseconds and null where the scenario does not measure them.
+ */
+record Measurement(
+        long sent,
+        long expectedDeliveries,
+        long delivered,
+        long missing,
+        long duplicates,
+        double seconds,
+        double throughput,
+        double sendRate,
+        Double p50Ms,
+        Double p99Ms,
+        Double p999Ms,
+        Double maxMs,
+        String note,
+        String error) {
+
+    static Measurement of(Tally tally, double seconds, double throughput, double sendRate, String note, String error) {
+        return new Measurement(
+                tally.sentCount(),
+                tally.sentCount() * tally.sinks(),
+                tally.distinct(),
+                tally.missing(),
+                tally.duplicates(),
+                seconds,
+                throughput,
+                sendRate,
+                null,
+                null,
+                null,
+                null,
+                note,
+                error);
+    }
+
+    Measurement withLatency(double p50, double p99, double p999, double max) {
+        return new Measurement(
+                sent,
+                expectedDeliveries,
+                delivered,
+                missing,
+                duplicates,
+                seconds,
+                throughput,
+                sendRate,
+                p50,
+                p99,
+                p999,
+                max,
+                note,
+                error);
+    }
+}

@@ -1,0 +1,124 @@
+package io.pub.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The command line. A run is sized either by a message count ({@code --messages=N}, the same for every
+ * target) or by a sending time ({@code --seconds=S}, the default), so one command finishes in minutes
+ * on targets whose speeds differ by a factor of a hundred; every message sent is still checked on arrival.
+ */
+record Options(
+        List<String> targets,
+        List<Scenario> scenarios,
+        long messages,
+        Duration sendTime,
+        Duration warmupTime,
+        int runs,
+        long mockMessages,
+        Duration stall,
+        boolean quick) {
+
+    static final List<String> ALL_TARGETS =
+            List.of(Targets.ARTEMIS_DEFAULT, Targets.ARTEMIS_250US, Targets.PUB_EMBEDDED, Targets.PUB_COUCHBASE_MOCK);
+
+    static final String USAGE = "options: --targets=" + String.join(",", ALL_TARGETS)
+            + " --scenarios=" + String.join(",", Scenario.names())
+            + " --messages=N (per run, instead of a sending time) --seconds=S (sending time per run, default 4)"
+            + " --runs=N (measured runs per scenario, default 2, at least 1) --mock-messages=N (per run on"
+            + " pub-couchbase-mock, default 400) --stall-seconds=S (give up when nothing moves, default 30)"
+            + " --quick (1 s runs, short warm-up)";
+
+    static Options parse(String... args) {
+        List<String> targets = ALL_TARGETS;
+        List<Scenario> scenarios = Arrays.asList(Scenario.values());
+        long messages = 0;
+        Double seconds = null;
+        int runs = 2;
+        long mockMessages = 400;
+        double stallSeconds = 30;
+        boolean quick = false;
+        for (String arg : args) {
+            if (arg.isBlank()) {
+                continue;
+            }
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "";
+            switch (name) {
+                case "--targets" -> targets = targets(value);
+                case "--scenarios" -> scenarios = scenarios(value);
+                case "--messages" -> messages = positiveLong(name, value);
+                case "--seconds" -> seconds = positiveDouble(name, value);
+                case "--runs" -> runs = (int) positiveLong(name, value);
+                case "--mock-messages" -> mockMessages = positiveLong(name, value);
+                case "--stall-seconds" -> stallSeconds = positiveDouble(name, value);
+                case "--quick" -> quick = true;
+                case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
+                default -> throw new IllegalArgumentException("unknown option '" + arg + "'; " + USAGE);
+            }
+        }
+        double send = seconds != null ? seconds : quick ? 1 : 4;
+        Duration sendTime = Duration.ofMillis(Math.round(send * 1000));
+        Duration warmup = Duration.ofMillis(Math.round(Math.min(send, quick ? 0.5 : 1.5) * 1000));
+        if (quick && stallSeconds == 30) {
+            stallSeconds = 10;
+        }
+        return new Options(
+                targets,
+                scenarios,
+                messages,
+                sendTime,
+                warmup,
+                runs,
+                mockMessages,
+                Duration.ofMillis(Math.round(stallSeconds * 1000)),
+                quick);
+    }
+
+    private static List<String> targets(String value) {
+        List<String> out = new ArrayList<>();
+        for (String t : value.split(",")) {
+            String name = t.trim();
+            if (!ALL_TARGETS.contains(name)) {
+                throw new IllegalArgumentException(
+                        "--targets: unknown target '" + name + "', expected some of " + ALL_TARGETS);
+            }
+            out.add(name);
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<Scenario> scenarios(String value) {
+        List<Scenario> out = new ArrayList<>();
+        for (String s : value.split(",")) {
+            out.add(Scenario.byName(s.trim()));
+        }
+        return List.copyOf(out);
+    }
+
+    private static long positiveLong(String name, String value) {
+        try {
+            long v = Long.parseLong(value.trim());
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a positive whole number, was '" + value + "'");
+    }
+
+    private static double positiveDouble(String name, String value) {
+        try {
+            double v = Double.parseDouble(value.trim());
+            if (v > 0 && Double.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a positive number of seconds, was '" + value + "'");
+    }
+}

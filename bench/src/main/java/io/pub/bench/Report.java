@@ -1,0 +1,220 @@
+package io.pub.bench;
+
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The readable summary: per scenario, each target's median over the measured runs (range in
+ * brackets), Pub against the better Artemis configuration, store round trips per delivery, and what
+ * the delivery checks found.
+ */
+final class Report {
+    private static final List<String> ARTEMIS = List.of(Targets.ARTEMIS_DEFAULT, Targets.ARTEMIS_250US);
+
+    private Report() {}
+
+    static String table(List<RunResult> results, Options options, Map<String, String> descriptions) {
+        StringBuilder sb = new StringBuilder("\n");
+        sb.append("Pub vs Artemis, ")
+                .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME))
+                .append(", ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, Java ")
+                .append(System.getProperty("java.version"))
+                .append(", 1 KiB persistent BytesMessage, ")
+                .append(options.runs())
+                .append(" measured run(s) per cell after a warm-up run, ")
+                .append(
+                        options.messages() > 0
+                                ? options.messages() + " messages per run"
+                                : options.sendTime().toMillis() / 1000.0 + " s of sending per run")
+                .append('\n');
+        descriptions.forEach(
+                (t, d) -> sb.append("  ").append(t).append(": ").append(d).append('\n'));
+        List<String> targets = options.targets();
+        List<String[]> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("scenario", "figure"));
+        targets.stream().filter(t -> !t.equals(Targets.PUB_COUCHBASE_MOCK)).forEach(header::add);
+        header.add("Pub/best Artemis");
+        targets.stream().filter(Targets::isPub).forEach(t -> header.add(t + " rt/delivery"));
+        header.add("checks");
+        rows.add(header.toArray(String[]::new));
+        Set<String> errors = new LinkedHashSet<>();
+        for (Scenario s : options.scenarios()) {
+            List<String> row = new ArrayList<>();
+            row.add(s.label());
+            row.add(s.latency() ? "p50/p99/p99.9/max ms" : s == Scenario.ASYNC_SEND ? "sends/s" : "deliveries/s");
+            for (String t : targets) {
+                if (!t.equals(Targets.PUB_COUCHBASE_MOCK)) {
+                    row.add(cell(runs(results, t, s), s));
+                }
+            }
+            row.add(ratio(results, s));
+            for (String t : targets) {
+                if (Targets.isPub(t)) {
+                    row.add(roundTrips(runs(results, t, s)));
+                }
+            }
+            row.add(checks(results, targets, s));
+            rows.add(row.toArray(String[]::new));
+            for (RunResult r : results) {
+                if (r.scenario().equals(s.label()) && r.error() != null) {
+                    errors.add(r.target() + " " + r.scenario() + ": " + r.error());
+                }
+            }
+        }
+        sb.append(format(rows));
+        sb.append("Pub/best Artemis: throughput ratio (>1 = Pub faster) against the faster Artemis setting;"
+                + " for latency the p99 ratio (<1 = Pub lower) against the lower Artemis p99.\n");
+        sb.append("rt/delivery: store round trips per delivered message from the store's own counter, over the"
+                + " whole run (connections, subscriptions and housekeeping included).\n");
+        sb.append("pub-couchbase-mock: " + options.mockMessages()
+                + " messages per run; CouchbaseMock says nothing about speed, so only its round trips are shown.\n");
+        sb.append("* = a run did not keep the target rate (producer fell behind), see the JSON lines.\n");
+        if (!errors.isEmpty()) {
+            sb.append("Errors:\n");
+            errors.forEach(e -> sb.append("  ").append(e).append('\n'));
+        }
+        return sb.toString();
+    }
+
+    private static List<RunResult> runs(List<RunResult> results, String target, Scenario s) {
+        return results.stream()
+                .filter(r -> r.target().equals(target) && r.scenario().equals(s.label()) && r.run() > 0)
+                .toList();
+    }
+
+    private static List<RunResult> good(List<RunResult> runs) {
+        return runs.stream().filter(r -> r.error() == null).toList();
+    }
+
+    private static String cell(List<RunResult> runs, Scenario s) {
+        if (runs.isEmpty()) {
+            return "-";
+        }
+        List<RunResult> good = good(runs);
+        if (good.isEmpty()) {
+            return "ERROR";
+        }
+        String mark = good.size() < runs.size() ? " (" + (runs.size() - good.size()) + " failed)" : "";
+        if (s.latency()) {
+            boolean behind =
+                    good.stream().anyMatch(r -> r.note() != null && r.note().contains("RATE NOT KEPT"));
+            if (good.stream().anyMatch(r -> r.p99Ms() == null)) {
+                return "no data" + mark;
+            }
+            return String.format(
+                            Locale.ROOT,
+                            "%s/%s/%s/%s",
+                            ms(median(good, RunResult::p50Ms)),
+                            ms(median(good, RunResult::p99Ms)),
+                            ms(median(good, RunResult::p999Ms)),
+                            ms(median(good, RunResult::maxMs)))
+                    + (behind ? "*" : "")
+                    + mark;
+        }
+        double median = median(good, RunResult::throughput);
+        double min = good.stream().mapToDouble(RunResult::throughput).min().orElse(0);
+        double max = good.stream().mapToDouble(RunResult::throughput).max().orElse(0);
+        String range = good.size() > 1 ? String.format(Locale.ROOT, " [%,.0f-%,.0f]", min, max) : "";
+        return String.format(Locale.ROOT, "%,.0f", median) + range + mark;
+    }
+
+    private static String ratio(List<RunResult> results, Scenario s) {
+        List<RunResult> pub = good(runs(results, Targets.PUB_EMBEDDED, s));
+        if (pub.isEmpty()) {
+            return "-";
+        }
+        Double best = null;
+        for (String a : ARTEMIS) {
+            List<RunResult> runs = good(runs(results, a, s));
+            if (runs.isEmpty() || (s.latency() && runs.stream().anyMatch(r -> r.p99Ms() == null))) {
+                continue;
+            }
+            double v = s.latency() ? median(runs, RunResult::p99Ms) : median(runs, RunResult::throughput);
+            if (best == null || (s.latency() ? v < best : v > best)) {
+                best = v;
+            }
+        }
+        if (best == null || best == 0) {
+            return "-";
+        }
+        if (s.latency()) {
+            if (pub.stream().anyMatch(r -> r.p99Ms() == null)) {
+                return "-";
+            }
+            return String.format(Locale.ROOT, "%.2f (p99)", median(pub, RunResult::p99Ms) / best);
+        }
+        return String.format(Locale.ROOT, "%.2f", median(pub, RunResult::throughput) / best);
+    }
+
+    private static String roundTrips(List<RunResult> runs) {
+        List<RunResult> counted = good(runs).stream()
+                .filter(r -> r.roundTripsPerDelivery() != null)
+                .toList();
+        if (counted.isEmpty()) {
+            return runs.isEmpty() ? "-" : "n/a";
+        }
+        return String.format(Locale.ROOT, "%.2f", median(counted, RunResult::roundTripsPerDelivery));
+    }
+
+    private static String checks(List<RunResult> results, List<String> targets, Scenario s) {
+        List<String> problems = new ArrayList<>();
+        long duplicates = 0;
+        for (String t : targets) {
+            long missing = 0;
+            long dups = 0;
+            for (RunResult r : runs(results, t, s)) {
+                missing += r.missing();
+                dups += r.duplicates();
+            }
+            duplicates += dups;
+            if (missing > 0 || dups > 0) {
+                problems.add(t + ": " + missing + " missing, " + dups + " dup");
+            }
+        }
+        return problems.isEmpty() ? "all delivered, 0 dup" : String.join("; ", problems);
+    }
+
+    private static double median(List<RunResult> runs, ToDoubleFunction<RunResult> f) {
+        double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    private static String ms(double v) {
+        return v < 10 ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String format(List<String[]> rows) {
+        int cols = rows.get(0).length;
+        int[] width = new int[cols];
+        for (String[] r : rows) {
+            for (int i = 0; i < cols; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < rows.size(); k++) {
+            String[] r = rows.get(k);
+            for (int i = 0; i < cols; i++) {
+                sb.append(i == 0 ? "" : " | ").append(String.format("%-" + width[i] + "s", r[i]));
+            }
+            sb.append('\n');
+            if (k == 0) {
+                for (int i = 0; i < cols; i++) {
+                    sb.append(i == 0 ? "" : "-+-").append("-".repeat(width[i]));
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+}
