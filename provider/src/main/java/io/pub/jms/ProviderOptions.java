@@ -1,0 +1,193 @@
+package io.pub.jms;
+
+import io.pub.Pub;
+import io.pub.spi.Settings;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The provider's options, read from the connection factory URL's query (which wins) and from named
+ * settings. The options are removed from the URL before the store sees it, so a store never meets a
+ * parameter it does not know.
+ *
+ * <table>
+ * <tr><th>URL option</th><th>setting</th><th>default</th><th>meaning</th></tr>
+ * <tr><td>clientID</td><td>-</td><td>none</td><td>the factory's client ID</td></tr>
+ * <tr><td>users</td><td>PUB_USERS</td><td>none (anyone)</td><td>{@code user:password,...} accepted by createConnection</td></tr>
+ * <tr><td>maxDeliveries</td><td>PUB_MAX_DELIVERIES</td><td>10</td><td>deliveries before dead-lettering (0 = unlimited)</td></tr>
+ * <tr><td>deadLetterQueue</td><td>PUB_DEAD_LETTER_QUEUE</td><td>DLQ</td><td>queue that receives dead letters</td></tr>
+ * <tr><td>redeliveryDelay</td><td>PUB_REDELIVERY_DELAY</td><td>0ms</td><td>delay before a rolled back, recovered or failed message is redelivered</td></tr>
+ * <tr><td>redeliveryBackoff</td><td>PUB_REDELIVERY_BACKOFF</td><td>2</td><td>multiplier of that delay per further delivery</td></tr>
+ * <tr><td>redeliveryMaxDelay</td><td>PUB_REDELIVERY_MAX_DELAY</td><td>5m</td><td>cap of the backed-off delay</td></tr>
+ * <tr><td>leaseDuration</td><td>PUB_LEASE_DURATION</td><td>30s</td><td>lease of a delivered message (renewed while the consumer lives)</td></tr>
+ * <tr><td>prefetch</td><td>PUB_PREFETCH</td><td>1</td><td>messages a consumer leases ahead; higher priority first among them</td></tr>
+ * <tr><td>heartbeat</td><td>PUB_HEARTBEAT_TTL</td><td>10s</td><td>lifetime of a connection's liveness claims</td></tr>
+ * </table>
+ */
+record ProviderOptions(
+        String storeUrl,
+        String clientId,
+        Map<String, String> users,
+        int maxDeliveries,
+        String deadLetterQueue,
+        Duration redeliveryDelay,
+        double redeliveryBackoff,
+        Duration redeliveryMaxDelay,
+        Duration leaseDuration,
+        int prefetch,
+        Duration heartbeatTtl) {
+
+    static final List<String> URL_OPTIONS = List.of(
+            "clientID",
+            "users",
+            "maxDeliveries",
+            "deadLetterQueue",
+            "redeliveryDelay",
+            "redeliveryBackoff",
+            "redeliveryMaxDelay",
+            "leaseDuration",
+            "prefetch",
+            "heartbeat");
+
+    private static final Map<String, String> SETTING_OF = Map.of(
+            "users", "PUB_USERS",
+            "maxDeliveries", "PUB_MAX_DELIVERIES",
+            "deadLetterQueue", "PUB_DEAD_LETTER_QUEUE",
+            "redeliveryDelay", "PUB_REDELIVERY_DELAY",
+            "redeliveryBackoff", "PUB_REDELIVERY_BACKOFF",
+            "redeliveryMaxDelay", "PUB_REDELIVERY_MAX_DELAY",
+            "leaseDuration", "PUB_LEASE_DURATION",
+            "prefetch", "PUB_PREFETCH",
+            "heartbeat", "PUB_HEARTBEAT_TTL");
+
+    /** Splits {@code url} into the store URL and the provider's options, then resolves them. */
+    static ProviderOptions parse(String url, Settings settings) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("the connection factory URL must be a store URL such as "
+                    + "embedded:./pub-data or couchbase://host/bucket, was empty");
+        }
+        String base = url.trim();
+        String fragment = "";
+        int hash = base.indexOf('#');
+        if (hash >= 0) {
+            fragment = base.substring(hash);
+            base = base.substring(0, hash);
+        }
+        Map<String, String> mine = new LinkedHashMap<>();
+        StringBuilder kept = new StringBuilder();
+        int q = base.indexOf('?');
+        String storeUrl = base;
+        if (q >= 0) {
+            storeUrl = base.substring(0, q);
+            for (String pair : base.substring(q + 1).split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                if (URL_OPTIONS.contains(key)) {
+                    mine.put(key, value);
+                } else {
+                    kept.append(kept.length() == 0 ? "?" : "&").append(pair);
+                }
+            }
+        }
+        storeUrl = storeUrl + kept + fragment;
+        return resolve(storeUrl, mine, settings);
+    }
+
+    private static ProviderOptions resolve(String storeUrl, Map<String, String> url, Settings settings) {
+        Map<String, String> values = new LinkedHashMap<>();
+        SETTING_OF.forEach((option, setting) -> settings.get(setting).ifPresent(v -> values.put(option, v)));
+        values.putAll(url);
+        // Settings gives typed parsing with messages that name what was wrong; the URL option's name is
+        // the one reported, since that is where the value came from.
+        Settings s = Settings.only(values);
+        Pub.Config engine = Pub.Config.from(settings);
+        String clientId = url.get("clientID");
+        if (clientId != null && clientId.isBlank()) {
+            throw new IllegalArgumentException("clientID in the connection factory URL must not be empty");
+        }
+        double backoff = s.getDouble("redeliveryBackoff", 2.0, 1.0, 1000.0);
+        int maxDeliveries = s.getInt("maxDeliveries", engine.maxDeliveries(), 0);
+        String dlq = s.get("deadLetterQueue", engine.deadLetterQueue());
+        io.pub.Names.checkTopic(dlq, "deadLetterQueue");
+        Duration lease = positive(s.getDuration("leaseDuration", engine.leaseDuration()), "leaseDuration");
+        Duration heartbeat = positive(s.getDuration("heartbeat", Duration.ofSeconds(10)), "heartbeat");
+        Duration delay = s.getDuration("redeliveryDelay", Duration.ZERO);
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("redeliveryDelay must not be negative, was " + delay);
+        }
+        Duration maxDelay = positive(s.getDuration("redeliveryMaxDelay", Duration.ofMinutes(5)), "redeliveryMaxDelay");
+        return new ProviderOptions(
+                storeUrl,
+                clientId,
+                parseUsers(s.get("users").orElse(null)),
+                maxDeliveries,
+                dlq,
+                delay,
+                backoff,
+                maxDelay,
+                lease,
+                s.getInt("prefetch", 1, 1),
+                heartbeat);
+    }
+
+    private static Duration positive(Duration d, String name) {
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
+        }
+        return d;
+    }
+
+    private static Map<String, String> parseUsers(String spec) {
+        Map<String, String> users = new LinkedHashMap<>();
+        if (spec == null || spec.isBlank()) {
+            return Map.of();
+        }
+        for (String entry : spec.split(",")) {
+            int colon = entry.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException(
+                        "users (PUB_USERS) must be user:password pairs separated by commas, got '" + entry.trim()
+                                + "'");
+            }
+            users.put(entry.substring(0, colon).trim(), entry.substring(colon + 1));
+        }
+        return Map.copyOf(users);
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    ProviderOptions withClientId(String id) {
+        return new ProviderOptions(
+                storeUrl,
+                id,
+                users,
+                maxDeliveries,
+                deadLetterQueue,
+                redeliveryDelay,
+                redeliveryBackoff,
+                redeliveryMaxDelay,
+                leaseDuration,
+                prefetch,
+                heartbeatTtl);
+    }
+
+    /** The delay before the next delivery of a message delivered {@code deliveries} times so far. */
+    Duration redeliveryDelay(int deliveries) {
+        if (redeliveryDelay.isZero()) {
+            return Duration.ZERO;
+        }
+        double factor = Math.pow(redeliveryBackoff, Math.max(0, deliveries - 1));
+        double millis = redeliveryDelay.toMillis() * factor;
+        return Duration.ofMillis((long) Math.min(millis, redeliveryMaxDelay.toMillis()));
+    }
+}

@@ -1,0 +1,195 @@
+package io.pub.jms;
+
+import io.pub.Stores;
+import io.pub.spi.Settings;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.QueueConnection;
+import jakarta.jms.QueueConnectionFactory;
+import jakarta.jms.TopicConnection;
+import jakarta.jms.TopicConnectionFactory;
+import java.io.Serializable;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Pub's connection factory. A URL picks the store and may carry the provider's options as query
+ * parameters (see {@link ProviderOptions}), e.g. {@code embedded:/var/pub?clientID=app1&maxDeliveries=5}
+ * or {@code couchbase://host/bucket?deadLetterQueue=DLQ}. Connections of one JVM that use the same
+ * store share one engine, opened with the first and closed with the last.
+ *
+ * <p>Authentication: when users are configured ({@code users=} option or PUB_USERS, as
+ * {@code user:password,...}) every connection must present one of them; otherwise any credentials,
+ * or none, are accepted. The same rule applies to every store; a Couchbase store's own credentials
+ * stay in its URL or COUCHBASE_USERNAME / COUCHBASE_PASSWORD and are never exposed to clients.
+ */
+public class PubConnectionFactory
+        implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private String url;
+    private String clientId;
+    private transient Settings settings;
+    private transient Clock clock;
+
+    /** The configured store: PUB_STORE_URL, COUCHBASE_CONNECTION_STRING, else embedded:./pub-data. */
+    public PubConnectionFactory() {
+        this(Stores.configuredUrl(Settings.fromEnvironment()));
+    }
+
+    public PubConnectionFactory(String url) {
+        this(url, Settings.fromEnvironment(), Clock.systemUTC());
+    }
+
+    /** With explicit settings and clock (tests inject a clock they advance and short leases). */
+    public PubConnectionFactory(String url, Settings settings, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        setUrl(url);
+    }
+
+    /** The factory URL: a store URL, optionally with provider options. */
+    public synchronized void setUrl(String url) {
+        ProviderOptions.parse(url, settings()); // fail fast on a bad URL
+        this.url = url;
+    }
+
+    public synchronized String getUrl() {
+        return url;
+    }
+
+    /** The client ID given to every connection (overrides a clientID in the URL). */
+    public synchronized void setClientID(String clientId) {
+        this.clientId = clientId;
+    }
+
+    public synchronized String getClientID() {
+        return clientId != null ? clientId : options().clientId();
+    }
+
+    synchronized ProviderOptions options() {
+        ProviderOptions o = ProviderOptions.parse(url, settings());
+        return clientId != null ? o.withClientId(clientId) : o;
+    }
+
+    private Settings settings() {
+        if (settings == null) {
+            settings = Settings.fromEnvironment(); // after deserialization
+        }
+        return settings;
+    }
+
+    private synchronized Clock clock() {
+        if (clock == null) {
+            clock = Clock.systemUTC();
+        }
+        return clock;
+    }
+
+    @Override
+    public Connection createConnection() throws JMSException {
+        return createConnection(null, null);
+    }
+
+    @Override
+    public Connection createConnection(String userName, String password) throws JMSException {
+        return open(userName, password);
+    }
+
+    PubConnection open(String userName, String password) throws JMSException {
+        ProviderOptions o;
+        try {
+            o = options();
+        } catch (RuntimeException e) {
+            throw JmsExceptions.toJms(e);
+        }
+        authenticate(o, userName, password);
+        return new PubConnection(o, settings(), clock());
+    }
+
+    private static void authenticate(ProviderOptions o, String user, String password) throws JMSSecurityException {
+        if (o.users().isEmpty()) {
+            return;
+        }
+        if (user == null) {
+            throw new JMSSecurityException("this connection factory requires a user name and password");
+        }
+        String expected = o.users().get(user);
+        if (expected == null || !expected.equals(password == null ? "" : password)) {
+            throw new JMSSecurityException("user '" + user + "' is unknown or the password is wrong");
+        }
+    }
+
+    @Override
+    public QueueConnection createQueueConnection() throws JMSException {
+        return open(null, null);
+    }
+
+    @Override
+    public QueueConnection createQueueConnection(String userName, String password) throws JMSException {
+        return open(userName, password);
+    }
+
+    @Override
+    public TopicConnection createTopicConnection() throws JMSException {
+        return open(null, null);
+    }
+
+    @Override
+    public TopicConnection createTopicConnection(String userName, String password) throws JMSException {
+        return open(userName, password);
+    }
+
+    @Override
+    public JMSContext createContext() {
+        return createContext(null, null, JMSContext.AUTO_ACKNOWLEDGE);
+    }
+
+    @Override
+    public JMSContext createContext(String userName, String password) {
+        return createContext(userName, password, JMSContext.AUTO_ACKNOWLEDGE);
+    }
+
+    @Override
+    public JMSContext createContext(int sessionMode) {
+        return createContext(null, null, sessionMode);
+    }
+
+    @Override
+    public JMSContext createContext(String userName, String password, int sessionMode) {
+        if (!PubSession.validMode(sessionMode)) {
+            throw badMode(sessionMode);
+        }
+        PubConnection connection;
+        try {
+            connection = open(userName, password);
+        } catch (JMSException e) {
+            throw JmsExceptions.toRuntime(e);
+        }
+        try {
+            return new PubJMSContext(connection, sessionMode);
+        } catch (RuntimeException e) {
+            try {
+                connection.close();
+            } catch (JMSException ignored) {
+                // the context failed to open; its error is the one that matters
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PubConnectionFactory[" + io.pub.Stores.redact(url) + "]";
+    }
+
+    /** Thrown through JMSContext creation when the session mode is not one JMS defines. */
+    static JMSRuntimeException badMode(int mode) {
+        return new JMSRuntimeException("sessionMode must be AUTO_ACKNOWLEDGE (1), CLIENT_ACKNOWLEDGE (2), "
+                + "DUPS_OK_ACKNOWLEDGE (3) or SESSION_TRANSACTED (0), was " + mode);
+    }
+}

@@ -1,0 +1,321 @@
+package io.pub.jms;
+
+import io.pub.Delivery;
+import io.pub.Subscriber;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageListener;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueReceiver;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicSubscriber;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A consumer over one {@link Subscriber}. It leases at most {@code prefetch} messages ahead and hands
+ * out the highest priority first among those it holds (priority is best effort: only what this
+ * consumer holds is ordered). Leases of held and delivered-but-unacknowledged messages are renewed
+ * in the background for as long as the consumer (or its session's unacknowledged work) lives, so
+ * only a dead JVM lets them lapse. Receiving polls the store with a backoff of 1 to 50 ms.
+ */
+final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicSubscriber {
+    private static final long MAX_BACKOFF_MS = 50;
+
+    private final PubSession session;
+    private final PubDestination destination;
+    private final Subscriber subscriber;
+    private final Subscriptions.Closer onClose;
+    private final String selector;
+    private final boolean noLocal;
+    private final int prefetch;
+    private final PriorityQueue<Held> held = new PriorityQueue<>(
+            Comparator.comparingInt((Held h) -> -h.delivery.message().priority())
+                    .thenComparingLong(h -> h.seq));
+    private final Object signal = new Object();
+    private final ScheduledFuture<?> renewal;
+    private long seq;
+    private volatile MessageListener listener;
+    private volatile boolean closed;
+    /** True once the subscription itself is gone: its deliveries need no ack. */
+    private volatile boolean subscriptionGone;
+
+    private record Held(Delivery delivery, long seq) {}
+
+    PubMessageConsumer(
+            PubSession session,
+            PubDestination destination,
+            Subscriber subscriber,
+            Subscriptions.Closer onClose,
+            String selector,
+            boolean noLocal,
+            int prefetch,
+            Duration leaseDuration) {
+        this.session = session;
+        this.destination = destination;
+        this.subscriber = subscriber;
+        this.onClose = onClose;
+        this.selector = selector;
+        this.noLocal = noLocal;
+        this.prefetch = prefetch;
+        long period = Math.max(10, leaseDuration.toMillis() / 4);
+        Duration margin = leaseDuration.dividedBy(2);
+        this.renewal = session.connection()
+                .pub()
+                .scheduler()
+                .scheduleWithFixedDelay(() -> renew(margin), period, period, TimeUnit.MILLISECONDS);
+    }
+
+    PubDestination destination() {
+        return destination;
+    }
+
+    Subscriber subscriber() {
+        return subscriber;
+    }
+
+    boolean subscriptionGone() {
+        return subscriptionGone;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private void renew(Duration margin) {
+        try {
+            subscriber.renew(margin);
+            if (closed && subscriber.outstanding().isEmpty()) {
+                renewal.cancel(false);
+            }
+        } catch (RuntimeException e) {
+            session.connection().failed(e);
+        }
+    }
+
+    // ---- taking messages
+
+    /** The next held or newly leased delivery, without waiting; null if none. */
+    Delivery tryNext() {
+        if (closed) {
+            return null;
+        }
+        synchronized (held) {
+            while (true) {
+                if (held.isEmpty()) {
+                    for (Delivery d : subscriber.poll(prefetch)) {
+                        held.add(new Held(d, seq++));
+                    }
+                    if (held.isEmpty()) {
+                        return null;
+                    }
+                }
+                Delivery d = held.poll().delivery;
+                if (d.message().isExpired(session.connection().pub().clock().millis())) {
+                    // expired while held: done, never delivered
+                    subscriber.ack(List.of(subscriber.current(d)));
+                    continue;
+                }
+                return d;
+            }
+        }
+    }
+
+    /** Puts back a delivery taken but not handed to the application (delivery was stopped meanwhile). */
+    void putBack(Delivery d) {
+        synchronized (held) {
+            held.add(new Held(d, -1));
+        }
+    }
+
+    /** Waits up to {@code timeoutMs} (0 = forever, negative = not at all) for a delivery. */
+    private Delivery next(long timeoutMs) throws JMSException {
+        long deadline = timeoutMs == 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMs * 1_000_000;
+        long backoff = 1;
+        while (true) {
+            if (closed || session.isClosed()) {
+                return null;
+            }
+            if (session.connection().isStarted()) {
+                try {
+                    Delivery d = tryNext();
+                    if (d != null) {
+                        return d;
+                    }
+                } catch (RuntimeException e) {
+                    throw JmsExceptions.toJms(e);
+                }
+                session.idle();
+            }
+            long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : (deadline - System.nanoTime()) / 1_000_000;
+            if (timeoutMs < 0 || left <= 0) {
+                return null;
+            }
+            synchronized (signal) {
+                try {
+                    signal.wait(Math.max(1, Math.min(backoff, left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw JmsExceptions.toJms(e);
+                }
+            }
+            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+        }
+    }
+
+    private Message receive0(long timeoutMs) throws JMSException {
+        checkOpen();
+        if (listener != null) {
+            throw new IllegalStateException("this consumer has a MessageListener; receive cannot be used with it");
+        }
+        Delivery d = next(timeoutMs);
+        if (d == null) {
+            return null;
+        }
+        return session.deliver(this, d, false);
+    }
+
+    @Override
+    public Message receive() throws JMSException {
+        return receive0(0);
+    }
+
+    @Override
+    public Message receive(long timeout) throws JMSException {
+        if (timeout < 0) {
+            throw new JMSException("timeout must be >= 0 (0 = wait forever), was " + timeout);
+        }
+        return receive0(timeout);
+    }
+
+    @Override
+    public Message receiveNoWait() throws JMSException {
+        return receive0(-1);
+    }
+
+    // ---- listener
+
+    @Override
+    public MessageListener getMessageListener() throws JMSException {
+        checkOpen();
+        return listener;
+    }
+
+    @Override
+    public void setMessageListener(MessageListener listener) throws JMSException {
+        checkOpen();
+        this.listener = listener;
+        session.listenerChanged();
+    }
+
+    MessageListener listener() {
+        return closed ? null : listener;
+    }
+
+    // ---- the rest
+
+    @Override
+    public String getMessageSelector() throws JMSException {
+        checkOpen();
+        return selector;
+    }
+
+    @Override
+    public Queue getQueue() throws JMSException {
+        checkOpen();
+        if (destination instanceof Queue q) {
+            return q;
+        }
+        throw new IllegalStateException("this consumer consumes from a topic");
+    }
+
+    @Override
+    public Topic getTopic() throws JMSException {
+        checkOpen();
+        if (destination instanceof Topic t) {
+            return t;
+        }
+        throw new IllegalStateException("this consumer consumes from a queue");
+    }
+
+    @Override
+    public boolean getNoLocal() throws JMSException {
+        checkOpen();
+        return noLocal;
+    }
+
+    private void checkOpen() throws IllegalStateException {
+        if (closed) {
+            throw new IllegalStateException("the message consumer is closed");
+        }
+        session.checkOpen();
+    }
+
+    /**
+     * Closes the consumer: waits for its listener unless called from it, gives back what it holds but
+     * never delivered, and ends its subscription where the mapping says so. Deliveries the session
+     * has not acknowledged yet stay leased (and renewed) until the session acknowledges, recovers or
+     * closes.
+     */
+    @Override
+    public void close() throws JMSException {
+        if (closed) {
+            return;
+        }
+        session.awaitListenerIdle();
+        closeInternal();
+        session.consumerClosed(this);
+    }
+
+    void closeInternal() throws JMSException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        List<Delivery> back = new ArrayList<>();
+        synchronized (held) {
+            held.forEach(h -> back.add(subscriber.current(h.delivery)));
+            held.clear();
+        }
+        try {
+            if (!back.isEmpty()) {
+                subscriber.release(back, Duration.ZERO);
+            }
+            subscriptionGone = onClose.close();
+        } catch (RuntimeException e) {
+            throw JmsExceptions.toJms(e);
+        } finally {
+            if (subscriptionGone || subscriber.outstanding().isEmpty()) {
+                renewal.cancel(false);
+            }
+        }
+    }
+
+    /** Gives back held deliveries (recover, rollback): later ones must not overtake the recovered ones. */
+    void releaseHeld() {
+        List<Delivery> back = new ArrayList<>();
+        synchronized (held) {
+            held.forEach(h -> back.add(subscriber.current(h.delivery)));
+            held.clear();
+        }
+        if (!back.isEmpty()) {
+            subscriber.release(back, Duration.ZERO);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PubMessageConsumer[" + destination + ", subscription="
+                + subscriber.subscription().id() + "]";
+    }
+}

@@ -1,0 +1,1009 @@
+package io.pub.jms;
+
+import io.pub.Delivery;
+import io.pub.Producer;
+import io.pub.Subscriber;
+import io.pub.Subscriber.FilterMode;
+import io.pub.Subscriber.SubscriberOptions;
+import io.pub.spi.Subscription;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.CompletionListener;
+import jakarta.jms.Destination;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageListener;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.ObjectMessage;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.QueueReceiver;
+import jakarta.jms.QueueSender;
+import jakarta.jms.QueueSession;
+import jakarta.jms.Session;
+import jakarta.jms.StreamMessage;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TemporaryTopic;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicPublisher;
+import jakarta.jms.TopicSession;
+import jakarta.jms.TopicSubscriber;
+import jakarta.jms.TransactionRolledBackException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+
+/**
+ * A JMS session: creates messages, producers, consumers and browsers, and owns acknowledgement,
+ * transactions and the delivery thread of its listeners ({@link SessionWorker}).
+ *
+ * <p>Acknowledgement: AUTO acks as receive returns or onMessage returns; DUPS_OK collects acks and
+ * writes them in batches ({@link #DUPS_OK_BATCH}, or when delivery goes idle); CLIENT keeps every
+ * delivered message leased until {@code Message.acknowledge()} acks all the session delivered;
+ * SESSION_TRANSACTED holds sends until commit and acks deliveries at commit. Rollback, recover and
+ * a listener's RuntimeException (AUTO, DUPS_OK) release leases for redelivery after the configured
+ * redelivery delay, backed off per delivery.
+ *
+ * <p>Async sends: written in order by one sender thread per session; the CompletionListener runs on
+ * the session's delivery thread once the message is stored, never at the same time as a
+ * MessageListener of the session. In a transacted session it runs at commit (onException at rollback).
+ */
+final class PubSession implements Session, QueueSession, TopicSession {
+    static final int DUPS_OK_BATCH = 16;
+
+    private final PubConnection connection;
+    private final int mode;
+    private final Subscriptions subscriptions;
+    private final List<PubMessageConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final List<PubMessageProducer> producers = new CopyOnWriteArrayList<>();
+    private final List<PubQueueBrowser> browsers = new CopyOnWriteArrayList<>();
+    /** CLIENT: delivered, not acked. TRANSACTED: delivered in the transaction. DUPS_OK: acks to write. */
+    private final List<Delivered> unacked = new ArrayList<>();
+
+    private final List<HeldSend> heldSends = new ArrayList<>();
+    private final Object lock = new Object();
+    private final Object asyncLock = new Object();
+    private int asyncOutstanding;
+    private SessionWorker worker;
+    private ExecutorService sender;
+    private volatile boolean closing;
+    private volatile boolean closed;
+    /** AUTO/DUPS_OK listener: recover() was called from onMessage, so the current message goes back. */
+    private boolean recoverCurrent;
+
+    private record Delivered(PubMessageConsumer consumer, Delivery delivery) {}
+
+    private record HeldSend(
+            Producer producer, String topic, io.pub.Message stored, Message message, CompletionListener listener) {}
+
+    PubSession(PubConnection connection, int mode) {
+        this.connection = connection;
+        this.mode = mode;
+        this.subscriptions = new Subscriptions(connection);
+    }
+
+    static boolean validMode(int mode) {
+        return mode == SESSION_TRANSACTED
+                || mode == AUTO_ACKNOWLEDGE
+                || mode == CLIENT_ACKNOWLEDGE
+                || mode == DUPS_OK_ACKNOWLEDGE;
+    }
+
+    PubConnection connection() {
+        return connection;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void checkOpen() throws IllegalStateException {
+        if (closed) {
+            throw new IllegalStateException("the session is closed");
+        }
+        connection.checkOpen();
+    }
+
+    boolean isDeliveryThread() {
+        SessionWorker w = worker;
+        return w != null && w.isCurrentThread();
+    }
+
+    // ---- messages
+
+    @Override
+    public BytesMessage createBytesMessage() throws JMSException {
+        checkOpen();
+        return new PubBytesMessage();
+    }
+
+    @Override
+    public MapMessage createMapMessage() throws JMSException {
+        checkOpen();
+        return new PubMapMessage();
+    }
+
+    @Override
+    public Message createMessage() throws JMSException {
+        checkOpen();
+        return new PubMessage();
+    }
+
+    @Override
+    public ObjectMessage createObjectMessage() throws JMSException {
+        checkOpen();
+        return new PubObjectMessage();
+    }
+
+    @Override
+    public ObjectMessage createObjectMessage(Serializable object) throws JMSException {
+        checkOpen();
+        PubObjectMessage m = new PubObjectMessage();
+        m.setObject(object);
+        return m;
+    }
+
+    @Override
+    public StreamMessage createStreamMessage() throws JMSException {
+        checkOpen();
+        return new PubStreamMessage();
+    }
+
+    @Override
+    public TextMessage createTextMessage() throws JMSException {
+        checkOpen();
+        return new PubTextMessage();
+    }
+
+    @Override
+    public TextMessage createTextMessage(String text) throws JMSException {
+        checkOpen();
+        return new PubTextMessage(text);
+    }
+
+    // ---- destinations
+
+    @Override
+    public Queue createQueue(String queueName) throws JMSException {
+        checkOpen();
+        PubQueue q = new PubQueue(queueName);
+        PubDestination.of(q); // checks the name
+        return q;
+    }
+
+    @Override
+    public Topic createTopic(String topicName) throws JMSException {
+        checkOpen();
+        PubTopic t = new PubTopic(topicName);
+        PubDestination.of(t);
+        return t;
+    }
+
+    @Override
+    public TemporaryQueue createTemporaryQueue() throws JMSException {
+        checkOpen();
+        return (TemporaryQueue) connection.createTemporary(false);
+    }
+
+    @Override
+    public TemporaryTopic createTemporaryTopic() throws JMSException {
+        checkOpen();
+        return (TemporaryTopic) connection.createTemporary(true);
+    }
+
+    // ---- producers
+
+    @Override
+    public MessageProducer createProducer(Destination destination) throws JMSException {
+        checkOpen();
+        PubDestination d = destination == null ? null : PubDestination.of(destination);
+        if (d != null && d.isTemporary()) {
+            connection.ensure(d);
+        }
+        PubMessageProducer p = new PubMessageProducer(this, d);
+        producers.add(p);
+        return p;
+    }
+
+    @Override
+    public QueueSender createSender(Queue queue) throws JMSException {
+        return (QueueSender) createProducer(queue);
+    }
+
+    @Override
+    public TopicPublisher createPublisher(Topic topic) throws JMSException {
+        return (TopicPublisher) createProducer(topic);
+    }
+
+    void producerClosed(PubMessageProducer p) {
+        producers.remove(p);
+    }
+
+    // ---- consumers
+
+    @Override
+    public MessageConsumer createConsumer(Destination destination) throws JMSException {
+        return createConsumer(destination, null, false);
+    }
+
+    @Override
+    public MessageConsumer createConsumer(Destination destination, String messageSelector) throws JMSException {
+        return createConsumer(destination, messageSelector, false);
+    }
+
+    @Override
+    public MessageConsumer createConsumer(Destination destination, String messageSelector, boolean noLocal)
+            throws JMSException {
+        checkOpen();
+        PubDestination d = PubDestination.of(destination);
+        Selector selector = Selector.parse(messageSelector);
+        checkConsumable(d);
+        try {
+            if (d.isTopic()) {
+                Subscriptions.Opened o = subscriptions.nonDurable(d, text(selector), noLocal);
+                return open(d, o, selector, noLocal, FilterMode.DONE, messageSelector);
+            }
+            return open(d, subscriptions.queue(d), selector, false, FilterMode.SKIP, messageSelector);
+        } catch (RuntimeException e) {
+            throw JmsExceptions.toJms(e);
+        }
+    }
+
+    @Override
+    public QueueReceiver createReceiver(Queue queue) throws JMSException {
+        return createReceiver(queue, null);
+    }
+
+    @Override
+    public QueueReceiver createReceiver(Queue queue, String messageSelector) throws JMSException {
+        if (queue == null) {
+            throw new InvalidDestinationException("queue must not be null");
+        }
+        return (QueueReceiver) createConsumer(queue, messageSelector, false);
+    }
+
+    @Override
+    public TopicSubscriber createSubscriber(Topic topic) throws JMSException {
+        return createSubscriber(topic, null, false);
+    }
+
+    @Override
+    public TopicSubscriber createSubscriber(Topic topic, String messageSelector, boolean noLocal) throws JMSException {
+        if (topic == null) {
+            throw new InvalidDestinationException("topic must not be null");
+        }
+        return (TopicSubscriber) createConsumer(topic, messageSelector, noLocal);
+    }
+
+    @Override
+    public MessageConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName) throws JMSException {
+        return createSharedConsumer(topic, sharedSubscriptionName, null);
+    }
+
+    @Override
+    public MessageConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName, String messageSelector)
+            throws JMSException {
+        checkOpen();
+        PubDestination d = topic(topic);
+        checkName(sharedSubscriptionName);
+        Selector selector = Selector.parse(messageSelector);
+        checkConsumable(d);
+        try {
+            Subscriptions.Opened o = subscriptions.shared(d, sharedSubscriptionName, text(selector));
+            return open(d, o, selector, false, FilterMode.DONE, messageSelector);
+        } catch (RuntimeException e) {
+            throw JmsExceptions.toJms(e);
+        }
+    }
+
+    @Override
+    public TopicSubscriber createDurableSubscriber(Topic topic, String name) throws JMSException {
+        return createDurableSubscriber(topic, name, null, false);
+    }
+
+    @Override
+    public TopicSubscriber createDurableSubscriber(Topic topic, String name, String messageSelector, boolean noLocal)
+            throws JMSException {
+        return (TopicSubscriber) createDurableConsumer(topic, name, messageSelector, noLocal);
+    }
+
+    @Override
+    public MessageConsumer createDurableConsumer(Topic topic, String name) throws JMSException {
+        return createDurableConsumer(topic, name, null, false);
+    }
+
+    @Override
+    public MessageConsumer createDurableConsumer(Topic topic, String name, String messageSelector, boolean noLocal)
+            throws JMSException {
+        return durable(topic, name, messageSelector, noLocal, false);
+    }
+
+    @Override
+    public MessageConsumer createSharedDurableConsumer(Topic topic, String name) throws JMSException {
+        return createSharedDurableConsumer(topic, name, null);
+    }
+
+    @Override
+    public MessageConsumer createSharedDurableConsumer(Topic topic, String name, String messageSelector)
+            throws JMSException {
+        return durable(topic, name, messageSelector, false, true);
+    }
+
+    private MessageConsumer durable(Topic topic, String name, String messageSelector, boolean noLocal, boolean shared)
+            throws JMSException {
+        checkOpen();
+        PubDestination d = topic(topic);
+        checkName(name);
+        Selector selector = Selector.parse(messageSelector);
+        if (d.isTemporary()) {
+            throw new InvalidDestinationException("a durable subscription cannot be made on temporary topic " + d);
+        }
+        try {
+            Subscriptions.Opened o = subscriptions.durable(d, name, text(selector), noLocal, shared);
+            return open(d, o, selector, noLocal, FilterMode.DONE, messageSelector);
+        } catch (RuntimeException e) {
+            throw JmsExceptions.toJms(e);
+        }
+    }
+
+    private static PubDestination topic(Topic topic) throws JMSException {
+        if (topic == null) {
+            throw new InvalidDestinationException("topic must not be null");
+        }
+        PubDestination d = PubDestination.of(topic);
+        if (!d.isTopic()) {
+            throw new InvalidDestinationException(d + " is not a topic");
+        }
+        return d;
+    }
+
+    private static void checkName(String name) throws JMSException {
+        if (name == null || name.isEmpty()) {
+            throw new JMSException("subscription name must not be null or empty");
+        }
+    }
+
+    private static String text(Selector s) {
+        return s == null ? null : s.text();
+    }
+
+    private void checkConsumable(PubDestination d) throws JMSException {
+        if (d.isTemporary() && !connection.ownsTemporary(d)) {
+            throw new InvalidDestinationException(
+                    "temporary destination " + d + " can only be consumed by the connection that created it");
+        }
+    }
+
+    private PubMessageConsumer open(
+            PubDestination d,
+            Subscriptions.Opened opened,
+            Selector selector,
+            boolean noLocal,
+            FilterMode filterMode,
+            String selectorText)
+            throws JMSException {
+        ProviderOptions o = connection.options();
+        SubscriberOptions base = connection.pub().subscriberOptions();
+        SubscriberOptions options = new SubscriberOptions(
+                        base.owner(),
+                        o.leaseDuration(),
+                        base.publishTimeout(),
+                        base.rescanInterval(),
+                        base.readWindow(),
+                        base.maxWindowsPerPoll(),
+                        base.maxDeliveries(),
+                        base.deadLetterQueue(),
+                        null,
+                        filterMode)
+                .withMaxDeliveries(o.maxDeliveries(), o.deadLetterQueue())
+                .withFilter(filter(selector, noLocal), filterMode);
+        Subscription s = opened.subscription();
+        Subscriber subscriber;
+        try {
+            subscriber = connection.pub().subscriber(s, options);
+        } catch (RuntimeException e) {
+            opened.onClose().close();
+            throw JmsExceptions.toJms(e, JmsExceptions.Context.DESTINATION);
+        }
+        PubMessageConsumer c = new PubMessageConsumer(
+                this, d, subscriber, opened.onClose(), selectorText, noLocal, o.prefetch(), o.leaseDuration());
+        consumers.add(c);
+        if (closed) {
+            c.closeInternal();
+            throw new IllegalStateException("the session is closed");
+        }
+        return c;
+    }
+
+    private Predicate<io.pub.Message> filter(Selector selector, boolean noLocal) {
+        Predicate<io.pub.Message> f = selector;
+        if (noLocal) {
+            String origin = connection.id();
+            Predicate<io.pub.Message> notLocal = m -> !origin.equals(m.headers().get(JmsHeaders.ORIGIN));
+            f = f == null ? notLocal : f.and(notLocal);
+        }
+        return f;
+    }
+
+    boolean hasConsumerOn(PubDestination d) {
+        for (PubMessageConsumer c : consumers) {
+            if (!c.isClosed() && c.destination().equals(d)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void consumerClosed(PubMessageConsumer c) {
+        consumers.remove(c);
+        if (c.subscriptionGone()) {
+            synchronized (lock) {
+                unacked.removeIf(x -> x.consumer == c); // the subscription went with the consumer
+            }
+        }
+    }
+
+    @Override
+    public QueueBrowser createBrowser(Queue queue) throws JMSException {
+        return createBrowser(queue, null);
+    }
+
+    @Override
+    public QueueBrowser createBrowser(Queue queue, String messageSelector) throws JMSException {
+        checkOpen();
+        if (queue == null) {
+            throw new InvalidDestinationException("queue must not be null");
+        }
+        PubDestination d = PubDestination.of(queue);
+        Selector selector = Selector.parse(messageSelector);
+        checkConsumable(d);
+        connection.ensure(d);
+        PubQueueBrowser b = new PubQueueBrowser(this, d, selector, messageSelector);
+        browsers.add(b);
+        return b;
+    }
+
+    void browserClosed(PubQueueBrowser b) {
+        browsers.remove(b);
+    }
+
+    @Override
+    public void unsubscribe(String name) throws JMSException {
+        checkOpen();
+        String id = SubscriptionIds.durable(connection.clientIdForUse(), name == null ? "" : name);
+        if (connection.hasOpenConsumer(id)) {
+            throw new IllegalStateException(
+                    "durable subscription '" + name + "' has an open consumer in this connection; close it first");
+        }
+        try {
+            subscriptions.unsubscribe(name);
+        } catch (RuntimeException e) {
+            throw JmsExceptions.toJms(e);
+        }
+    }
+
+    boolean hasOpenConsumer(String subscriptionId) {
+        for (PubMessageConsumer c : consumers) {
+            if (!c.isClosed() && c.subscriber().subscription().id().equals(subscriptionId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- delivery and acknowledgement
+
+    /**
+     * Turns a leased delivery into the application's message and does what the acknowledgement mode
+     * says on delivery. For a listener ({@code listener} true) AUTO and DUPS_OK ack after onMessage.
+     */
+    Message deliver(PubMessageConsumer consumer, Delivery d, boolean listener) throws JMSException {
+        PubMessage m = PubMessage.fromStored(d.message(), consumer.destination(), d.deliveryCount());
+        if (mode == CLIENT_ACKNOWLEDGE) {
+            m.setAcknowledger(this::acknowledgeAll);
+        }
+        switch (mode) {
+            case AUTO_ACKNOWLEDGE -> {
+                if (!listener) {
+                    ack(consumer, List.of(d));
+                }
+            }
+            case DUPS_OK_ACKNOWLEDGE -> {
+                if (!listener) {
+                    dupsOk(consumer, d);
+                }
+            }
+            default -> {
+                synchronized (lock) {
+                    unacked.add(new Delivered(consumer, d));
+                }
+            }
+        }
+        return m;
+    }
+
+    private void ack(PubMessageConsumer consumer, List<Delivery> ds) throws JMSException {
+        try {
+            consumer.subscriber()
+                    .ack(ds.stream().map(consumer.subscriber()::current).toList());
+        } catch (RuntimeException e) {
+            throw JmsExceptions.toJms(e);
+        }
+    }
+
+    private void dupsOk(PubMessageConsumer consumer, Delivery d) throws JMSException {
+        boolean flush;
+        synchronized (lock) {
+            unacked.add(new Delivered(consumer, d));
+            flush = unacked.size() >= DUPS_OK_BATCH;
+        }
+        if (flush) {
+            ackAll();
+        }
+    }
+
+    /** Delivery went idle: write the acks DUPS_OK collected. */
+    void idle() {
+        if (mode == DUPS_OK_ACKNOWLEDGE) {
+            try {
+                ackAll();
+            } catch (JMSException e) {
+                connection.failed(e);
+            }
+        }
+    }
+
+    /** Message.acknowledge() in CLIENT_ACKNOWLEDGE: acks everything this session delivered so far. */
+    private void acknowledgeAll() throws JMSException {
+        if (closed) {
+            throw new IllegalStateException("the session is closed; its unacknowledged messages are redelivered");
+        }
+        ackAll();
+    }
+
+    private void ackAll() throws JMSException {
+        List<Delivered> all;
+        synchronized (lock) {
+            all = new ArrayList<>(unacked);
+            unacked.clear();
+        }
+        JMSException failure = null;
+        for (Map.Entry<PubMessageConsumer, List<Delivery>> e : byConsumer(all).entrySet()) {
+            try {
+                ack(e.getKey(), e.getValue());
+            } catch (JMSException ex) {
+                failure = failure == null ? ex : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static Map<PubMessageConsumer, List<Delivery>> byConsumer(List<Delivered> all) {
+        Map<PubMessageConsumer, List<Delivery>> m = new LinkedHashMap<>();
+        for (Delivered d : all) {
+            m.computeIfAbsent(d.consumer, k -> new ArrayList<>()).add(d.delivery);
+        }
+        return m;
+    }
+
+    /** Gives deliveries back for redelivery after the backed-off redelivery delay. */
+    private void release(PubMessageConsumer consumer, List<Delivery> ds) {
+        Subscriber sub = consumer.subscriber();
+        Map<Duration, List<Delivery>> byDelay = new LinkedHashMap<>();
+        for (Delivery d : ds) {
+            byDelay.computeIfAbsent(connection.options().redeliveryDelay(d.deliveryCount()), k -> new ArrayList<>())
+                    .add(sub.current(d));
+        }
+        byDelay.forEach((delay, list) -> sub.release(list, delay));
+    }
+
+    private void releaseAll() throws JMSException {
+        List<Delivered> all;
+        synchronized (lock) {
+            all = new ArrayList<>(unacked);
+            unacked.clear();
+        }
+        RuntimeException failure = null;
+        for (PubMessageConsumer c : consumers) {
+            try {
+                c.releaseHeld();
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        for (Map.Entry<PubMessageConsumer, List<Delivery>> e : byConsumer(all).entrySet()) {
+            try {
+                release(e.getKey(), e.getValue());
+            } catch (RuntimeException ex) {
+                failure = failure == null ? ex : failure;
+            }
+        }
+        if (failure != null) {
+            throw JmsExceptions.toJms(failure);
+        }
+    }
+
+    // ---- listeners and the delivery thread
+
+    @Override
+    public MessageListener getMessageListener() throws JMSException {
+        checkOpen();
+        return null;
+    }
+
+    @Override
+    public void setMessageListener(MessageListener listener) throws JMSException {
+        checkOpen();
+        throw new JMSException("Session.setMessageListener (an optional application-server facility) is not"
+                + " supported by Pub; set the listener on a MessageConsumer");
+    }
+
+    @Override
+    public void run() {
+        throw new UnsupportedOperationException(
+                "Session.run (an optional application-server facility) is not supported by Pub");
+    }
+
+    void listenerChanged() {
+        worker().wake();
+    }
+
+    void wake() {
+        SessionWorker w;
+        synchronized (lock) {
+            w = worker;
+        }
+        if (w != null) {
+            w.wake();
+        }
+    }
+
+    private SessionWorker worker() {
+        synchronized (lock) {
+            if (worker == null) {
+                worker = new SessionWorker(this::deliverOne, this::idle);
+            }
+            return worker;
+        }
+    }
+
+    /** Returns once a listener running on this session's thread has returned (not when called from it). */
+    void awaitListenerIdle() {
+        SessionWorker w;
+        synchronized (lock) {
+            w = worker;
+        }
+        if (w != null) {
+            w.awaitIdle();
+        }
+    }
+
+    private int nextConsumer;
+
+    /** Called on the worker: delivers one message to one consumer's listener, if any is ready. */
+    private boolean deliverOne() {
+        if (closing || !connection.isStarted()) {
+            return false;
+        }
+        List<PubMessageConsumer> all = consumers;
+        int n = all.size();
+        for (int i = 0; i < n; i++) {
+            PubMessageConsumer c = all.get(Math.floorMod(nextConsumer + i, n));
+            if (c.listener() == null) {
+                continue;
+            }
+            Delivery d;
+            try {
+                d = c.tryNext();
+            } catch (RuntimeException e) {
+                connection.failed(e);
+                return false;
+            }
+            if (d == null) {
+                continue;
+            }
+            nextConsumer = Math.floorMod(nextConsumer + i + 1, n);
+            SessionWorker w = worker;
+            w.runningLock().lock();
+            try {
+                MessageListener l = c.listener();
+                if (closing || !connection.isStarted() || l == null) {
+                    c.putBack(d);
+                    return false;
+                }
+                onMessage(c, d, l);
+            } finally {
+                w.runningLock().unlock();
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private void onMessage(PubMessageConsumer c, Delivery d, MessageListener l) {
+        Message m;
+        try {
+            m = deliver(c, d, true);
+        } catch (JMSException e) {
+            connection.failed(e);
+            return;
+        }
+        recoverCurrent = false;
+        boolean threw = false;
+        try {
+            l.onMessage(m);
+        } catch (RuntimeException e) {
+            threw = true;
+            org.slf4j.LoggerFactory.getLogger(PubSession.class)
+                    .warn("MessageListener of {} threw {}; the message will be redelivered", c, e.toString());
+        }
+        try {
+            if (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) {
+                if (threw || recoverCurrent) {
+                    release(c, List.of(d));
+                } else if (mode == AUTO_ACKNOWLEDGE) {
+                    ack(c, List.of(d));
+                } else {
+                    dupsOk(c, d);
+                }
+            }
+        } catch (JMSException | RuntimeException e) {
+            connection.failed(e);
+        }
+    }
+
+    // ---- sending (used by producers)
+
+    /** Sends now, holds for commit, or sends asynchronously, as the session and the caller say. */
+    void send(Producer producer, String topic, io.pub.Message stored, Message message, CompletionListener listener)
+            throws JMSException {
+        if (mode == SESSION_TRANSACTED) {
+            synchronized (lock) {
+                checkOpen();
+                heldSends.add(new HeldSend(producer, topic, stored, message, listener));
+            }
+            return;
+        }
+        if (listener == null) {
+            publish(producer, topic, stored);
+            return;
+        }
+        SessionWorker w = worker();
+        synchronized (asyncLock) {
+            asyncOutstanding++;
+        }
+        ExecutorService s;
+        synchronized (lock) {
+            if (sender == null) {
+                sender = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "pub-sender");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            s = sender;
+        }
+        s.execute(() -> {
+            JMSException failure = null;
+            try {
+                publish(producer, topic, stored);
+            } catch (JMSException e) {
+                failure = e;
+            }
+            JMSException f = failure;
+            w.submit(() -> {
+                try {
+                    if (f == null) {
+                        listener.onCompletion(message);
+                    } else {
+                        listener.onException(message, f);
+                    }
+                } finally {
+                    asyncDone();
+                }
+            });
+        });
+    }
+
+    private static void publish(Producer producer, String topic, io.pub.Message stored) throws JMSException {
+        try {
+            producer.publish(topic, stored);
+        } catch (RuntimeException e) {
+            throw JmsExceptions.toJms(e, JmsExceptions.Context.DESTINATION);
+        }
+    }
+
+    private void asyncDone() {
+        synchronized (asyncLock) {
+            asyncOutstanding--;
+            asyncLock.notifyAll();
+        }
+    }
+
+    /** Waits until every async send of this session has completed and its listener was called. */
+    void awaitAsyncSends() throws JMSException {
+        if (isDeliveryThread()) {
+            return; // a CompletionListener or MessageListener cannot wait for the thread it runs on
+        }
+        synchronized (asyncLock) {
+            while (asyncOutstanding > 0) {
+                try {
+                    asyncLock.wait(100);
+                } catch (InterruptedException e) {
+                    throw JmsExceptions.toJms(e);
+                }
+            }
+        }
+    }
+
+    // ---- transactions
+
+    @Override
+    public boolean getTransacted() throws JMSException {
+        checkOpen();
+        return mode == SESSION_TRANSACTED;
+    }
+
+    @Override
+    public int getAcknowledgeMode() throws JMSException {
+        checkOpen();
+        return mode;
+    }
+
+    @Override
+    public void commit() throws JMSException {
+        checkOpen();
+        if (mode != SESSION_TRANSACTED) {
+            throw new IllegalStateException("commit is only for a transacted session");
+        }
+        List<HeldSend> sends;
+        synchronized (lock) {
+            sends = new ArrayList<>(heldSends);
+            heldSends.clear();
+        }
+        int sent = 0;
+        try {
+            for (HeldSend h : sends) {
+                publish(h.producer, h.topic, h.stored);
+                sent++;
+            }
+        } catch (JMSException e) {
+            notifyHeld(sends.subList(sent, sends.size()), e);
+            notifyHeld(sends.subList(0, sent), null);
+            releaseAll();
+            TransactionRolledBackException t = new TransactionRolledBackException("commit failed and was rolled back"
+                    + (sent > 0 ? " (" + sent + " of its " + sends.size() + " sends were already stored)" : "")
+                    + ": " + e.getMessage());
+            throw JmsExceptions.withCause(t, e);
+        }
+        notifyHeld(sends, null);
+        ackAll();
+    }
+
+    private void notifyHeld(List<HeldSend> sends, JMSException failure) {
+        for (HeldSend h : sends) {
+            if (h.listener != null) {
+                Runnable call = () -> {
+                    if (failure == null) {
+                        h.listener.onCompletion(h.message);
+                    } else {
+                        h.listener.onException(h.message, failure);
+                    }
+                };
+                if (closing) {
+                    call.run(); // the delivery thread has ended: tell the listener from close()
+                } else {
+                    worker().submit(call);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void rollback() throws JMSException {
+        checkOpen();
+        if (mode != SESSION_TRANSACTED) {
+            throw new IllegalStateException("rollback is only for a transacted session");
+        }
+        rollback0();
+    }
+
+    private void rollback0() throws JMSException {
+        List<HeldSend> sends;
+        synchronized (lock) {
+            sends = new ArrayList<>(heldSends);
+            heldSends.clear();
+        }
+        notifyHeld(sends, new TransactionRolledBackException("the transaction was rolled back"));
+        releaseAll();
+    }
+
+    @Override
+    public void recover() throws JMSException {
+        checkOpen();
+        if (mode == SESSION_TRANSACTED) {
+            throw new IllegalStateException("recover is not for a transacted session; use rollback");
+        }
+        if (isDeliveryThread()) {
+            recoverCurrent = true; // AUTO/DUPS_OK: the message being processed comes back too
+        }
+        if (mode == DUPS_OK_ACKNOWLEDGE) {
+            ackAll();
+        }
+        releaseAll();
+    }
+
+    // ---- closing
+
+    @Override
+    public void close() throws JMSException {
+        if (closed) {
+            return;
+        }
+        if (isDeliveryThread()) {
+            throw new IllegalStateException(
+                    "a session must not be closed from its own MessageListener or" + " CompletionListener");
+        }
+        awaitAsyncSends();
+        closing = true;
+        SessionWorker w;
+        synchronized (lock) {
+            w = worker;
+        }
+        if (w != null) {
+            w.shutdown(); // runs pending CompletionListeners, waits for a running MessageListener
+        }
+        JMSException failure = null;
+        try {
+            if (mode == SESSION_TRANSACTED) {
+                rollback0();
+            } else if (mode == DUPS_OK_ACKNOWLEDGE) {
+                ackAll();
+            } else {
+                releaseAll();
+            }
+        } catch (JMSException e) {
+            failure = e;
+        }
+        closed = true;
+        for (PubMessageConsumer c : consumers) {
+            try {
+                c.closeInternal();
+            } catch (JMSException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        consumers.clear();
+        producers.forEach(PubMessageProducer::markClosed);
+        producers.clear();
+        browsers.forEach(PubQueueBrowser::markClosed);
+        browsers.clear();
+        synchronized (lock) {
+            if (sender != null) {
+                sender.shutdown();
+            }
+        }
+        connection.sessionClosed(this);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PubSession[mode=" + mode + ", " + connection + "]";
+    }
+}
