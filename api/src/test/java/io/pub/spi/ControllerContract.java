@@ -350,6 +350,32 @@ public abstract class ControllerContract {
     }
 
     @Test
+    void concurrentAppendsGetDisjointOffsetsHoldingTheirMessages() throws Exception {
+        createTopic(TOPIC, 1);
+        java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
+        List<Map<Long, Message>> written = runConcurrently(4, () -> {
+            int t = ids.getAndIncrement();
+            Map<Long, Message> mine = new java.util.HashMap<>();
+            for (int i = 0; i < 30; i++) {
+                List<Message> batch = messages("t" + t + "-" + i + "-", 2);
+                long first = store.append(SHARD, batch);
+                mine.put(first, batch.get(0));
+                mine.put(first + 1, batch.get(1));
+            }
+            return mine;
+        });
+        Map<Long, Message> all = new java.util.HashMap<>();
+        written.forEach(all::putAll);
+        assertThat(all).hasSize(4 * 30 * 2);
+        ReadResult r = store.read(SHARD, 0, 1000);
+        assertThat(r.head()).isEqualTo(240);
+        assertThat(r.entries()).hasSize(240);
+        for (Entry e : r.entries()) {
+            assertThat(e.message()).isEqualTo(all.get(e.offset()));
+        }
+    }
+
+    @Test
     void appendAndReadRoundTripEveryField() {
         createTopic(TOPIC, 1);
         Message full = Message.builder()
@@ -717,6 +743,28 @@ public abstract class ControllerContract {
                 .get(0);
         assertThat(again.deliveryCount()).isEqualTo(2);
         assertThat(again.owner()).isEqualTo("c2");
+    }
+
+    @Test
+    void renewAndReleaseTakeLeasesOfSeveralSubscriptionsAndShards() {
+        long t = now();
+        TopicShard other = new TopicShard(TOPIC, 1);
+        Lease a = store.acquire(SUB, SHARD, List.of(1L), "c1", t + 1000, t).get(0);
+        Lease b = store.acquire(SUB, other, List.of(1L), "c1", t + 1000, t).get(0);
+        Lease c = store.acquire("other", SHARD, List.of(1L), "c1", t + 1000, t).get(0);
+        assertThat(store.renew(List.of(a, b, c), t + 5000))
+                .extracting(Lease::expiresAt)
+                .containsExactly(t + 5000, t + 5000, t + 5000);
+        assertThat(store.leases(SUB, other, 0, 10).get(0).expiresAt()).isEqualTo(t + 5000);
+        List<Lease> current = List.of(
+                store.leases(SUB, SHARD, 0, 10).get(0),
+                store.leases(SUB, other, 0, 10).get(0),
+                store.leases("other", SHARD, 0, 10).get(0));
+        assertThat(store.release(current, t)).hasSize(3);
+        assertThat(store.acquire("other", SHARD, List.of(1L), "c2", t + 1000, t))
+                .singleElement()
+                .extracting(Lease::deliveryCount)
+                .isEqualTo(2);
     }
 
     @Test
