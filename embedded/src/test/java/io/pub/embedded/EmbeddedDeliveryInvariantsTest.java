@@ -9,13 +9,13 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The delivery invariants on the embedded store. */
+/** The engine's delivery invariants hold on the embedded store. */
 class EmbeddedDeliveryInvariantsTest extends DeliveryInvariantsContract {
     @TempDir
     Path dir;
 
     @Override
     protected Controller open(MutableClock clock) {
-        return Stores.open("embedded:" + dir, Settings.only(Map.of()), clock);
+        return Stores.open("embedded:" + dir.resolve("store"), Settings.only(Map.of()), clock);
     }
 }
