@@ -37,6 +37,7 @@ public final class Bench {
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, String> descriptions = new LinkedHashMap<>();
 
+    /** {@code logs} may be null when standard error is not captured (then the flush mode is unknown). */
     Bench(Options options, PrintStream out, PrintStream console, LogCapture logs) {
         this.options = options;
         this.out = out;
@@ -89,15 +90,18 @@ public final class Bench {
         try (target) {
             InitialContext jndi = new InitialContext(environment(target));
             ConnectionFactory factory = (ConnectionFactory) jndi.lookup("ConnectionFactory");
-            long spinsBefore = logs.count(ArtemisTarget.SPIN_MARKER);
+            long spinsBefore = logs == null ? 0 : logs.count(ArtemisTarget.SPIN_MARKER);
             warmUp(factory, (Destination) jndi.lookup(WARMUP_QUEUE));
             String description = target.describe();
             if (!Targets.isPub(name)) {
                 description += "; TimedBuffer after warm-up: "
-                        + (logs.count(ArtemisTarget.SPIN_MARKER) > spinsBefore
-                                ? "SPIN (parkNanos too coarse)"
-                                : "sleep (parkNanos accurate enough)");
+                        + (logs == null
+                                ? "unknown (log not captured)"
+                                : logs.count(ArtemisTarget.SPIN_MARKER) > spinsBefore
+                                        ? "SPIN (parkNanos too coarse)"
+                                        : "sleep (parkNanos accurate enough)");
             }
+            description += "; 1-min load average at start " + loadAverage();
             descriptions.put(name, description);
             console.println("[bench] " + name + ": " + description);
             for (Scenario scenario : options.scenarios()) {
@@ -208,6 +212,13 @@ public final class Bench {
                         "warm-up: received " + received + " of " + WARMUP_SENDS + " messages within 10 s each");
             }
         }
+    }
+
+    /** The machine's 1-minute load average: on a shared 2-core machine it says how far to trust a run. */
+    static String loadAverage() {
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage();
+        return load < 0 ? "unknown" : String.format(java.util.Locale.ROOT, "%.1f", load);
     }
 
     private List<RunResult> failAll(String target, String error) {

@@ -25,8 +25,6 @@ final class LogCapture {
 
     /** Redirects System.err to a new log file; call before anything logs. */
     static LogCapture install() {
-        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         try {
             Path file = Files.createTempFile("pub-bench-", ".log");
             PrintStream console = System.err;
