@@ -90,7 +90,8 @@ final class MessageMapping {
         }
         m.restoreDeliveryMode((int) parseLong(h.get(JmsHeaders.DELIVERY_MODE), DeliveryMode.PERSISTENT));
         m.setJMSExpiration(stored.expiration());
-        m.setJMSDeliveryTime(stored.deliveryTime());
+        // The store says 0 for "deliverable at once"; JMS says the send time plus the delivery delay.
+        m.setJMSDeliveryTime(stored.deliveryTime() != 0 ? stored.deliveryTime() : stored.publishTime());
         m.restorePriority(stored.priority());
         m.setJMSDestination(destination);
         m.setJMSRedelivered(deliveryCount > 1);
@@ -113,12 +114,18 @@ final class MessageMapping {
         m.setJMSCorrelationID(foreign.getJMSCorrelationID());
         m.setJMSReplyTo(foreign.getJMSReplyTo());
         m.setJMSDestination(foreign.getJMSDestination());
-        m.setJMSDeliveryMode(foreign.getJMSDeliveryMode());
+        int mode = foreign.getJMSDeliveryMode();
+        if (mode == DeliveryMode.PERSISTENT || mode == DeliveryMode.NON_PERSISTENT) {
+            m.setJMSDeliveryMode(mode); // other values: a message never sent; the producer sets it
+        }
         m.setJMSRedelivered(foreign.getJMSRedelivered());
         m.setJMSType(foreign.getJMSType());
         m.setJMSExpiration(foreign.getJMSExpiration());
         m.setJMSDeliveryTime(foreign.getJMSDeliveryTime());
-        m.setJMSPriority(foreign.getJMSPriority());
+        int priority = foreign.getJMSPriority();
+        if (priority >= 0 && priority <= 9) {
+            m.setJMSPriority(priority);
+        }
         Enumeration<?> names = foreign.getPropertyNames();
         while (names.hasMoreElements()) {
             String name = (String) names.nextElement();

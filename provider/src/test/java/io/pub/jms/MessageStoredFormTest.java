@@ -226,6 +226,14 @@ class MessageStoredFormTest {
     }
 
     @Test
+    void deliveryTimeWithoutDelayIsTheSendTime() {
+        PubMessage m = new PubMessage();
+        io.pub.Message stored = m.toStored(1_234);
+        assertThat(stored.deliveryTime()).isZero();
+        assertThat(PubMessage.fromStored(stored, QUEUE, 1).getJMSDeliveryTime()).isEqualTo(1_234);
+    }
+
+    @Test
     void nullPropertiesAreNotStored() throws JMSException {
         PubMessage m = new PubMessage();
         m.setStringProperty("gone", null);
