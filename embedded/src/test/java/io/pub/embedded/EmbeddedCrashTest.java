@@ -109,8 +109,9 @@ class EmbeddedCrashTest {
         Process child = ChildJvm.start(HoldOpen.class, tmp.resolve("child.err"), dir.toString());
         try {
             BufferedReader in = ChildJvm.stdout(child);
-            assertThat(in.readLine())
-                    .as("child stderr: %s", tmp.resolve("child.err"))
+            String first = in.readLine();
+            assertThat(first)
+                    .as("child stderr: %s", Files.readString(tmp.resolve("child.err")))
                     .isEqualTo("open embedded");
             assertThatThrownBy(() -> open(dir))
                     .isInstanceOf(StoreException.class)
