@@ -1,0 +1,8 @@
+package io.pub.jms;
+
+class EmbeddedDeliveryTest extends DeliveryContract {
+    @Override
+    protected TestStores store() {
+        return TestStores.EMBEDDED;
+    }
+}
