@@ -40,6 +40,7 @@ final class Committer implements AutoCloseable {
     private final AtomicLong writes = new AtomicLong();
     private final WriteOptions syncOptions = new WriteOptions().setSync(true);
     private final WriteOptions plainOptions = new WriteOptions().setSync(false);
+    private final String name;
     private final Thread thread;
 
     /**
@@ -59,6 +60,7 @@ final class Committer implements AutoCloseable {
         this.durable = durable;
         this.beforeWrite = beforeWrite;
         this.afterFailure = afterFailure;
+        this.name = name;
         this.thread = new Thread(this::run, "pub-embedded-committer " + name);
         thread.setDaemon(true);
         thread.start();
@@ -81,7 +83,7 @@ final class Committer implements AutoCloseable {
         try {
             return db.get(families[family], key);
         } catch (RocksDBException e) {
-            throw new StoreException("embedded store read failed: " + e.getMessage(), e);
+            throw new StoreException("read from the embedded store " + name + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -134,9 +136,11 @@ final class Committer implements AutoCloseable {
             if (sync) {
                 syncs.incrementAndGet();
             }
-        } catch (RocksDBException | RuntimeException e) {
+        } catch (RocksDBException | RuntimeException | Error e) {
+            // every waiting caller gets an answer, and the committer lives on for the next write
             afterFailure.run();
-            StoreException failure = new StoreException("embedded store write failed: " + e.getMessage(), e);
+            StoreException failure =
+                    new StoreException("write to the embedded store " + name + " failed: " + e.getMessage(), e);
             for (Batch b : round) {
                 b.clearOverlay();
                 b.done.completeExceptionally(failure);
