@@ -6,6 +6,7 @@ import com.couchbase.client.core.error.DocumentExistsException;
 import com.couchbase.client.core.error.DocumentNotFoundException;
 import com.couchbase.client.java.Cluster;
 import com.couchbase.client.java.ReactiveCollection;
+import com.couchbase.client.java.codec.RawBinaryTranscoder;
 import com.couchbase.client.java.codec.RawJsonTranscoder;
 import com.couchbase.client.java.json.JsonArray;
 import com.couchbase.client.java.json.JsonObject;
@@ -64,7 +65,10 @@ final class CouchbaseController implements Controller {
     static final long MAX_LEASE_CLEANUP = 100_000;
 
     private static final byte[] TOMBSTONE = "{\"tombstone\":true}".getBytes(StandardCharsets.UTF_8);
-    private static final MessageCodec CODEC = MessageCodec.json();
+    private static final MessageCodec JSON = MessageCodec.json();
+    private static final MessageCodec SMILE = MessageCodec.smile();
+    /** Couchbase's document limit (20 MiB) less room for the id and metadata. */
+    static final int MAX_DOCUMENT_BYTES = 20 * 1024 * 1024 - 4096;
 
     private final Cluster cluster;
     private final Keyspace ks;
@@ -473,16 +477,22 @@ final class CouchbaseController implements Controller {
             throw new IllegalArgumentException("offsets " + firstOffset + ".." + last + " of " + shard
                     + " were not reserved (head is " + knownHeads.getOrDefault(shard, 0L) + ")");
         }
+        // encode everything first: a message too large for a document fails the batch before any write
+        List<byte[]> docs = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            docs.add(encode(batch.get(i), shard, firstOffset + i));
+        }
         List<Integer> indexes =
                 java.util.stream.IntStream.range(0, batch.size()).boxed().toList();
-        InsertOptions options = InsertOptions.insertOptions().transcoder(RawJsonTranscoder.INSTANCE);
+        InsertOptions json = InsertOptions.insertOptions().transcoder(RawJsonTranscoder.INSTANCE);
+        InsertOptions binary = InsertOptions.insertOptions().transcoder(RawBinaryTranscoder.INSTANCE);
         List<Long> sealed = run(
                 "insert",
                 parallel(indexes, i -> insert(
                                         ks.messages,
                                         ks.message(shard, firstOffset + i),
-                                        CODEC.encode(batch.get(i)),
-                                        options)
+                                        docs.get(i),
+                                        docs.get(i)[0] == '{' ? json : binary)
                                 .map(cas -> -1L)
                                 .onErrorResume(DocumentExistsException.class, e -> Mono.just(firstOffset + i)))
                         .filter(o -> o >= 0)
@@ -490,6 +500,23 @@ final class CouchbaseController implements Controller {
         if (!sealed.isEmpty()) {
             throw new OffsetSealedException(shard, sealed.get(0));
         }
+    }
+
+    /**
+     * JSON, so people can read the documents; Smile (binary JSON, a Smile document never starts with
+     * '{') when base64 would push a large body over the document limit.
+     */
+    private static byte[] encode(Message m, TopicShard shard, long offset) {
+        byte[] doc = JSON.encode(m);
+        if (doc.length > MAX_DOCUMENT_BYTES) {
+            doc = SMILE.encode(m);
+        }
+        if (doc.length > MAX_DOCUMENT_BYTES) {
+            throw new IllegalArgumentException("message " + m.id() + " for offset " + offset + " of " + shard
+                    + " encodes to " + doc.length + " bytes, more than a Couchbase document holds ("
+                    + MAX_DOCUMENT_BYTES + "); send a smaller body");
+        }
+        return doc;
     }
 
     @Override
@@ -502,7 +529,10 @@ final class CouchbaseController implements Controller {
 
     private static Entry entryFrom(long offset, GetResult r) {
         byte[] bytes = r.contentAsBytes();
-        return Arrays.equals(bytes, TOMBSTONE) ? Entry.tombstone(offset) : new Entry(offset, CODEC.decode(bytes));
+        if (Arrays.equals(bytes, TOMBSTONE)) {
+            return Entry.tombstone(offset);
+        }
+        return new Entry(offset, (bytes.length > 0 && bytes[0] == '{' ? JSON : SMILE).decode(bytes));
     }
 
     @Override
