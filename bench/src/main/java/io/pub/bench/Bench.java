@@ -87,11 +87,15 @@ public final class Bench {
         } catch (Throwable e) {
             return failAll(name, "target did not start: " + Workers.describe(e));
         }
+        Connection keeper = null;
         try (target) {
             InitialContext jndi = new InitialContext(environment(target));
             ConnectionFactory factory = (ConnectionFactory) jndi.lookup("ConnectionFactory");
+            // held for the target's whole life, as a long-running application would: Pub closes its
+            // store with the last connection, and reopening it per run is no part of any workload
+            keeper = factory.createConnection();
             long spinsBefore = logs == null ? 0 : logs.count(ArtemisTarget.SPIN_MARKER);
-            warmUp(factory, (Destination) jndi.lookup(WARMUP_QUEUE));
+            warmUp(keeper, (Destination) jndi.lookup(WARMUP_QUEUE));
             String description = target.describe();
             if (!Targets.isPub(name)) {
                 description += "; TimedBuffer after warm-up: "
@@ -107,8 +111,10 @@ public final class Bench {
             for (Scenario scenario : options.scenarios()) {
                 results.addAll(runScenario(target, jndi, factory, scenario));
             }
+            Clients.closeQuietly(keeper, java.time.Duration.ofSeconds(10));
             jndi.close();
         } catch (Throwable e) {
+            Clients.closeQuietly(keeper, java.time.Duration.ofSeconds(10));
             RunResult failure = RunResult.failed(name, Scenario.QUEUE_1X1, 0, "target failed: " + Workers.describe(e));
             if (results.isEmpty()) {
                 return failAll(name, failure.error());
@@ -190,9 +196,8 @@ public final class Bench {
      * its journal flush mode from its first flushes, and every target gets its classes loaded and its
      * store opened outside the measurements.
      */
-    private static void warmUp(ConnectionFactory factory, Destination queue) throws Exception {
-        try (Connection c = factory.createConnection()) {
-            Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+    private static void warmUp(Connection c, Destination queue) throws Exception {
+        try (Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE)) {
             MessageProducer p = Clients.producer(s, queue);
             for (int i = 0; i < WARMUP_SENDS; i++) {
                 p.send(Clients.message(s, i));
