@@ -1,0 +1,8 @@
+package io.pub.jms;
+
+class CouchbaseSubscriptionTest extends SubscriptionContract {
+    @Override
+    protected TestStores store() {
+        return TestStores.COUCHBASE;
+    }
+}
