@@ -125,6 +125,18 @@ public final class CouchbaseMockServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a mock until this process is stopped, printing its store URL: handy for trying the JMS
+     * samples or the benchmark against "Couchbase" on a machine without one (class path: this module's
+     * test classes and test dependencies).
+     */
+    public static void main(String[] args) throws InterruptedException {
+        CouchbaseMockServer server = start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        System.out.println("PUB_STORE_URL=" + server.storeUrl());
+        Thread.currentThread().join();
+    }
+
     @Override
     public void close() {
         mock.stop();
