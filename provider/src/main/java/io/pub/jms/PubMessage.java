@@ -458,25 +458,49 @@ class PubMessage implements Message {
     }
 
     /**
-     * JMSX names belong to the specification and JMS names to header fields: an application may set
-     * only the JMSX properties meant for senders (JMSXGroupID, JMSXGroupSeq) and JMS_vendor names.
+     * The JMSX properties of specification table 3.3 an application may set, with their types.
+     * JMSXGroupID and JMSXGroupSeq are the senders' own; the others are normally set by providers,
+     * and are carried as they are so that applications moved from providers that let them set
+     * these keep working. JMSXDeliveryCount is Pub's to set on receipt.
+     */
+    private static final Map<String, Class<?>> JMSX_TYPES = Map.of(
+            JmsHeaders.JMSX_GROUP_ID,
+            String.class,
+            JmsHeaders.JMSX_GROUP_SEQ,
+            Integer.class,
+            "JMSXUserID",
+            String.class,
+            "JMSXAppID",
+            String.class,
+            "JMSXProducerTXID",
+            String.class,
+            "JMSXConsumerTXID",
+            String.class,
+            "JMSXRcvTimestamp",
+            Long.class,
+            "JMSXState",
+            Integer.class);
+
+    /**
+     * Names starting with JMS belong to the specification: header fields, the JMSX properties of
+     * table 3.3 (with fixed types), and JMS_vendor names, which are free.
      */
     private static void checkReservedPrefix(String name, Object value) throws MessageFormatException {
         if (!name.startsWith("JMS") || name.startsWith("JMS_")) {
             return;
         }
-        if (name.equals(JmsHeaders.JMSX_GROUP_ID)) {
-            if (value != null && !(value instanceof String)) {
-                throw new MessageFormatException("JMSXGroupID must be a String, was " + TypedValues.typeName(value));
+        Class<?> type = JMSX_TYPES.get(name);
+        if (type != null) {
+            if (value != null && !type.isInstance(value)) {
+                throw new MessageFormatException(name + " must be a " + type.getSimpleName() + " (specification table"
+                        + " 3.3), was " + TypedValues.typeName(value));
             }
-        } else if (name.equals(JmsHeaders.JMSX_GROUP_SEQ)) {
-            if (!(value instanceof Integer)) {
-                throw new MessageFormatException(
-                        "JMSXGroupSeq must be an int, was " + (value == null ? "null" : TypedValues.typeName(value)));
-            }
+        } else if (name.equals(JmsHeaders.JMSX_DELIVERY_COUNT)) {
+            throw new IllegalArgumentException(
+                    "JMSXDeliveryCount is set by the provider when it delivers a message; it cannot be set");
         } else if (name.startsWith("JMSX")) {
-            throw new IllegalArgumentException("property '" + name + "' cannot be set by an application: of the"
-                    + " JMSX properties only JMSXGroupID and JMSXGroupSeq are set by senders");
+            throw new IllegalArgumentException("property name '" + name + "' is reserved: JMSX names are defined"
+                    + " by the specification (JMSXGroupID, JMSXGroupSeq, JMSXUserID, JMSXAppID, ...)");
         } else {
             throw new IllegalArgumentException("property name '" + name + "' is reserved: names starting with JMS"
                     + " are header fields or specification-defined; provider-specific names start with JMS_");

@@ -41,8 +41,6 @@ class MessagePropertiesTest {
                 "JMSMessageID",
                 "JMSCorrelationID",
                 "JMSFoo",
-                "JMSXUserID",
-                "JMSXAppID",
                 "JMSXDeliveryCount",
                 "JMSXFoo"
             })
@@ -79,6 +77,20 @@ class MessagePropertiesTest {
         assertThatThrownBy(() -> m.setIntProperty("JMSXGroupID", 1)).isInstanceOf(MessageFormatException.class);
         assertThatThrownBy(() -> m.setStringProperty("JMSXGroupSeq", "1")).isInstanceOf(MessageFormatException.class);
         assertThatThrownBy(() -> m.setLongProperty("JMSXGroupSeq", 1L)).isInstanceOf(MessageFormatException.class);
+    }
+
+    @Test
+    void otherSpecifiedJmsxPropertiesAreCarriedWithTheirTypes() throws JMSException {
+        PubMessage m = new PubMessage();
+        m.setStringProperty("JMSXUserID", "alice");
+        m.setStringProperty("JMSXAppID", "billing");
+        m.setLongProperty("JMSXRcvTimestamp", 5L);
+        m.setIntProperty("JMSXState", 2);
+        assertThatThrownBy(() -> m.setIntProperty("JMSXUserID", 1)).isInstanceOf(MessageFormatException.class);
+        assertThatThrownBy(() -> m.setIntProperty("JMSXRcvTimestamp", 1)).isInstanceOf(MessageFormatException.class);
+        PubMessage r = PubMessage.fromStored(m.toStored(1), new PubQueue("q"), 1);
+        assertThat(r.getStringProperty("JMSXUserID")).isEqualTo("alice");
+        assertThat(r.getObjectProperty("JMSXRcvTimestamp")).isEqualTo(5L);
     }
 
     @Test
