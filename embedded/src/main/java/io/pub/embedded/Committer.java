@@ -17,9 +17,12 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * Group commit: one thread takes every batch waiting in the queue, writes them as one RocksDB write
- * batch with one fsync, and only then completes their futures. N producers waiting at the same time
- * cost one fsync, not N.
+ * Group commit: the committer thread takes every batch waiting in the queue and writes them as one
+ * RocksDB write batch; the syncer thread then fsyncs the log once for every write made while it was
+ * busy, and only then completes the futures of batches that asked for durability. N producers
+ * waiting at the same time cost one fsync, not N, and writes that need no fsync (leases) complete
+ * as soon as they are written instead of queuing behind other callers' fsyncs. The log is written
+ * in order, so an fsync also makes durable everything written before it.
  *
  * <p>Until a batch is written, its point writes sit in an overlay that {@link #get} consults first,
  * so a compare-and-swap or insert-if-absent made under a record lock sees the writes queued before
@@ -27,6 +30,7 @@ import org.rocksdb.WriteOptions;
  */
 final class Committer implements AutoCloseable {
     private static final Batch STOP = new Batch(null, false);
+    private static final List<Batch> STOP_SYNCING = new ArrayList<>();
     private static final int MAX_BATCHES_PER_WRITE = 4096;
 
     private final RocksDB db;
@@ -35,13 +39,14 @@ final class Committer implements AutoCloseable {
     private final Consumer<WriteBatch> beforeWrite;
     private final Runnable afterFailure;
     private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<List<Batch>> unsynced = new LinkedBlockingQueue<>();
     private final ConcurrentHashMap<Key, Pending> overlay = new ConcurrentHashMap<>();
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
-    private final WriteOptions syncOptions = new WriteOptions().setSync(true);
-    private final WriteOptions plainOptions = new WriteOptions().setSync(false);
+    private final WriteOptions writeOptions = new WriteOptions().setSync(false);
     private final String name;
     private final Thread thread;
+    private final Thread syncer;
 
     /**
      * @param durable false only in the explicitly less durable mode: nothing is fsynced
@@ -62,8 +67,11 @@ final class Committer implements AutoCloseable {
         this.afterFailure = afterFailure;
         this.name = name;
         this.thread = new Thread(this::run, "pub-embedded-committer " + name);
+        this.syncer = new Thread(this::runSyncer, "pub-embedded-syncer " + name);
         thread.setDaemon(true);
+        syncer.setDaemon(true);
         thread.start();
+        syncer.start();
     }
 
     /**
@@ -121,55 +129,96 @@ final class Committer implements AutoCloseable {
         if (round.isEmpty()) {
             return;
         }
-        boolean sync = false;
         try (WriteBatch wb = new WriteBatch()) {
             for (Batch b : round) {
-                sync |= b.sync;
                 for (Op op : b.ops) {
                     op.apply(wb, families);
                 }
             }
             beforeWrite.accept(wb);
-            sync &= durable;
-            db.write(sync ? syncOptions : plainOptions, wb);
+            db.write(writeOptions, wb);
             writes.incrementAndGet();
-            if (sync) {
-                syncs.incrementAndGet();
-            }
         } catch (RocksDBException | RuntimeException | Error e) {
             // every waiting caller gets an answer, and the committer lives on for the next write
             afterFailure.run();
-            StoreException failure =
-                    new StoreException("write to the embedded store " + name + " failed: " + e.getMessage(), e);
-            for (Batch b : round) {
-                b.clearOverlay();
-                b.done.completeExceptionally(failure);
-            }
+            fail(round, "write to", e);
             return;
         }
+        List<Batch> toSync = new ArrayList<>();
         for (Batch b : round) {
             b.clearOverlay();
-            b.done.complete(null);
+            if (durable && b.sync) {
+                toSync.add(b);
+            } else {
+                b.done.complete(null);
+            }
+        }
+        if (!toSync.isEmpty()) {
+            unsynced.add(toSync);
         }
     }
 
-    /** Writes what is queued and stops the committer thread. */
+    private void runSyncer() {
+        List<List<Batch>> pending = new ArrayList<>();
+        while (true) {
+            pending.clear();
+            try {
+                pending.add(unsynced.take());
+            } catch (InterruptedException e) {
+                continue;
+            }
+            unsynced.drainTo(pending);
+            boolean stop = pending.removeIf(l -> l == STOP_SYNCING);
+            List<Batch> batches = new ArrayList<>();
+            pending.forEach(batches::addAll);
+            if (!batches.isEmpty()) {
+                try {
+                    // one fsync covers every write the committer made before this call
+                    db.syncWal();
+                    syncs.incrementAndGet();
+                    batches.forEach(b -> b.done.complete(null));
+                } catch (RocksDBException | RuntimeException | Error e) {
+                    fail(batches, "fsync of", e);
+                }
+            }
+            if (stop) {
+                return;
+            }
+        }
+    }
+
+    private void fail(List<Batch> batches, String what, Throwable e) {
+        StoreException failure =
+                new StoreException(what + " the embedded store " + name + " failed: " + e.getMessage(), e);
+        for (Batch b : batches) {
+            b.clearOverlay();
+            b.done.completeExceptionally(failure);
+        }
+    }
+
+    /** Writes and fsyncs what is queued, then stops both threads. */
     @Override
     public void close() {
         queue.add(STOP);
+        boolean interrupted = join(thread);
+        unsynced.add(STOP_SYNCING);
+        interrupted |= join(syncer);
+        writeOptions.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean join(Thread t) {
         boolean interrupted = false;
-        while (thread.isAlive()) {
+        while (t.isAlive()) {
             try {
-                thread.join();
+                t.join();
             } catch (InterruptedException e) {
                 interrupted = true;
             }
         }
-        syncOptions.close();
-        plainOptions.close();
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        return interrupted;
     }
 
     static final class Batch {

@@ -39,6 +39,41 @@ public final class EmbeddedStoreBench {
                 run(threads, sync, seconds);
             }
         }
+        consumerLatency(seconds);
+    }
+
+    /** What a consumer waits for per message while 4 producers keep the committer busy. */
+    private static void consumerLatency(double seconds) throws Exception {
+        Path dir = Files.createTempDirectory("pub-bench");
+        try (Controller store = Stores.open("embedded:" + dir, Settings.only(Map.of()), Clock.systemUTC())) {
+            store.createTopic(new TopicInfo("bench", 1, false, null));
+            Message message = Message.builder().id("bench").body(new byte[1024]).build();
+            long[] acquireNanos = {0};
+            long[] markDoneNanos = {0};
+            long[] rounds = {0};
+            Thread consumer = new Thread(() -> {
+                long end = System.nanoTime() + (long) (seconds * 1e9);
+                for (long offset = 0; System.nanoTime() < end; offset++) {
+                    long t0 = System.nanoTime();
+                    store.acquire("sub", SHARD, List.of(offset), "c", Long.MAX_VALUE, 0);
+                    long t1 = System.nanoTime();
+                    store.markDone("sub", SHARD, List.of(offset));
+                    acquireNanos[0] += t1 - t0;
+                    markDoneNanos[0] += System.nanoTime() - t1;
+                    rounds[0]++;
+                }
+            });
+            consumer.start();
+            publish(store, message, 4, seconds);
+            consumer.join();
+            System.out.printf(
+                    "consumer beside 4 producers (sync): acquire %.0f us, markDone %.0f us on average (%d rounds)%n",
+                    acquireNanos[0] / 1e3 / rounds[0], markDoneNanos[0] / 1e3 / rounds[0], rounds[0]);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(EmbeddedStoreBench::deleteQuietly);
+            }
+        }
     }
 
     private static void run(int threads, boolean sync, double seconds) throws Exception {
