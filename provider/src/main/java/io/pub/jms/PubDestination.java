@@ -60,11 +60,8 @@ public abstract class PubDestination implements Destination, Serializable {
             } catch (InvalidDestinationException e) {
                 throw e;
             } catch (JMSException e) {
-                InvalidDestinationException ide =
-                        new InvalidDestinationException("cannot read the name of destination " + d + ": " + e);
-                ide.setLinkedException(e);
-                ide.initCause(e);
-                throw ide;
+                throw JmsExceptions.withCause(
+                        new InvalidDestinationException("cannot read the name of destination " + d + ": " + e), e);
             }
         }
         result.check();
@@ -76,9 +73,7 @@ public abstract class PubDestination implements Destination, Serializable {
         try {
             Names.checkTopic(name, (isTopic() ? "topic" : "queue") + " name");
         } catch (IllegalArgumentException e) {
-            InvalidDestinationException ide = new InvalidDestinationException(e.getMessage());
-            ide.initCause(e);
-            throw ide;
+            throw JmsExceptions.withCause(new InvalidDestinationException(e.getMessage()), e);
         }
     }
 
