@@ -112,7 +112,14 @@ class CouchbaseCrossJvmTest {
         return c;
     }
 
+    private final long started = System.nanoTime();
+
+    private void log(String what) {
+        System.out.printf("%6d ms: %s%n", (System.nanoTime() - started) / 1_000_000, what);
+    }
+
     private void await(String what, BooleanSupplier condition) throws Exception {
+        log("waiting for " + what);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -150,15 +157,14 @@ class CouchbaseCrossJvmTest {
             pub.createTopic(topic, CrossJvmChild.SHARDS);
             pub.subscribe(new Subscription(topic, SUB, Subscription.Kind.SHARED_DURABLE, null, false, null, 0));
 
+            // the producer publishes while both consumers poll; A holds its second batch unacked and is killed
+            Child a = start("consumer-A", "consume", url, clockFile.toString(), topic, SUB, "A", "1");
+            Child b = start("consumer-B", "consume", url, clockFile.toString(), topic, SUB, "B", "-1");
             Child producer = start("producer", "produce", url, clockFile.toString(), topic, "" + COUNT, "20");
             await("the producer to finish", () -> !producer.process().isAlive());
             assertThat(producer.process().exitValue()).isZero();
             Set<String> all = IntStream.range(0, COUNT).mapToObj(i -> "m" + i).collect(Collectors.toSet());
             assertThat(producer.events("PUBLISHED")).hasSize(COUNT);
-
-            // A holds its third batch unacked and is killed; B keeps consuming
-            Child a = start("consumer-A", "consume", url, clockFile.toString(), topic, SUB, "A", "2");
-            Child b = start("consumer-B", "consume", url, clockFile.toString(), topic, SUB, "B", "-1");
             await("A to hold a batch", () -> a.lines().contains("HOLDING"));
             a.process().destroyForcibly().waitFor();
             Set<String> held = a.events("DELIVERED").stream().map(f -> f[1]).collect(Collectors.toSet());

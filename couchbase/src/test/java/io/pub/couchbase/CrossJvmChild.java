@@ -29,8 +29,9 @@ import java.util.Map;
 public final class CrossJvmChild {
     static final String TOPIC = "work";
     static final int SHARDS = 2;
-    static final Duration LEASE = Duration.ofSeconds(30);
-    static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
+    // far longer than the test runs in real time: only the test's clock advance expires them
+    static final Duration LEASE = Duration.ofMinutes(10);
+    static final Duration PUBLISH_TIMEOUT = Duration.ofMinutes(5);
 
     private CrossJvmChild() {}
 
