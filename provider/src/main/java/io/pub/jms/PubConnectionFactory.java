@@ -1,6 +1,7 @@
 package io.pub.jms;
 
 import io.pub.Stores;
+import io.pub.spi.ControllerProvider;
 import io.pub.spi.Settings;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -15,6 +16,7 @@ import jakarta.jms.TopicConnectionFactory;
 import java.io.Serializable;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.ServiceLoader;
 
 /**
  * Pub's connection factory. A URL picks the store and may carry the provider's options as query
@@ -54,8 +56,31 @@ public class PubConnectionFactory
 
     /** The factory URL: a store URL, optionally with provider options. */
     public synchronized void setUrl(String url) {
-        ProviderOptions.parse(url, settings()); // fail fast on a bad URL
+        checkScheme(ProviderOptions.parse(url, settings()).storeUrl()); // fail fast on a bad URL
         this.url = url;
+    }
+
+    /** A URL no store on the class path can open is refused now, not at the first connection. */
+    private static void checkScheme(String storeUrl) {
+        String scheme;
+        try {
+            scheme = new java.net.URI(storeUrl).getScheme();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("the connection factory URL is not a valid URL ('"
+                    + Stores.redact(storeUrl) + "'): " + e.getReason());
+        }
+        if (scheme == null) {
+            throw new IllegalArgumentException("the connection factory URL must start with a store scheme (embedded:,"
+                    + " couchbase://, couchbases://, mem:), was '" + Stores.redact(storeUrl) + "'");
+        }
+        for (ControllerProvider p :
+                ServiceLoader.load(ControllerProvider.class, PubConnectionFactory.class.getClassLoader())) {
+            if (p.supports(scheme)) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException("unknown store scheme '" + scheme + "' in the connection factory URL: "
+                + "expected embedded:, couchbase://, couchbases:// or mem: (add the store's jar for its scheme)");
     }
 
     public synchronized String getUrl() {

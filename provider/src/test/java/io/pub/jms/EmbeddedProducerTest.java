@@ -1,0 +1,8 @@
+package io.pub.jms;
+
+class EmbeddedProducerTest extends ProducerContract {
+    @Override
+    protected TestStores store() {
+        return TestStores.EMBEDDED;
+    }
+}

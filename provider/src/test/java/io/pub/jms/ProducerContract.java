@@ -1,0 +1,264 @@
+package io.pub.jms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pub.TopicShard;
+import io.pub.spi.Controller;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionMetaData;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.JMSSecurityRuntimeException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageFormatException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Producer features (expiry, delay, priority, groups, foreign messages), bad input, closed objects. */
+abstract class ProducerContract extends JmsTestBase {
+
+    @Test
+    void anExpiredMessageIsNeverDelivered() throws Exception {
+        Session s = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue(name("q"));
+        MessageProducer p = s.createProducer(q);
+        p.setTimeToLive(60_000);
+        Message expiring = s.createTextMessage("expires");
+        p.send(expiring);
+        assertThat(expiring.getJMSExpiration()).isEqualTo(expiring.getJMSTimestamp() + 60_000);
+        p.setTimeToLive(0);
+        p.send(s.createTextMessage("stays"));
+        TestStores.CLOCK.advance(Duration.ofSeconds(61));
+        MessageConsumer c = s.createConsumer(q);
+        assertThat(receiveTexts(c, 1)).containsExactly("stays");
+        assertNothing(c);
+    }
+
+    @Test
+    void aDelayedMessageIsDeliveredOnlyFromItsDeliveryTime() throws Exception {
+        Session s = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue(name("q"));
+        MessageProducer p = s.createProducer(q);
+        p.setDeliveryDelay(30_000);
+        assertThat(p.getDeliveryDelay()).isEqualTo(30_000);
+        Message delayed = s.createTextMessage("later");
+        p.send(delayed);
+        assertThat(delayed.getJMSDeliveryTime()).isEqualTo(delayed.getJMSTimestamp() + 30_000);
+        MessageConsumer c = s.createConsumer(q);
+        assertNothing(c);
+        TestStores.CLOCK.advance(Duration.ofSeconds(31));
+        Message m = c.receive(ARRIVE_MS);
+        assertThat(text(m)).isEqualTo("later");
+        assertThat(m.getJMSDeliveryTime()).isEqualTo(delayed.getJMSDeliveryTime());
+    }
+
+    @Test
+    void higherPriorityFirstAmongWhatTheConsumerHolds() throws Exception {
+        Session s = connection("prefetch=10").createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue(name("q"));
+        MessageProducer p = s.createProducer(q);
+        p.send(s.createTextMessage("low"), jakarta.jms.DeliveryMode.PERSISTENT, 1, 0);
+        p.send(s.createTextMessage("normal"));
+        p.send(s.createTextMessage("high"), jakarta.jms.DeliveryMode.PERSISTENT, 9, 0);
+        MessageConsumer c = s.createConsumer(q);
+        Message first = c.receive(ARRIVE_MS);
+        assertThat(text(first)).isEqualTo("high");
+        assertThat(first.getJMSPriority()).isEqualTo(9);
+        assertThat(receiveTexts(c, 2)).containsExactly("normal", "low");
+    }
+
+    @Test
+    void messagesOfOneGroupGoToOneShard() throws Exception {
+        Connection conn = connection();
+        Session s = conn.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue(name("q"));
+        for (int producer = 0; producer < 3; producer++) {
+            MessageProducer p = s.createProducer(q);
+            for (int i = 0; i < 4; i++) {
+                Message m = s.createTextMessage("g" + i);
+                m.setStringProperty("JMSXGroupID", "group-1");
+                m.setIntProperty("JMSXGroupSeq", i + 1);
+                p.send(m);
+            }
+        }
+        Controller controller = ((PubConnection) conn).controller();
+        List<Long> heads = new ArrayList<>();
+        for (int shard = 0; shard < 4; shard++) {
+            heads.add(controller.head(new TopicShard(q.getQueueName(), shard)));
+        }
+        assertThat(heads).containsOnlyOnce(12L).filteredOn(h -> h != 12L).containsOnly(0L);
+        Message m = s.createConsumer(q).receive(ARRIVE_MS);
+        assertThat(m.getStringProperty("JMSXGroupID")).isEqualTo("group-1");
+        assertThat(m.getIntProperty("JMSXGroupSeq")).isEqualTo(1);
+    }
+
+    @Test
+    void aForeignMessageIsCopiedAndItsHeadersAreSet() throws Exception {
+        Session s = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue(name("q"));
+        TextMessage original = s.createTextMessage("from elsewhere");
+        original.setStringProperty("p", "v");
+        TextMessage foreign = ForeignMessages.message(TextMessage.class, original);
+        s.createProducer(ForeignMessages.queue(q.getQueueName())).send(foreign);
+        assertThat(foreign.getJMSMessageID()).startsWith("ID:");
+        Message m = s.createConsumer(q).receive(ARRIVE_MS);
+        assertThat(text(m)).isEqualTo("from elsewhere");
+        assertThat(m.getStringProperty("p")).isEqualTo("v");
+        assertThat(m.getJMSMessageID()).isEqualTo(foreign.getJMSMessageID());
+    }
+
+    @Test
+    void disabledIdsAndTimestamps() throws Exception {
+        Session s = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue(name("q"));
+        MessageProducer p = s.createProducer(q);
+        p.setDisableMessageID(true);
+        p.setDisableMessageTimestamp(true);
+        Message sent = s.createTextMessage("plain");
+        p.send(sent);
+        assertThat(sent.getJMSMessageID()).isNull();
+        assertThat(sent.getJMSTimestamp()).isZero();
+        Message m = s.createConsumer(q).receive(ARRIVE_MS);
+        assertThat(m.getJMSMessageID()).isNull();
+        assertThat(m.getJMSTimestamp()).isZero();
+    }
+
+    @Test
+    void anonymousAndBoundProducersCheckTheirDestination() throws Exception {
+        Session s = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue(name("q"));
+        MessageProducer anonymous = s.createProducer(null);
+        assertThat(anonymous.getDestination()).isNull();
+        anonymous.send(q, s.createTextMessage("to q"));
+        assertThatThrownBy(() -> anonymous.send(s.createTextMessage("x")))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> anonymous.send(null, s.createTextMessage("x")))
+                .isInstanceOf(InvalidDestinationException.class);
+        MessageProducer bound = s.createProducer(q);
+        assertThatThrownBy(() -> bound.send(q, s.createTextMessage("x")))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> bound.send(null)).isInstanceOf(MessageFormatException.class);
+        assertThatThrownBy(() -> bound.send(s.createTextMessage("x"), 7, 4, 0)).isInstanceOf(JMSException.class);
+        assertThatThrownBy(() -> bound.setPriority(10)).isInstanceOf(JMSException.class);
+        assertThatThrownBy(() -> bound.send(s.createTextMessage("x"), null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(receiveTexts(s.createConsumer(q), 1)).containsExactly("to q");
+    }
+
+    @Test
+    void badInputIsRefusedWithTheRightException() throws Exception {
+        Connection c = connection();
+        assertThatThrownBy(() -> c.createSession(false, 99))
+                .isInstanceOf(JMSException.class)
+                .hasMessageContaining("acknowledgeMode");
+        assertThatThrownBy(() -> c.createSession(42)).hasMessageContaining("sessionMode");
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        assertThatThrownBy(() -> s.createConsumer(null)).isInstanceOf(InvalidDestinationException.class);
+        assertThatThrownBy(() -> s.createProducer(ForeignMessages.other()))
+                .isInstanceOf(InvalidDestinationException.class);
+        assertThatThrownBy(() -> s.createQueue("no spaces / allowed")).isInstanceOf(InvalidDestinationException.class);
+        assertThatThrownBy(() -> s.createTopic("")).isInstanceOf(InvalidDestinationException.class);
+        assertThatThrownBy(() -> s.createDurableConsumer(null, "d")).isInstanceOf(InvalidDestinationException.class);
+        assertThatThrownBy(() -> s.createBrowser(null)).isInstanceOf(InvalidDestinationException.class);
+        Message m = s.createMessage();
+        assertThatThrownBy(() -> m.setObjectProperty("p", new Object())).isInstanceOf(MessageFormatException.class);
+        m.setStringProperty("s", "not a number");
+        assertThatThrownBy(() -> m.getIntProperty("s")).isInstanceOf(NumberFormatException.class);
+        m.setBooleanProperty("b", true);
+        assertThatThrownBy(() -> m.getIntProperty("b")).isInstanceOf(MessageFormatException.class);
+        assertThatThrownBy(() -> factory().createContext(77)).hasMessageContaining("sessionMode");
+        assertThatThrownBy(() -> new PubConnectionFactory("nosuchscheme:x", TestStores.SETTINGS, TestStores.CLOCK))
+                .hasMessageContaining("nosuchscheme");
+        assertThatThrownBy(() -> factory("maxDeliveries=-1")).hasMessageContaining("maxDeliveries");
+        assertThatThrownBy(() -> factory("redeliveryDelay=soon")).hasMessageContaining("redeliveryDelay");
+    }
+
+    @Test
+    void closedObjectsRefuseUse() throws Exception {
+        Connection c = connection();
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue(name("q"));
+        MessageProducer p = s.createProducer(q);
+        MessageConsumer consumer = s.createConsumer(q);
+        p.close();
+        p.close(); // idempotent
+        assertThatThrownBy(() -> p.send(s.createTextMessage("x"))).isInstanceOf(IllegalStateException.class);
+        consumer.close();
+        assertThatThrownBy(() -> consumer.receive(10)).isInstanceOf(IllegalStateException.class);
+        s.close();
+        s.close();
+        assertThatThrownBy(() -> s.createProducer(q)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(s::createTextMessage).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(s::commit).isInstanceOf(IllegalStateException.class);
+        c.close();
+        assertThatCode(c::close).doesNotThrowAnyException();
+        assertThatThrownBy(c::createSession).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(c::getClientID).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(c::start).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void closingTheConnectionEndsABlockedReceive() throws Exception {
+        Connection c = connection();
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = s.createConsumer(s.createQueue(name("q")));
+        List<Object> result = Collections.synchronizedList(new ArrayList<>());
+        Thread receiver = new Thread(() -> {
+            try {
+                result.add(String.valueOf(consumer.receive()));
+            } catch (JMSException e) {
+                result.add(e);
+            }
+        });
+        receiver.start();
+        Thread.sleep(200);
+        c.close();
+        receiver.join(5_000);
+        assertThat(result).containsExactly("null");
+    }
+
+    @Test
+    void metaData() throws Exception {
+        ConnectionMetaData md = connection().getMetaData();
+        assertThat(md.getJMSVersion()).isEqualTo("3.1");
+        assertThat(md.getJMSMajorVersion()).isEqualTo(3);
+        assertThat(md.getJMSMinorVersion()).isEqualTo(1);
+        assertThat(md.getJMSProviderName()).isEqualTo("Pub");
+        assertThat(Collections.list(md.getJMSXPropertyNames()))
+                .containsExactlyInAnyOrder("JMSXDeliveryCount", "JMSXGroupID", "JMSXGroupSeq");
+    }
+
+    @Test
+    void configuredUsersMustAuthenticate() throws Exception {
+        PubConnectionFactory secured = factory("users=alice:secret,bob:pw");
+        track(secured.createConnection("alice", "secret"));
+        assertThatThrownBy(() -> secured.createConnection("alice", "wrong")).isInstanceOf(JMSSecurityException.class);
+        assertThatThrownBy(() -> secured.createConnection("mallory", "pw")).isInstanceOf(JMSSecurityException.class);
+        assertThatThrownBy(secured::createConnection).isInstanceOf(JMSSecurityException.class);
+        assertThatThrownBy(() -> secured.createContext("bob", "nope")).isInstanceOf(JMSSecurityRuntimeException.class);
+        try (JMSContext ctx = secured.createContext("bob", "pw")) {
+            assertThat(ctx.getMetaData().getJMSProviderName()).isEqualTo("Pub");
+        }
+        track(factory().createConnection("anyone", "anything")); // no users configured: anyone
+    }
+
+    @Test
+    void connectionsToOneStoreShareOneEngine() throws Exception {
+        PubConnection a = (PubConnection) connection();
+        PubConnection b = (PubConnection) track(factory("maxDeliveries=3").createConnection());
+        assertThat(a.pub()).isSameAs(b.pub());
+    }
+}
