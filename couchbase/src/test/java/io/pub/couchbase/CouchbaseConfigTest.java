@@ -1,0 +1,84 @@
+package io.pub.couchbase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pub.spi.Settings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How a store URL and the settings combine; no server needed. */
+class CouchbaseConfigTest {
+    private static final Settings CREDENTIALS =
+            Settings.only(Map.of("COUCHBASE_USERNAME", "app", "COUCHBASE_PASSWORD", "s3cret"));
+
+    @Test
+    void defaultsComeFromTheSettings() {
+        CouchbaseConfig c = CouchbaseConfig.from(URI.create("couchbase://db1,db2"), CREDENTIALS);
+        assertThat(c.connectionString()).isEqualTo("couchbase://db1,db2");
+        assertThat(c.bucket()).isEqualTo("pubsub");
+        assertThat(c.scope()).isEqualTo("default");
+        assertThat(c.layout()).isEqualTo(CouchbaseConfig.Layout.COLLECTIONS);
+        assertThat(c.username()).isEqualTo("app");
+        assertThat(c.password()).isEqualTo("s3cret");
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.kvTimeout()).isEqualTo(Duration.ofMillis(2500));
+
+        Settings named = Settings.only(Map.of(
+                "COUCHBASE_USERNAME", "app",
+                "COUCHBASE_BUCKET_NAME", "events",
+                "COUCHBASE_SCOPE_NAME", "prod",
+                "COUCHBASE_LAYOUT", "prefix",
+                "COUCHBASE_KV_TIMEOUT", "5s"));
+        CouchbaseConfig n = CouchbaseConfig.from(URI.create("couchbase://db1"), named);
+        assertThat(n.bucket()).isEqualTo("events");
+        assertThat(n.scope()).isEqualTo("prod");
+        assertThat(n.layout()).isEqualTo(CouchbaseConfig.Layout.PREFIX);
+        assertThat(n.kvTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void theUrlOverridesTheSettings() {
+        CouchbaseConfig c = CouchbaseConfig.from(
+                URI.create("couchbases://ops:p%40ss%3Aword@db1:11207,db2/orders?scope=s1&layout=prefix"
+                        + "&timeout.kvTimeout=3s"),
+                CREDENTIALS);
+        assertThat(c.connectionString()).isEqualTo("couchbases://db1:11207,db2?timeout.kvTimeout=3s");
+        assertThat(c.username()).isEqualTo("ops");
+        assertThat(c.password()).isEqualTo("p@ss:word");
+        assertThat(c.bucket()).isEqualTo("orders");
+        assertThat(c.scope()).isEqualTo("s1");
+        assertThat(c.layout()).isEqualTo(CouchbaseConfig.Layout.PREFIX);
+        assertThat(c.toString()).doesNotContain("p@ss", "p%40ss", "word");
+        assertThat(c.redactedUrl()).doesNotContain("p%40ss");
+    }
+
+    @Test
+    void noUrlMeansTheConnectionStringSetting() {
+        Settings s = Settings.only(
+                Map.of("COUCHBASE_CONNECTION_STRING", "couchbase://cb.example.com", "COUCHBASE_USERNAME", "app"));
+        assertThat(CouchbaseConfig.from(null, s).connectionString()).isEqualTo("couchbase://cb.example.com");
+    }
+
+    @Test
+    void badValuesNameTheirSetting() {
+        assertThatThrownBy(() -> CouchbaseConfig.from(URI.create("http://db1/pubsub"), CREDENTIALS))
+                .hasMessageContaining("couchbase://");
+        assertThatThrownBy(() -> CouchbaseConfig.from(URI.create("couchbase://db1/a/b"), CREDENTIALS))
+                .hasMessageContaining("single bucket name");
+        assertThatThrownBy(() -> CouchbaseConfig.from(URI.create("couchbase://db1?scope="), CREDENTIALS))
+                .hasMessageContaining("COUCHBASE_SCOPE_NAME");
+        assertThatThrownBy(() -> CouchbaseConfig.from(
+                        URI.create("couchbase://db1"),
+                        Settings.only(Map.of("COUCHBASE_USERNAME", "a", "COUCHBASE_CONNECT_TIMEOUT", "soon"))))
+                .hasMessageContaining("COUCHBASE_CONNECT_TIMEOUT");
+        assertThatThrownBy(() -> CouchbaseConfig.from(
+                        URI.create("couchbase://db1"),
+                        Settings.only(Map.of("COUCHBASE_USERNAME", "a", "COUCHBASE_LAYOUT", "flat"))))
+                .hasMessageContaining("COUCHBASE_LAYOUT");
+        assertThatThrownBy(() -> CouchbaseConfig.from(URI.create("couchbase://db1"), Settings.only(Map.of())))
+                .hasMessageContaining("COUCHBASE_USERNAME");
+    }
+}
