@@ -86,9 +86,10 @@ final class MessageMapping {
         }
         String replyTo = h.get(JmsHeaders.REPLY_TO);
         if (replyTo != null) {
-            m.restoreReplyTo(PubDestination.decode(replyTo));
+            m.restoreReplyTo(decodeReplyTo(replyTo));
         }
-        m.restoreDeliveryMode((int) parseLong(h.get(JmsHeaders.DELIVERY_MODE), DeliveryMode.PERSISTENT));
+        boolean nonPersistent = parseLong(h.get(JmsHeaders.DELIVERY_MODE), 0) == DeliveryMode.NON_PERSISTENT;
+        m.restoreDeliveryMode(nonPersistent ? DeliveryMode.NON_PERSISTENT : DeliveryMode.PERSISTENT);
         m.setJMSExpiration(stored.expiration());
         // The store says 0 for "deliverable at once"; JMS says the send time plus the delivery delay.
         m.setJMSDeliveryTime(stored.deliveryTime() != 0 ? stored.deliveryTime() : stored.publishTime());
@@ -103,8 +104,24 @@ final class MessageMapping {
         return m;
     }
 
+    /*
+     * Headers are written by this class, but a native publisher may write any header: a malformed
+     * one reads as absent rather than making the message undeliverable.
+     */
     private static long parseLong(String value, long absent) {
-        return value == null ? absent : Long.parseLong(value);
+        try {
+            return value == null ? absent : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return absent;
+        }
+    }
+
+    private static Destination decodeReplyTo(String value) {
+        try {
+            return PubDestination.decode(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     static PubMessage copyOf(Message foreign) throws JMSException {

@@ -234,6 +234,19 @@ class MessageStoredFormTest {
     }
 
     @Test
+    void malformedHeadersFromNativePublishersReadAsAbsent() {
+        io.pub.Message stored = io.pub.Message.builder()
+                .header(JmsHeaders.REPLY_TO, "nonsense")
+                .header(JmsHeaders.TIMESTAMP, "yesterday")
+                .header(JmsHeaders.DELIVERY_MODE, "x")
+                .build();
+        PubMessage r = PubMessage.fromStored(stored, QUEUE, 1);
+        assertThat(r.getJMSReplyTo()).isNull();
+        assertThat(r.getJMSTimestamp()).isZero();
+        assertThat(r.getJMSDeliveryMode()).isEqualTo(DeliveryMode.PERSISTENT);
+    }
+
+    @Test
     void nullPropertiesAreNotStored() throws JMSException {
         PubMessage m = new PubMessage();
         m.setStringProperty("gone", null);
