@@ -4,15 +4,19 @@ import io.pub.spi.StoreException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -93,6 +97,44 @@ final class Committer implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new StoreException("read from the embedded store " + name + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Waits for a submitted batch (null: nothing was submitted); a failed write is rethrown. */
+    static void await(CompletableFuture<Void> written) {
+        if (written == null) {
+            return;
+        }
+        try {
+            written.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The written records in {@code [from, to)}, in key order. Writes still queued are not seen, as
+     * if they had not been made yet.
+     */
+    <T> List<T> scan(int family, byte[] from, byte[] to, BiFunction<byte[], byte[], T> decode) {
+        List<T> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(families[family])) {
+            for (it.seek(from); it.isValid() && Arrays.compareUnsigned(it.key(), to) < 0; it.next()) {
+                out.add(decode.apply(it.key(), it.value()));
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("read from the embedded store " + name + " failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** {@link #get} decoded as a record. */
+    <T> Optional<T> get(int family, byte[] key, Class<T> type) {
+        byte[] v = get(family, key);
+        return v == null ? Optional.empty() : Optional.of(Records.decode(v, type));
     }
 
     long syncs() {
@@ -258,14 +300,15 @@ final class Committer implements AutoCloseable {
             return this;
         }
 
-        boolean isEmpty() {
-            return ops.isEmpty();
-        }
-
         /** Queues the batch; the future completes once it is written (and fsynced if asked). */
         CompletableFuture<Void> submit() {
             committer.queue.add(this);
             return done;
+        }
+
+        /** {@link #submit()}, or null if there is nothing to write. */
+        CompletableFuture<Void> submitIfAny() {
+            return ops.isEmpty() ? null : submit();
         }
 
         private void overlay(int family, byte[] key, byte[] value) {

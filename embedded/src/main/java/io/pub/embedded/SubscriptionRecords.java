@@ -1,0 +1,185 @@
+package io.pub.embedded;
+
+import static io.pub.embedded.Families.CURSORS;
+import static io.pub.embedded.Families.LEASES;
+
+import io.pub.TopicShard;
+import io.pub.spi.Cursor;
+import io.pub.spi.Lease;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Lock;
+import java.util.function.LongSupplier;
+
+/**
+ * Cursors and leases of a subscription shard, which share one lock. Cursors are fsynced: what a
+ * subscription has done stays done. Leases are not: a killed process loses none (the write reached
+ * the operating system), and after a machine crash a lost lease costs a redelivery with a lower
+ * delivery count, since every lease belonged to a consumer of the process that died.
+ */
+final class SubscriptionRecords {
+    private final Committer committer;
+    private final LongSupplier versions;
+    private final Locks locks = new Locks();
+
+    SubscriptionRecords(Committer committer, LongSupplier versions) {
+        this.committer = committer;
+        this.versions = versions;
+    }
+
+    private Lock lock(String subscription, TopicShard shard) {
+        return locks.of(Keys.subShard(subscription, shard));
+    }
+
+    Cursor cursor(String subscription, TopicShard shard) {
+        return committer
+                .get(CURSORS, Keys.subShard(subscription, shard), Cursor.class)
+                .orElseGet(() -> Cursor.initial(0));
+    }
+
+    Optional<Cursor> compareAndSetCursor(String subscription, TopicShard shard, Cursor expected, Cursor next) {
+        Cursor stored;
+        CompletableFuture<Void> written;
+        Lock lock = lock(subscription, shard);
+        lock.lock();
+        try {
+            if (cursor(subscription, shard).version() != expected.version()) {
+                return Optional.empty();
+            }
+            stored = next.withVersion(versions.getAsLong());
+            written = committer
+                    .batch(true)
+                    .put(CURSORS, Keys.subShard(subscription, shard), Records.encode(stored))
+                    .submit();
+        } finally {
+            lock.unlock();
+        }
+        Committer.await(written);
+        return Optional.of(stored);
+    }
+
+    /** One call: the cursor moves and the done offsets' leases go in the same write. */
+    Cursor markDone(String subscription, TopicShard shard, Collection<Long> offsets) {
+        Cursor result;
+        CompletableFuture<Void> written;
+        Lock lock = lock(subscription, shard);
+        lock.lock();
+        try {
+            Cursor current = cursor(subscription, shard);
+            Cursor next = current.withDone(offsets);
+            Committer.Batch b = committer.batch(true);
+            result = current;
+            if (!next.equals(current)) {
+                result = next.withVersion(versions.getAsLong());
+                b.put(CURSORS, Keys.subShard(subscription, shard), Records.encode(result));
+            }
+            dropLeases(b, subscription, shard, offsets);
+            written = b.submitIfAny();
+        } finally {
+            lock.unlock();
+        }
+        Committer.await(written);
+        return result;
+    }
+
+    List<Lease> acquire(
+            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+        List<Lease> taken = new ArrayList<>();
+        CompletableFuture<Void> written;
+        Lock lock = lock(subscription, shard);
+        lock.lock();
+        try {
+            Committer.Batch b = committer.batch(false);
+            for (long o : new TreeSet<>(offsets)) {
+                byte[] key = Keys.lease(subscription, shard, o);
+                Optional<Lease> current = committer.get(LEASES, key, Lease.class);
+                if (current.isPresent() && current.get().isLive(now)) {
+                    continue;
+                }
+                int count = current.map(l -> l.deliveryCount() + 1).orElse(1);
+                Lease next = new Lease(subscription, shard, o, owner, expiresAt, count, versions.getAsLong());
+                b.put(LEASES, key, Records.encode(next));
+                taken.add(next);
+            }
+            written = b.submitIfAny();
+        } finally {
+            lock.unlock();
+        }
+        Committer.await(written);
+        return taken;
+    }
+
+    /** Sets the expiry of each lease still held as given (same version): renew and release. */
+    List<Lease> replace(Collection<Lease> given, long expiresAt) {
+        Map<List<Object>, List<Lease>> bySubShard = new LinkedHashMap<>();
+        for (Lease l : given) {
+            bySubShard
+                    .computeIfAbsent(List.of(l.subscription(), l.shard()), k -> new ArrayList<>())
+                    .add(l);
+        }
+        List<Lease> replaced = new ArrayList<>();
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (List<Lease> group : bySubShard.values()) {
+            Lock lock = lock(group.get(0).subscription(), group.get(0).shard());
+            lock.lock();
+            try {
+                Committer.Batch b = committer.batch(false);
+                for (Lease l : group) {
+                    byte[] key = Keys.lease(l.subscription(), l.shard(), l.offset());
+                    Optional<Lease> current = committer.get(LEASES, key, Lease.class);
+                    if (current.isPresent() && current.get().version() == l.version()) {
+                        Lease next = current.get().withExpiry(expiresAt, versions.getAsLong());
+                        b.put(LEASES, key, Records.encode(next));
+                        replaced.add(next);
+                    }
+                }
+                writes.add(b.submitIfAny());
+            } finally {
+                lock.unlock();
+            }
+        }
+        writes.forEach(Committer::await);
+        return replaced;
+    }
+
+    List<Lease> leases(String subscription, TopicShard shard, long from, long to) {
+        long start = Math.max(0, from);
+        if (start >= to) {
+            return List.of();
+        }
+        return committer.scan(
+                LEASES,
+                Keys.lease(subscription, shard, start),
+                Keys.lease(subscription, shard, to),
+                (k, v) -> Records.decode(v, Lease.class));
+    }
+
+    void dropLeases(String subscription, TopicShard shard, Collection<Long> offsets) {
+        CompletableFuture<Void> written;
+        Lock lock = lock(subscription, shard);
+        lock.lock();
+        try {
+            Committer.Batch b = committer.batch(false);
+            dropLeases(b, subscription, shard, offsets);
+            written = b.submitIfAny();
+        } finally {
+            lock.unlock();
+        }
+        Committer.await(written);
+    }
+
+    private void dropLeases(Committer.Batch b, String subscription, TopicShard shard, Collection<Long> offsets) {
+        for (long o : offsets) {
+            byte[] key = Keys.lease(subscription, shard, o);
+            if (o >= 0 && committer.get(LEASES, key) != null) {
+                b.delete(LEASES, key);
+            }
+        }
+    }
+}
