@@ -78,9 +78,9 @@ final class MessageMapping {
         m.setJMSMessageID(stored.id());
         m.setJMSType(stored.type());
         m.setJMSTimestamp(parseLong(h.get(JmsHeaders.TIMESTAMP), 0));
-        String bytesId = h.get(JmsHeaders.CORRELATION_ID_BYTES);
+        byte[] bytesId = decodeBase64(h.get(JmsHeaders.CORRELATION_ID_BYTES));
         if (bytesId != null) {
-            m.setJMSCorrelationIDAsBytes(Base64.getDecoder().decode(bytesId));
+            m.setJMSCorrelationIDAsBytes(bytesId);
         } else {
             m.setJMSCorrelationID(h.get(JmsHeaders.CORRELATION_ID));
         }
@@ -113,6 +113,14 @@ final class MessageMapping {
             return value == null ? absent : Long.parseLong(value);
         } catch (NumberFormatException e) {
             return absent;
+        }
+    }
+
+    private static byte[] decodeBase64(String value) {
+        try {
+            return value == null ? null : Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -239,11 +239,13 @@ class MessageStoredFormTest {
                 .header(JmsHeaders.REPLY_TO, "nonsense")
                 .header(JmsHeaders.TIMESTAMP, "yesterday")
                 .header(JmsHeaders.DELIVERY_MODE, "x")
+                .header(JmsHeaders.CORRELATION_ID_BYTES, "not base64!")
                 .build();
         PubMessage r = PubMessage.fromStored(stored, QUEUE, 1);
         assertThat(r.getJMSReplyTo()).isNull();
         assertThat(r.getJMSTimestamp()).isZero();
         assertThat(r.getJMSDeliveryMode()).isEqualTo(DeliveryMode.PERSISTENT);
+        assertThat(r.getJMSCorrelationIDAsBytes()).isNull();
     }
 
     @Test
