@@ -111,6 +111,43 @@ class EmbeddedStoreTest {
     }
 
     @Test
+    void namesThatArePrefixesOfOthersKeepTheirRecordsApart() {
+        try (Controller store = open(tmp.resolve("store"))) {
+            long t = clock.millis();
+            for (String topic : List.of("a", "ab", "a.b")) {
+                store.createTopic(new TopicInfo(topic, 2, false, null));
+                for (String sub : List.of("s", "s2")) {
+                    store.createSubscription(
+                            new Subscription(topic, sub, Subscription.Kind.SHARED_DURABLE, null, false, null, t),
+                            false);
+                    store.acquire(sub, new TopicShard(topic, 1), List.of(0L), "c", t + 1000, t);
+                    store.markDone(sub, new TopicShard(topic, 1), List.of(1L));
+                }
+                store.append(new TopicShard(topic, 1), List.of(msg(topic)));
+            }
+            TopicShard ab = new TopicShard("ab", 1);
+            assertThat(store.subscriptions("a")).extracting(Subscription::id).containsExactly("s", "s2");
+
+            assertThat(store.deleteSubscription("a", "s")).isTrue();
+            assertThat(store.cursor("s2", new TopicShard("a", 1)).done()).containsExactly(1L);
+            assertThat(store.leases("s2", new TopicShard("a", 1), 0, 10)).hasSize(1);
+
+            assertThat(store.deleteTopic("a")).isTrue();
+            for (String topic : List.of("ab", "a.b")) {
+                TopicShard shard = new TopicShard(topic, 1);
+                assertThat(store.subscriptions(topic)).hasSize(2);
+                assertThat(store.read(shard, 0, 10).entries())
+                        .extracting(e -> e.message().id())
+                        .containsExactly(topic);
+                assertThat(store.cursor("s", shard).done()).containsExactly(1L);
+                assertThat(store.leases("s", shard, 0, 10)).hasSize(1);
+            }
+            assertThat(store.read(new TopicShard("a", 1), 0, 10).entries()).isEmpty();
+            assertThat(store.head(ab)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void headSurvivesTrimmingEveryMessage() {
         Path dir = tmp.resolve("store");
         try (Controller store = open(dir)) {
