@@ -8,8 +8,17 @@ import java.time.Clock;
 
 /**
  * {@code embedded:<directory>[?sync=false]}: the store in a local RocksDB directory, the default
- * store. Only one process (and one open store within it) may use a directory at a time. The store
- * never reads the clock: every time it compares comes from the caller.
+ * store. The directory is {@code ./pub-data}, {@code /abs/dir} or {@code ///abs/dir} after the
+ * scheme and is created if missing.
+ *
+ * <p>By default a publish returns only once its messages are fsynced, concurrent publishes sharing
+ * one fsync (group commit), so an acknowledged message survives a killed process and a machine
+ * crash. {@code sync=false} is the explicitly less durable mode: nothing is fsynced, so a killed
+ * process still loses nothing but a machine crash may lose recent writes.
+ *
+ * <p>Only one process, and one open store within it, may use a directory at a time; a second open
+ * fails naming the directory. The store never reads the clock: every time it compares comes from
+ * the caller. The Controller it opens also implements {@link EmbeddedStore}.
  */
 public final class EmbeddedControllerProvider implements ControllerProvider {
     @Override
