@@ -10,6 +10,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
@@ -29,6 +30,8 @@ import javax.naming.InitialContext;
 public final class Bench {
     static final String WARMUP_QUEUE = "bench-warmup";
     private static final int WARMUP_SENDS = 50;
+    /** On the mock only round trips count, so a stuck run there is given up sooner. */
+    private static final Duration MOCK_STALL = Duration.ofSeconds(15);
 
     private final Options options;
     private final PrintStream out;
@@ -95,8 +98,13 @@ public final class Bench {
             // store with the last connection, and reopening it per run is no part of any workload
             keeper = factory.createConnection();
             long spinsBefore = logs == null ? 0 : logs.count(ArtemisTarget.SPIN_MARKER);
-            warmUp(keeper, (Destination) jndi.lookup(WARMUP_QUEUE));
             String description = target.describe();
+            try {
+                warmUp(keeper, (Destination) jndi.lookup(WARMUP_QUEUE));
+            } catch (Exception e) {
+                // the scenarios still run (and report their own failures): they say more than this
+                description += "; WARM-UP FAILED: " + Workers.describe(e);
+            }
             if (!Targets.isPub(name)) {
                 description += "; TimedBuffer after warm-up: "
                         + (logs == null
@@ -111,10 +119,10 @@ public final class Bench {
             for (Scenario scenario : options.scenarios()) {
                 results.addAll(runScenario(target, jndi, factory, scenario));
             }
-            Clients.closeQuietly(keeper, java.time.Duration.ofSeconds(10));
+            Clients.closeQuietly(keeper, Duration.ofSeconds(10));
             jndi.close();
         } catch (Throwable e) {
-            Clients.closeQuietly(keeper, java.time.Duration.ofSeconds(10));
+            Clients.closeQuietly(keeper, Duration.ofSeconds(10));
             RunResult failure = RunResult.failed(name, Scenario.QUEUE_1X1, 0, "target failed: " + Workers.describe(e));
             if (results.isEmpty()) {
                 return failAll(name, failure.error());
@@ -147,6 +155,7 @@ public final class Bench {
                 console.println(
                         "[bench] " + target.name() + " " + s.label() + " run " + run + " FAILED: " + failed.error());
                 results.add(failed);
+                out.println(toJson(failed));
                 if (run == 0) {
                     return results; // a scenario whose warm-up fails is not measured
                 }
@@ -157,7 +166,8 @@ public final class Bench {
             if (run == 0) {
                 if (r.error() != null) {
                     results.add(r);
-                    return results;
+                    out.println(toJson(r));
+                    return results; // a scenario whose warm-up fails is not measured
                 }
                 continue; // warm-up: not reported
             }
@@ -171,7 +181,8 @@ public final class Bench {
         String tag = target.name() + "-" + s.label() + "-r" + run;
         if (!target.speedMeaningful()) {
             long n = run == 0 ? Math.max(10, options.mockMessages() / 4) : options.mockMessages();
-            return new Plan(n, options.sendTime(), options.stall(), tag);
+            Duration stall = options.stall().compareTo(MOCK_STALL) < 0 ? options.stall() : MOCK_STALL;
+            return new Plan(n, options.sendTime(), stall, tag);
         }
         if (options.messages() > 0) {
             long n = run == 0 ? Math.max(100, options.messages() / 5) : options.messages();

@@ -28,7 +28,7 @@ record Options(
             + " --scenarios=" + String.join(",", Scenario.names())
             + " --messages=N (per run, instead of a sending time) --seconds=S (sending time per run, default 4)"
             + " --runs=N (measured runs per scenario, default 2, at least 1) --mock-messages=N (per run on"
-            + " pub-couchbase-mock, default 400) --stall-seconds=S (give up when nothing moves, default 30)"
+            + " pub-couchbase-mock, default 200) --stall-seconds=S (give up when nothing moves, default 30)"
             + " --quick (1 s runs, short warm-up)";
 
     static Options parse(String... args) {
@@ -37,7 +37,7 @@ record Options(
         long messages = 0;
         Double seconds = null;
         int runs = 2;
-        long mockMessages = 400;
+        long mockMessages = 200;
         double stallSeconds = 30;
         boolean quick = false;
         for (String arg : args) {

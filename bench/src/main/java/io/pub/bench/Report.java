@@ -53,13 +53,16 @@ final class Report {
             row.add(s.latency() ? "p50/p99/p99.9/max ms" : s == Scenario.ASYNC_SEND ? "sends/s" : "deliveries/s");
             for (String t : targets) {
                 if (!t.equals(Targets.PUB_COUCHBASE_MOCK)) {
-                    row.add(cell(runs(results, t, s), s));
+                    row.add(cell(results, t, s));
                 }
             }
             row.add(ratio(results, s));
             for (String t : targets) {
                 if (Targets.isPub(t)) {
-                    row.add(roundTrips(runs(results, t, s)));
+                    row.add(
+                            warmUpFailed(results, t, s) && runs(results, t, s).isEmpty()
+                                    ? "ERROR (warm-up)"
+                                    : roundTrips(runs(results, t, s)));
                 }
             }
             row.add(checks(results, targets, s));
@@ -95,9 +98,19 @@ final class Report {
         return runs.stream().filter(r -> r.error() == null).toList();
     }
 
-    private static String cell(List<RunResult> runs, Scenario s) {
+    /** True if the scenario's warm-up failed, so it has no measured runs. */
+    private static boolean warmUpFailed(List<RunResult> results, String target, Scenario s) {
+        return results.stream()
+                .anyMatch(r -> r.target().equals(target)
+                        && r.scenario().equals(s.label())
+                        && r.run() == 0
+                        && r.error() != null);
+    }
+
+    private static String cell(List<RunResult> results, String target, Scenario s) {
+        List<RunResult> runs = runs(results, target, s);
         if (runs.isEmpty()) {
-            return "-";
+            return warmUpFailed(results, target, s) ? "ERROR (warm-up)" : "-";
         }
         List<RunResult> good = good(runs);
         if (good.isEmpty()) {
@@ -167,15 +180,17 @@ final class Report {
 
     private static String checks(List<RunResult> results, List<String> targets, Scenario s) {
         List<String> problems = new ArrayList<>();
-        long duplicates = 0;
         for (String t : targets) {
+            if (warmUpFailed(results, t, s) && runs(results, t, s).isEmpty()) {
+                problems.add(t + ": warm-up failed, not measured");
+                continue;
+            }
             long missing = 0;
             long dups = 0;
             for (RunResult r : runs(results, t, s)) {
                 missing += r.missing();
                 dups += r.duplicates();
             }
-            duplicates += dups;
             if (missing > 0 || dups > 0) {
                 problems.add(t + ": " + missing + " missing, " + dups + " dup");
             }
