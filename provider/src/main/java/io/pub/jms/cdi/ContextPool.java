@@ -31,6 +31,9 @@ final class ContextPool {
     private final CdiConfig config;
     private final Map<String, ConnectionFactory> factories = new ConcurrentHashMap<>();
     private final Map<ContextKey, PubJMSContext> connections = new HashMap<>(); // guarded by this
+    /** Factories and credentials already checked, so many injection points cost one check. */
+    private final Map<ContextKey, Boolean> checked = new ConcurrentHashMap<>();
+
     private boolean shutDown; // guarded by this
 
     ContextPool(CdiConfig config) {
@@ -64,6 +67,10 @@ final class ContextPool {
      * scheme, an unreachable store or wrong credentials fail at container start rather than at first use.
      */
     void check(String factoryName, String userName, String password) {
+        ContextKey key = new ContextKey(factoryName, userName, password, JMSContext.AUTO_ACKNOWLEDGE);
+        if (checked.containsKey(key)) {
+            return;
+        }
         ConnectionFactory f = factory(factoryName);
         try {
             f.createConnection(userName, password).close();
@@ -73,6 +80,7 @@ final class ContextPool {
                             + ".url): " + e.getMessage(),
                     e);
         }
+        checked.put(key, true);
     }
 
     /** A new context for {@code key}, on the shared connection of its factory and credentials. */
