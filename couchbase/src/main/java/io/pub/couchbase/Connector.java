@@ -15,6 +15,7 @@ import com.couchbase.client.java.diagnostics.WaitUntilReadyOptions;
 import com.couchbase.client.java.kv.GetOptions;
 import io.pub.spi.StoreException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
 /** Connects to Couchbase and turns each way that can fail into a message that says what to fix. */
 final class Connector {
     private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
+
+    private static final Duration SLICE = Duration.ofMillis(500);
 
     private Connector() {}
 
@@ -44,19 +47,43 @@ final class Connector {
         }
         try {
             Bucket bucket = cluster.bucket(config.bucket());
-            bucket.waitUntilReady(
-                    config.connectTimeout(),
-                    WaitUntilReadyOptions.waitUntilReadyOptions().serviceTypes(ServiceType.KV));
+            waitUntilReady(cluster, bucket, config);
             Keyspace keyspace = Keyspace.of(bucket, config);
             if (config.layout() == CouchbaseConfig.Layout.COLLECTIONS) {
                 checkCollections(keyspace, config);
             }
             LOG.info("connected to Couchbase {}", config);
-            return new CouchbaseController(cluster, keyspace, clock, "couchbase " + config.redactedUrl());
+            return new CouchbaseController(
+                    cluster, keyspace, clock, "couchbase " + config.redactedUrl(), config.durability());
         } catch (RuntimeException e) {
             RuntimeException explained = explain(e, cluster, config);
             cluster.disconnect();
             throw explained;
+        }
+    }
+
+    /**
+     * Waits in short slices so that a refused login or a missing bucket, which the SDK keeps retrying
+     * until the timeout, fails at once instead of after COUCHBASE_CONNECT_TIMEOUT.
+     */
+    private static void waitUntilReady(Cluster cluster, Bucket bucket, CouchbaseConfig config) {
+        long deadline = System.nanoTime() + config.connectTimeout().toNanos();
+        while (true) {
+            Duration slice = Duration.ofNanos(Math.min(SLICE.toNanos(), deadline - System.nanoTime()));
+            try {
+                bucket.waitUntilReady(
+                        slice.isNegative() || slice.isZero() ? Duration.ofMillis(1) : slice,
+                        WaitUntilReadyOptions.waitUntilReadyOptions().serviceTypes(ServiceType.KV));
+                return;
+            } catch (TimeoutException e) {
+                List<Throwable> failures = connectFailures(cluster);
+                boolean refused = failures.stream()
+                        .anyMatch(f ->
+                                f instanceof AuthenticationFailureException || f instanceof BucketNotFoundException);
+                if (refused || System.nanoTime() >= deadline) {
+                    throw e;
+                }
+            }
         }
     }
 

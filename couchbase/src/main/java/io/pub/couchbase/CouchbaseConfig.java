@@ -1,6 +1,7 @@
 package io.pub.couchbase;
 
 import com.couchbase.client.core.error.InvalidArgumentException;
+import com.couchbase.client.core.msg.kv.DurabilityLevel;
 import com.couchbase.client.core.util.ConnectionString;
 import io.pub.Stores;
 import io.pub.spi.Settings;
@@ -27,6 +28,7 @@ record CouchbaseConfig(
         Layout layout,
         Duration connectTimeout,
         Duration kvTimeout,
+        DurabilityLevel durability,
         String redactedUrl) {
 
     static final String CONNECTION_STRING = "COUCHBASE_CONNECTION_STRING";
@@ -37,6 +39,7 @@ record CouchbaseConfig(
     static final String LAYOUT = "COUCHBASE_LAYOUT";
     static final String CONNECT_TIMEOUT = "COUCHBASE_CONNECT_TIMEOUT";
     static final String KV_TIMEOUT = "COUCHBASE_KV_TIMEOUT";
+    static final String DURABILITY = "COUCHBASE_DURABILITY";
 
     static final String DEFAULT_CONNECTION_STRING = "couchbase://localhost";
     static final String DEFAULT_BUCKET = "pubsub";
@@ -63,7 +66,7 @@ record CouchbaseConfig(
     @Override
     public String toString() {
         return "CouchbaseConfig[" + redactedUrl + ", bucket=" + bucket + ", scope=" + scope + ", layout=" + layout
-                + ", user=" + username + "]";
+                + ", durability=" + durability + ", user=" + username + "]";
     }
 
     /** Reads the settings, then lets the URL (if any) override them. */
@@ -105,6 +108,7 @@ record CouchbaseConfig(
         }
         String scope = settings.get(SCOPE, DEFAULT_SCOPE);
         Layout layout = Layout.parse(settings.get(LAYOUT, "collections"), LAYOUT);
+        DurabilityLevel durability = durability(settings.get(DURABILITY, "none"), DURABILITY);
         Map<String, String> sdkParams = new LinkedHashMap<>();
         String query = uri.getRawQuery();
         if (query != null && !query.isEmpty()) {
@@ -118,6 +122,7 @@ record CouchbaseConfig(
                 switch (key) {
                     case "scope" -> scope = value;
                     case "layout" -> layout = Layout.parse(value, "the URL option layout");
+                    case "durability" -> durability = durability(value, "the URL option durability");
                     default -> sdkParams.put(key, value);
                 }
             }
@@ -165,7 +170,26 @@ record CouchbaseConfig(
                 layout,
                 connectTimeout,
                 kvTimeout,
+                durability,
                 Stores.redact(base));
+    }
+
+    /**
+     * Synchronous durability of every write: none (acknowledged by the active node's memory, the
+     * default, and all CouchbaseMock supports), majority, majorityAndPersistActive, persistToMajority.
+     */
+    static DurabilityLevel durability(String value, String source) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "none" -> DurabilityLevel.NONE;
+            case "majority" -> DurabilityLevel.MAJORITY;
+            case "majorityandpersistactive", "majority_and_persist_to_active" ->
+                DurabilityLevel.MAJORITY_AND_PERSIST_TO_ACTIVE;
+            case "persisttomajority", "persist_to_majority" -> DurabilityLevel.PERSIST_TO_MAJORITY;
+            default ->
+                throw new IllegalArgumentException(
+                        source + " must be none, majority, majorityAndPersistActive or persistToMajority, was '" + value
+                                + "'");
+        };
     }
 
     private static URI parse(String value) {

@@ -4,6 +4,7 @@ import com.couchbase.client.core.error.CasMismatchException;
 import com.couchbase.client.core.error.CouchbaseException;
 import com.couchbase.client.core.error.DocumentExistsException;
 import com.couchbase.client.core.error.DocumentNotFoundException;
+import com.couchbase.client.core.msg.kv.DurabilityLevel;
 import com.couchbase.client.java.Cluster;
 import com.couchbase.client.java.ReactiveCollection;
 import com.couchbase.client.java.codec.RawBinaryTranscoder;
@@ -15,6 +16,7 @@ import com.couchbase.client.java.kv.IncrementOptions;
 import com.couchbase.client.java.kv.InsertOptions;
 import com.couchbase.client.java.kv.RemoveOptions;
 import com.couchbase.client.java.kv.ReplaceOptions;
+import com.couchbase.client.java.kv.UpsertOptions;
 import io.pub.Message;
 import io.pub.TopicShard;
 import io.pub.internal.MessageCodec;
@@ -79,12 +81,34 @@ final class CouchbaseController implements Controller {
     private final ConcurrentHashMap<TopicShard, Long> knownHeads = new ConcurrentHashMap<>();
 
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final DurabilityLevel durability;
 
-    CouchbaseController(Cluster cluster, Keyspace keyspace, Clock clock, String description) {
+    CouchbaseController(
+            Cluster cluster, Keyspace keyspace, Clock clock, String description, DurabilityLevel durability) {
         this.cluster = cluster;
         this.ks = keyspace;
         this.clock = clock;
         this.description = description;
+        this.durability = durability;
+    }
+
+    // Every write carries the configured durability (COUCHBASE_DURABILITY), so what a call reported
+    // as written survives the failover of a node when the level asks for it.
+
+    private InsertOptions insertOptions() {
+        return InsertOptions.insertOptions().durability(durability);
+    }
+
+    private ReplaceOptions replaceOptions() {
+        return ReplaceOptions.replaceOptions().durability(durability);
+    }
+
+    private RemoveOptions removeOptions() {
+        return RemoveOptions.removeOptions().durability(durability);
+    }
+
+    private IncrementOptions incrementOptions() {
+        return IncrementOptions.incrementOptions().durability(durability);
     }
 
     // ---- KV primitives: each one is a round trip ----------------------------------------------
@@ -118,7 +142,7 @@ final class CouchbaseController implements Controller {
     private Mono<Boolean> remove(ReactiveCollection c, String key, long cas) {
         return Mono.defer(() -> {
                     roundTrips.increment();
-                    return c.remove(key, RemoveOptions.removeOptions().cas(cas));
+                    return c.remove(key, removeOptions().cas(cas));
                 })
                 .map(r -> true)
                 .onErrorResume(DocumentNotFoundException.class, e -> Mono.just(false))
@@ -175,7 +199,7 @@ final class CouchbaseController implements Controller {
     public TopicInfo createTopic(TopicInfo topic) {
         TopicInfo stored = run(
                 "createTopic",
-                insert(ks.registry, ks.topic(topic.name()), topicDoc(topic), InsertOptions.insertOptions())
+                insert(ks.registry, ks.topic(topic.name()), topicDoc(topic), insertOptions())
                         .map(cas -> topic)
                         .onErrorResume(DocumentExistsException.class, e -> get(ks.registry, ks.topic(topic.name()))
                                 .map(CouchbaseController::topicFrom)));
@@ -269,7 +293,7 @@ final class CouchbaseController implements Controller {
         String key = ks.subscription(subscription.topic(), subscription.id());
         boolean won = run(
                 "createSubscription",
-                insert(ks.registry, key, subscriptionDoc(subscription), InsertOptions.insertOptions())
+                insert(ks.registry, key, subscriptionDoc(subscription), insertOptions())
                         .map(cas -> true)
                         .onErrorResume(DocumentExistsException.class, e -> Mono.just(false)));
         if (!won) {
@@ -281,7 +305,10 @@ final class CouchbaseController implements Controller {
             long start = startAtHead ? head(shard) : 0L;
             run("createSubscription", Mono.defer(() -> {
                 roundTrips.increment();
-                return ks.cursors.upsert(ks.cursor(subscription.id(), shard), cursorDoc(Cursor.initial(start)));
+                return ks.cursors.upsert(
+                        ks.cursor(subscription.id(), shard),
+                        cursorDoc(Cursor.initial(start)),
+                        UpsertOptions.upsertOptions().durability(durability));
             }));
         }
         updateIndex("createSubscription", ks.subscriptionIndex(subscription.topic()), ids -> {
@@ -363,17 +390,10 @@ final class CouchbaseController implements Controller {
             boolean stored = r == null
                     ? run(
                             op,
-                            insert(ks.registry, key, doc, InsertOptions.insertOptions())
+                            insert(ks.registry, key, doc, insertOptions())
                                     .map(cas -> true)
                                     .onErrorResume(DocumentExistsException.class, e -> Mono.just(false)))
-                    : run(
-                                    op,
-                                    replace(
-                                            ks.registry,
-                                            key,
-                                            doc,
-                                            ReplaceOptions.replaceOptions().cas(r.cas())))
-                            != null;
+                    : run(op, replace(ks.registry, key, doc, replaceOptions().cas(r.cas()))) != null;
             if (stored) {
                 return;
             }
@@ -395,7 +415,7 @@ final class CouchbaseController implements Controller {
         while (true) {
             Long cas = run(
                     "claim",
-                    insert(ks.registry, id, doc, InsertOptions.insertOptions().expiry(expiry))
+                    insert(ks.registry, id, doc, insertOptions().expiry(expiry))
                             .onErrorResume(DocumentExistsException.class, e -> Mono.empty()));
             if (cas != null) {
                 return Optional.of(new Claim(key, owner, expiresAt, cas));
@@ -410,11 +430,7 @@ final class CouchbaseController implements Controller {
             }
             cas = run(
                     "claim",
-                    replace(
-                            ks.registry,
-                            id,
-                            doc,
-                            ReplaceOptions.replaceOptions().cas(r.cas()).expiry(expiry)));
+                    replace(ks.registry, id, doc, replaceOptions().cas(r.cas()).expiry(expiry)));
             if (cas != null) {
                 return Optional.of(new Claim(key, owner, expiresAt, cas));
             }
@@ -458,9 +474,7 @@ final class CouchbaseController implements Controller {
                             .binary()
                             .increment(
                                     ks.counter(shard),
-                                    IncrementOptions.incrementOptions()
-                                            .delta(count)
-                                            .initial(count));
+                                    incrementOptions().delta(count).initial(count));
                 }))
                 .content();
         sawHead(shard, next);
@@ -484,8 +498,8 @@ final class CouchbaseController implements Controller {
         }
         List<Integer> indexes =
                 java.util.stream.IntStream.range(0, batch.size()).boxed().toList();
-        InsertOptions json = InsertOptions.insertOptions().transcoder(RawJsonTranscoder.INSTANCE);
-        InsertOptions binary = InsertOptions.insertOptions().transcoder(RawBinaryTranscoder.INSTANCE);
+        InsertOptions json = insertOptions().transcoder(RawJsonTranscoder.INSTANCE);
+        InsertOptions binary = insertOptions().transcoder(RawBinaryTranscoder.INSTANCE);
         List<Long> sealed = run(
                 "insert",
                 parallel(indexes, i -> insert(
@@ -555,11 +569,7 @@ final class CouchbaseController implements Controller {
         String key = ks.message(shard, offset);
         return run(
                 "seal",
-                insert(
-                                ks.messages,
-                                key,
-                                TOMBSTONE,
-                                InsertOptions.insertOptions().transcoder(RawJsonTranscoder.INSTANCE))
+                insert(ks.messages, key, TOMBSTONE, insertOptions().transcoder(RawJsonTranscoder.INSTANCE))
                         .map(cas -> true)
                         .onErrorResume(DocumentExistsException.class, e -> get(ks.messages, key)
                                 .map(r -> Arrays.equals(r.contentAsBytes(), TOMBSTONE))
@@ -589,7 +599,7 @@ final class CouchbaseController implements Controller {
             Long cas = low.cas == 0
                     ? run(
                             "trim",
-                            insert(ks.offsets, ks.low(shard), doc, InsertOptions.insertOptions())
+                            insert(ks.offsets, ks.low(shard), doc, insertOptions())
                                     .onErrorResume(DocumentExistsException.class, e -> Mono.empty()))
                     : run(
                             "trim",
@@ -597,7 +607,7 @@ final class CouchbaseController implements Controller {
                                     ks.offsets,
                                     ks.low(shard),
                                     doc,
-                                    ReplaceOptions.replaceOptions().cas(low.cas)));
+                                    replaceOptions().cas(low.cas)));
             if (cas != null) {
                 return;
             }
@@ -644,13 +654,9 @@ final class CouchbaseController implements Controller {
     public Optional<Cursor> compareAndSetCursor(String subscription, TopicShard shard, Cursor expected, Cursor next) {
         String key = ks.cursor(subscription, shard);
         Mono<Long> write = expected.version() == 0
-                ? insert(ks.cursors, key, cursorDoc(next), InsertOptions.insertOptions())
+                ? insert(ks.cursors, key, cursorDoc(next), insertOptions())
                         .onErrorResume(DocumentExistsException.class, e -> Mono.empty())
-                : replace(
-                        ks.cursors,
-                        key,
-                        cursorDoc(next),
-                        ReplaceOptions.replaceOptions().cas(expected.version()));
+                : replace(ks.cursors, key, cursorDoc(next), replaceOptions().cas(expected.version()));
         return Optional.ofNullable(run("compareAndSetCursor", write)).map(next::withVersion);
     }
 
@@ -694,7 +700,7 @@ final class CouchbaseController implements Controller {
                         ks.leases,
                         key,
                         leaseDoc(owner, expiresAt, 1),
-                        InsertOptions.insertOptions().expiry(expiry))
+                        insertOptions().expiry(expiry))
                 .map(cas -> new Lease(subscription, shard, offset, owner, expiresAt, 1, cas))
                 .onErrorResume(DocumentExistsException.class, e -> get(ks.leases, key)
                         .map(r -> leaseFrom(subscription, shard, offset, r))
@@ -705,7 +711,7 @@ final class CouchbaseController implements Controller {
                                             ks.leases,
                                             key,
                                             leaseDoc(owner, expiresAt, count),
-                                            ReplaceOptions.replaceOptions()
+                                            replaceOptions()
                                                     .cas(current.version())
                                                     .expiry(expiry))
                                     .map(cas -> new Lease(subscription, shard, offset, owner, expiresAt, count, cas));
@@ -728,7 +734,7 @@ final class CouchbaseController implements Controller {
                                 ks.leases,
                                 ks.lease(l.subscription(), l.shard(), l.offset()),
                                 leaseDoc(l.owner(), expiresAt, l.deliveryCount()),
-                                ReplaceOptions.replaceOptions().cas(l.version()).expiry(expiry))
+                                replaceOptions().cas(l.version()).expiry(expiry))
                         .map(cas -> l.withExpiry(expiresAt, cas)))
                 .collectList();
     }

@@ -3,6 +3,7 @@ package io.pub.couchbase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.couchbase.client.core.msg.kv.DurabilityLevel;
 import io.pub.spi.Settings;
 import java.net.URI;
 import java.time.Duration;
@@ -25,25 +26,29 @@ class CouchbaseConfigTest {
         assertThat(c.password()).isEqualTo("s3cret");
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.kvTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(c.durability()).isEqualTo(DurabilityLevel.NONE);
 
         Settings named = Settings.only(Map.of(
                 "COUCHBASE_USERNAME", "app",
                 "COUCHBASE_BUCKET_NAME", "events",
                 "COUCHBASE_SCOPE_NAME", "prod",
                 "COUCHBASE_LAYOUT", "prefix",
-                "COUCHBASE_KV_TIMEOUT", "5s"));
+                "COUCHBASE_KV_TIMEOUT", "5s",
+                "COUCHBASE_DURABILITY", "persistToMajority"));
         CouchbaseConfig n = CouchbaseConfig.from(URI.create("couchbase://db1"), named);
         assertThat(n.bucket()).isEqualTo("events");
         assertThat(n.scope()).isEqualTo("prod");
         assertThat(n.layout()).isEqualTo(CouchbaseConfig.Layout.PREFIX);
         assertThat(n.kvTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(n.durability()).isEqualTo(DurabilityLevel.PERSIST_TO_MAJORITY);
     }
 
     @Test
     void theUrlOverridesTheSettings() {
         CouchbaseConfig c = CouchbaseConfig.from(
-                URI.create("couchbases://ops:p%40ss%3Aword@db1:11207,db2/orders?scope=s1&layout=prefix"
-                        + "&timeout.kvTimeout=3s"),
+                URI.create(
+                        "couchbases://ops:p%40ss%3Aword@db1:11207,db2/orders?scope=s1&layout=prefix&durability=majority"
+                                + "&timeout.kvTimeout=3s"),
                 CREDENTIALS);
         assertThat(c.connectionString()).isEqualTo("couchbases://db1:11207,db2?timeout.kvTimeout=3s");
         assertThat(c.username()).isEqualTo("ops");
@@ -51,6 +56,7 @@ class CouchbaseConfigTest {
         assertThat(c.bucket()).isEqualTo("orders");
         assertThat(c.scope()).isEqualTo("s1");
         assertThat(c.layout()).isEqualTo(CouchbaseConfig.Layout.PREFIX);
+        assertThat(c.durability()).isEqualTo(DurabilityLevel.MAJORITY);
         assertThat(c.toString()).doesNotContain("p@ss", "p%40ss", "word");
         assertThat(c.redactedUrl()).doesNotContain("p%40ss");
     }
@@ -78,6 +84,9 @@ class CouchbaseConfigTest {
                         URI.create("couchbase://db1"),
                         Settings.only(Map.of("COUCHBASE_USERNAME", "a", "COUCHBASE_LAYOUT", "flat"))))
                 .hasMessageContaining("COUCHBASE_LAYOUT");
+        assertThatThrownBy(() -> CouchbaseConfig.from(URI.create("couchbase://db1?durability=always"), CREDENTIALS))
+                .hasMessageContaining("durability")
+                .hasMessageContaining("majority");
         assertThatThrownBy(() -> CouchbaseConfig.from(URI.create("couchbase://db1"), Settings.only(Map.of())))
                 .hasMessageContaining("COUCHBASE_USERNAME");
     }
