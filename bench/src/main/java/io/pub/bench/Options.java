@@ -26,7 +26,7 @@ record Options(
 
     static final String USAGE = "options: --targets=" + String.join(",", ALL_TARGETS)
             + " --scenarios=" + String.join(",", Scenario.names())
-            + " --messages=N (per run, instead of a sending time) --seconds=S (sending time per run, default 4)"
+            + " --messages=N (per run, instead of a sending time) --seconds=S (sending time per run, default 3)"
             + " --runs=N (measured runs per scenario, default 2, at least 1) --mock-messages=N (per run on"
             + " pub-couchbase-mock, default 200) --stall-seconds=S (give up when nothing moves, default 30)"
             + " --quick (1 s runs, short warm-up)";
@@ -59,7 +59,7 @@ record Options(
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'; " + USAGE);
             }
         }
-        double send = seconds != null ? seconds : quick ? 1 : 4;
+        double send = seconds != null ? seconds : quick ? 1 : 3;
         Duration sendTime = Duration.ofMillis(Math.round(send * 1000));
         Duration warmup = Duration.ofMillis(Math.round(Math.min(send, quick ? 0.5 : 1.5) * 1000));
         if (quick && stallSeconds == 30) {
