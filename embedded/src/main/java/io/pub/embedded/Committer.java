@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.rocksdb.ColumnFamilyHandle;
@@ -47,6 +48,8 @@ final class Committer implements AutoCloseable {
     private final ConcurrentHashMap<Key, Pending> overlay = new ConcurrentHashMap<>();
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
+    // batches submitted and not yet written: the syncer waits for them briefly, see runSyncer
+    private final AtomicLong queued = new AtomicLong();
     private final WriteOptions writeOptions = new WriteOptions().setSync(false);
     private final String name;
     private final Thread thread;
@@ -161,9 +164,11 @@ final class Committer implements AutoCloseable {
             int stop = round.indexOf(STOP);
             if (stop >= 0) {
                 commit(round.subList(0, stop));
+                queued.addAndGet(-stop);
                 return;
             }
             commit(round);
+            queued.addAndGet(-round.size());
         }
     }
 
@@ -208,6 +213,13 @@ final class Committer implements AutoCloseable {
                 pending.add(unsynced.take());
             } catch (InterruptedException e) {
                 continue;
+            }
+            unsynced.drainTo(pending);
+            // producers released by the previous fsync are submitting again right now; give the
+            // committer up to two writes' time to pass their batches on, so one fsync covers them
+            long seen = writes.get();
+            while (queued.get() > 0 && writes.get() < seen + 2 && thread.isAlive()) {
+                LockSupport.parkNanos(20_000);
             }
             unsynced.drainTo(pending);
             boolean stop = pending.removeIf(l -> l == STOP_SYNCING);
@@ -302,6 +314,7 @@ final class Committer implements AutoCloseable {
 
         /** Queues the batch; the future completes once it is written (and fsynced if asked). */
         CompletableFuture<Void> submit() {
+            committer.queued.incrementAndGet();
             committer.queue.add(this);
             return done;
         }
