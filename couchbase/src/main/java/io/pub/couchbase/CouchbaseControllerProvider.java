@@ -10,8 +10,9 @@ import java.time.Clock;
  * Opens the Couchbase store for {@code couchbase://} and {@code couchbases://} (TLS) URLs:
  * {@code couchbase://[user:password@]host1,host2/bucket?scope=...&layout=collections|prefix}. The URL
  * overrides COUCHBASE_USERNAME, COUCHBASE_PASSWORD, COUCHBASE_BUCKET_NAME (pubsub),
- * COUCHBASE_SCOPE_NAME (default) and COUCHBASE_LAYOUT (collections); COUCHBASE_CONNECT_TIMEOUT (10s)
- * and COUCHBASE_KV_TIMEOUT (2500ms) bound connecting and each operation.
+ * COUCHBASE_SCOPE_NAME (default), COUCHBASE_LAYOUT (collections) and COUCHBASE_DURABILITY (none);
+ * COUCHBASE_CONNECT_TIMEOUT (10s) and COUCHBASE_KV_TIMEOUT (2500ms) bound connecting and each
+ * operation. See the module's README for the document layout.
  */
 public final class CouchbaseControllerProvider implements ControllerProvider {
 
