@@ -27,7 +27,9 @@ import org.rocksdb.WriteOptions;
  * busy, and only then completes the futures of batches that asked for durability. N producers
  * waiting at the same time cost one fsync, not N, and writes that need no fsync (leases) complete
  * as soon as they are written instead of queuing behind other callers' fsyncs. The log is written
- * in order, so an fsync also makes durable everything written before it.
+ * in order, so an fsync also makes durable everything written before it. Before an fsync the syncer
+ * lets the committer write what is already queued (at most two writes, microseconds), since those
+ * are mostly the producers the previous fsync just released.
  *
  * <p>Until a batch is written, its point writes sit in an overlay that {@link #get} consults first,
  * so a compare-and-swap or insert-if-absent made under a record lock sees the writes queued before
