@@ -12,6 +12,7 @@ import java.util.Set;
  * {@code Pub} from the same {@link Settings}.
  */
 public record E2eConfig(
+        Api api,
         int eventCount,
         int publishRounds,
         double publishRate,
@@ -22,6 +23,12 @@ public record E2eConfig(
         String logLevel,
         Duration metricsTimeout,
         Observability.Options observability) {
+
+    /** Which face of Pub the job drives (E2E_API): standard JMS (the default) or the native API. */
+    public enum Api {
+        JMS,
+        NATIVE
+    }
 
     private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
 
@@ -34,7 +41,12 @@ public record E2eConfig(
             throw new IllegalArgumentException("LOG_LEVEL must be one of trace, debug, info, warn, error, off; was '"
                     + s.get("LOG_LEVEL", "") + "'");
         }
+        String api = s.get("E2E_API", "jms").toUpperCase(Locale.ROOT);
+        if (!api.equals("JMS") && !api.equals("NATIVE")) {
+            throw new IllegalArgumentException("E2E_API must be jms or native, was '" + s.get("E2E_API", "") + "'");
+        }
         return new E2eConfig(
+                Api.valueOf(api),
                 s.getInt("EVENT_COUNT", 100, 1),
                 s.getInt("PUBLISH_ROUNDS", 1, 1),
                 s.getDouble("PUBLISH_MESSAGES_PER_SEC", 0, 0, 1e9),

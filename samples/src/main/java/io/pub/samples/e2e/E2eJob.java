@@ -1,5 +1,6 @@
 package io.pub.samples.e2e;
 
+import io.micrometer.core.instrument.Metrics;
 import io.pub.Consumer;
 import io.pub.Delivery;
 import io.pub.Message;
@@ -9,6 +10,7 @@ import io.pub.Stores;
 import io.pub.samples.observability.Observability;
 import io.pub.spi.Settings;
 import io.pub.spi.Subscription;
+import jakarta.jms.JMSException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,17 +18,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The end-to-end job: publishes EVENT_COUNT events PUBLISH_ROUNDS times while a consumer drains the
- * subscription, stops once CONSUMER_MAX_EMPTY_COUNT polls in a row after the last publish found
+ * The end-to-end job: publishes EVENT_COUNT events PUBLISH_ROUNDS times while consumers drain them,
+ * stops each consumer once CONSUMER_MAX_EMPTY_COUNT polls in a row after the last publish found
  * nothing, checks that every published event arrived, prints a summary and exits 1 if anything was
- * lost (2 on a bad setting). Every run uses a fresh topic (e2e-&lt;run id&gt;) and deletes it at the
- * end, so reruns against the same store never see old events.
+ * lost (2 on a bad setting). E2E_API=jms (the default) uses standard JMS ({@link JmsExchange}: a
+ * topic with a shared durable subscription and a queue); E2E_API=native the native API (a topic
+ * with a shared durable subscription, deleted at the end). Every run uses fresh destinations named
+ * after its run id, so reruns against the same store never see old events.
  *
  * <p>Settings (environment or system properties): see {@link E2eConfig} and {@link
  * Observability.Options}; the store is PUB_STORE_URL / COUCHBASE_*, by default the embedded store in
@@ -98,32 +101,58 @@ public final class E2eJob {
             if (obs.metricsPort() >= 0) {
                 log.info("metrics at http://localhost:{}/metrics", obs.metricsPort());
             }
-            Pub.Builder builder = Pub.builder().settings(settings).openTelemetry(obs.openTelemetry());
-            if (obs.registry() != null) {
-                builder.meterRegistry(obs.registry());
-            }
             EventTally tally = new EventTally();
-            String topic = "e2e-" + runId;
-            String store;
-            try (Pub pub = builder.build()) {
-                store = pub.controller().kind() + " " + Stores.redact(Stores.configuredUrl(settings));
-                try {
-                    exchange(pub, topic, config, tally);
-                } finally {
-                    pub.controller().deleteTopic(topic);
-                }
+            String url = Stores.configuredUrl(settings);
+            String destinations;
+            if (config.api() == E2eConfig.Api.JMS) {
+                destinations = runJms(url, config, obs, tally);
+            } else {
+                destinations = runNative(config, obs, tally);
             }
-            Path profile = obs.profileFile();
-            if (profile != null) {
-                obs.stopProfiling();
-            }
+            Path profile = obs.stopProfiling();
             String metricsUrl = obs.metricsPort() >= 0 ? "http://localhost:" + obs.metricsPort() + "/metrics" : null;
-            E2eSummary summary = E2eSummary.of(runId, "topic " + topic, store, tally, metricsUrl, profile);
+            E2eSummary summary = E2eSummary.of(runId, destinations, Stores.redact(url), tally, metricsUrl, profile);
             out.print(summary.format());
             out.flush();
             awaitFinalScrape(obs, config);
             return summary;
         }
+    }
+
+    private String runJms(String url, E2eConfig config, Observability obs, EventTally tally)
+            throws InterruptedException {
+        JmsExchange exchange = new JmsExchange(settings, url, runId, config, tally);
+        // the provider's engine reports to Micrometer's global registry: route that to ours for the run
+        if (obs.registry() != null) {
+            Metrics.addRegistry(obs.registry());
+        }
+        try {
+            exchange.run();
+        } catch (JMSException e) {
+            throw new IllegalStateException("JMS failure: " + e, e);
+        } finally {
+            if (obs.registry() != null) {
+                Metrics.removeRegistry(obs.registry());
+            }
+        }
+        return "JMS: topic " + exchange.topicName() + " with shared durable subscription e2e (2 consumers), queue "
+                + exchange.queueName();
+    }
+
+    private String runNative(E2eConfig config, Observability obs, EventTally tally) throws InterruptedException {
+        Pub.Builder builder = Pub.builder().settings(settings).openTelemetry(obs.openTelemetry());
+        if (obs.registry() != null) {
+            builder.meterRegistry(obs.registry());
+        }
+        String topic = "e2e-" + runId;
+        try (Pub pub = builder.build()) {
+            try {
+                exchange(pub, topic, config, tally);
+            } finally {
+                pub.controller().deleteTopic(topic);
+            }
+        }
+        return "native API: topic " + topic + " with shared durable subscription e2e";
     }
 
     private void exchange(Pub pub, String topic, E2eConfig config, EventTally tally) throws InterruptedException {
@@ -136,7 +165,7 @@ public final class E2eJob {
                 false,
                 null,
                 pub.clock().millis()));
-        AtomicBoolean publishing = new AtomicBoolean(true);
+        PublishWindow publishing = new PublishWindow(pub.config().rescanInterval());
         AtomicReference<RuntimeException> consumerFailure = new AtomicReference<>();
         Thread consumer = new Thread(
                 () -> {
@@ -153,7 +182,7 @@ public final class E2eJob {
         try {
             publish(pub.producer(config.publishRate()), topic, shards, config, tally);
         } finally {
-            publishing.set(false);
+            publishing.ended();
             consumer.join();
         }
         if (consumerFailure.get() != null) {
@@ -196,11 +225,11 @@ public final class E2eJob {
                 .build();
     }
 
-    private static void consume(Consumer consumer, E2eConfig config, AtomicBoolean publishing, EventTally tally)
+    private static void consume(Consumer consumer, E2eConfig config, PublishWindow publishing, EventTally tally)
             throws InterruptedException {
         int empty = 0;
         while (true) {
-            boolean done = !publishing.get(); // read before polling: a poll after the last publish counts
+            boolean done = publishing.settled(); // read before polling: only later polls count as empty
             int n = consumer.pull(d -> record(d, tally));
             if (n > 0) {
                 empty = 0;

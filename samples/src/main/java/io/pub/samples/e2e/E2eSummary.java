@@ -25,7 +25,8 @@ public record E2eSummary(
         double p99Millis,
         double maxMillis,
         String metricsUrl,
-        Path profileFile) {
+        Path profileFile,
+        java.util.Map<String, long[]> byDestination) {
 
     static E2eSummary of(
             String runId, String destinations, String store, EventTally t, String metricsUrl, Path profileFile) {
@@ -48,7 +49,8 @@ public record E2eSummary(
                 any ? h.getValueAtPercentile(99) / 1000.0 : 0,
                 any ? h.getMaxValue() / 1000.0 : 0,
                 metricsUrl,
-                profileFile);
+                profileFile,
+                t.byDestination());
     }
 
     /** 0: all arrived; 1: events lost or publishes failed. */
@@ -77,6 +79,10 @@ public record E2eSummary(
                 duplicates,
                 redeliveries));
         b.append(String.format(Locale.ROOT, "  lost          %d%n", lost));
+        if (byDestination.size() > 1) {
+            byDestination.forEach((d, c) -> b.append(
+                    String.format(Locale.ROOT, "    %-11s published %d, arrived %d, lost %d%n", d, c[0], c[1], c[2])));
+        }
         b.append(String.format(Locale.ROOT, "  publish rate  %.1f msg/s%n", publishRate()));
         b.append(String.format(
                 Locale.ROOT, "  throughput    %.1f msg/s (first publish to last delivery)%n", throughput()));

@@ -1,6 +1,8 @@
 package io.pub.samples.e2e;
 
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,6 +74,24 @@ final class EventTally {
 
     long uniqueDelivered() {
         return seen.size();
+    }
+
+    /**
+     * Per destination (the part of an id before the first '/', if any): published, arrived, lost.
+     */
+    Map<String, long[]> byDestination() {
+        Map<String, long[]> out = new TreeMap<>();
+        for (String id : published) {
+            int slash = id.indexOf('/');
+            long[] c = out.computeIfAbsent(slash < 0 ? "" : id.substring(0, slash), k -> new long[3]);
+            c[0]++;
+            if (seen.contains(id)) {
+                c[1]++;
+            } else {
+                c[2]++;
+            }
+        }
+        return out;
     }
 
     /** Events published (acknowledged by the store) that never arrived. */

@@ -50,38 +50,62 @@ class E2eJobTest {
     }
 
     @Test
-    void everyEventArrivesOnTheMemoryStore() {
+    void everyEventArrivesOverJmsOnTheMemoryStore() {
         Run r = run(settings(mem()));
         assertThat(r.exitCode()).as(r.output()).isZero();
+        // each event goes to the topic (shared durable subscription) and to the queue
         assertThat(r.output())
-                .contains("published     200 (publish errors 0)")
-                .contains("delivered     200 (unique 200, duplicates 0, redeliveries 0)")
+                .contains("JMS: topic e2e-")
+                .contains("published     400 (publish errors 0)")
+                .contains("delivered     400 (unique 400, duplicates 0, redeliveries 0)")
                 .contains("lost          0")
+                .contains("queue       published 200, arrived 200, lost 0")
+                .contains("topic       published 200, arrived 200, lost 0")
                 .contains("result        OK")
                 .containsPattern("latency       p50 \\d+\\.\\d+ ms, p99 \\d+\\.\\d+ ms")
                 .containsPattern("throughput    [1-9][0-9.]* msg/s");
     }
 
     @Test
+    void everyEventArrivesOnTheNativeApi() {
+        Run r = run(settings(mem(), "E2E_API", "native"));
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output())
+                .contains("native API: topic e2e-")
+                .contains("published     200 (publish errors 0)")
+                .contains("delivered     200 (unique 200, duplicates 0, redeliveries 0)")
+                .contains("lost          0")
+                .contains("result        OK");
+    }
+
+    @Test
     void everyEventArrivesOnTheEmbeddedStoreAndRerunsStartClean(@TempDir Path dir) {
         String url = "embedded:" + dir.resolve("pub-data");
-        for (int i = 0; i < 2; i++) {
-            Run r = run(settings(url, "PUBLISH_MESSAGES_PER_SEC", "2000"));
+        for (String api : new String[] {"jms", "native", "jms"}) {
+            Run r = run(settings(url, "E2E_API", api, "PUBLISH_MESSAGES_PER_SEC", "2000"));
             assertThat(r.exitCode()).as(r.output()).isZero();
-            assertThat(r.output()).contains("published     200").contains("unique 200, duplicates 0");
+            assertThat(r.output()).contains("lost          0").contains("duplicates 0");
         }
     }
 
     @Test
     void lostEventsMakeTheJobFail() {
-        Run r = run(settings("lossy:e2e-" + UUID.randomUUID() + "?every=10"));
-        assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
         // ids end in the sequence number 0..99, twice: 10 of every 100 are dropped
-        assertThat(r.output())
+        Run jms = run(settings("lossy:10:e2e-" + UUID.randomUUID()));
+        assertThat(jms.exitCode()).as(jms.output()).isEqualTo(1);
+        assertThat(jms.output())
+                .contains("published     400")
+                .contains("unique 360")
+                .contains("lost          40")
+                .contains("queue       published 200, arrived 180, lost 20")
+                .contains("FAILED: 40 published events did not arrive");
+
+        Run nat = run(settings("lossy:10:e2e-" + UUID.randomUUID(), "E2E_API", "native"));
+        assertThat(nat.exitCode()).as(nat.output()).isEqualTo(1);
+        assertThat(nat.output())
                 .contains("published     200")
                 .contains("unique 180")
-                .contains("lost          20")
-                .contains("FAILED: 20 published events did not arrive");
+                .contains("lost          20");
     }
 
     @Test
@@ -95,6 +119,7 @@ class E2eJobTest {
         assertThat(run(settings(mem(), "JAEGER_ENDPOINT", "localhost:4318")).output())
                 .contains("JAEGER_ENDPOINT must be an http(s) URL");
         assertThat(run(settings(mem(), "LOG_LEVEL", "loud")).output()).contains("LOG_LEVEL must be one of");
+        assertThat(run(settings(mem(), "E2E_API", "soap")).output()).contains("E2E_API must be jms or native");
         assertThat(run(settings(mem(), "METRICS_TIMEOUT", "soon")).output()).contains("METRICS_TIMEOUT");
         Run store = run(settings("nosuchstore://x"));
         assertThat(store.exitCode()).isEqualTo(2);

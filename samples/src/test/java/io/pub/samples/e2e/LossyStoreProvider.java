@@ -13,9 +13,10 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * A store that loses data: {@code lossy:<name>?every=N} is the in-memory store {@code mem:<name>}
- * except that every message whose id ends in {@code -k} with k % N == 0 is acknowledged to the
- * producer but never written, so the e2e job has real losses to find.
+ * A store that loses data: {@code lossy:<N>:<name>} is the in-memory store {@code mem:<name>}
+ * except that every e2e event whose id ends in {@code -k} with k % N == 0 (the JMS eventId property,
+ * else the message id) is acknowledged to the producer but never written, so the e2e job has real
+ * losses to find.
  */
 public final class LossyStoreProvider implements ControllerProvider {
     @Override
@@ -25,9 +26,9 @@ public final class LossyStoreProvider implements ControllerProvider {
 
     @Override
     public Controller open(URI url, Settings settings, Clock clock) {
-        String[] parts = url.getSchemeSpecificPart().split("\\?every=");
-        int every = Integer.parseInt(parts[1]);
-        Controller memory = Stores.open("mem:" + parts[0], settings, clock);
+        String[] parts = url.getSchemeSpecificPart().split(":", 2);
+        int every = Integer.parseInt(parts[0]);
+        Controller memory = Stores.open("mem:" + parts[1], settings, clock);
         return (Controller) Proxy.newProxyInstance(
                 Controller.class.getClassLoader(), new Class<?>[] {Controller.class}, (proxy, method, args) -> {
                     if (method.getName().equals("append")) {
@@ -51,7 +52,8 @@ public final class LossyStoreProvider implements ControllerProvider {
     }
 
     private static boolean dropped(Message m, int every) {
-        String id = m.id();
+        String id =
+                m.properties().containsKey("eventId") ? (String) m.properties().get("eventId") : m.id();
         if (id == null || !id.contains("-")) {
             return false;
         }

@@ -35,6 +35,7 @@ class MetricsEndpointTest {
         s.put("METRICS_PORT", "0");
         s.put("METRICS_TIMEOUT", "30s");
         s.put("TRACING_ENABLED", "false");
+        s.put("E2E_API", "native"); // the engine's Consumer records pub.processing
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         E2eJob job = new E2eJob(Settings.only(s), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(job::run);

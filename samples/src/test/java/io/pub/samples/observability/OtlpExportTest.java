@@ -30,6 +30,7 @@ class OtlpExportTest {
         s.put("CONSUMER_EMPTY_POLL_WAIT", "20ms");
         s.put("METRICS_ENABLED", "false");
         s.put("TRACING_ENABLED", "true");
+        s.put("E2E_API", "native"); // the JMS provider does not take an OpenTelemetry yet
         s.put("TRACING_SERVICE_NAME", "otlp-test-service");
         s.put("JAEGER_ENDPOINT", endpoint);
         for (int i = 0; i < extra.length; i += 2) {

@@ -103,6 +103,7 @@ class PrometheusDashboardTest {
             s.put("METRICS_PORT", Integer.toString(metricsPort));
             s.put("METRICS_TIMEOUT", "20s"); // ends after Prometheus's first scrape after the run
             s.put("TRACING_ENABLED", "false");
+            s.put("E2E_API", "native"); // the engine's Consumer records pub.processing
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             E2eJob job = new E2eJob(Settings.only(s), new PrintStream(out, true, StandardCharsets.UTF_8));
             assertThat(job.run()).as(out.toString(StandardCharsets.UTF_8)).isZero();
