@@ -28,7 +28,8 @@ final class CrashPublisher {
     }
 
     public static void main(String[] args) throws Exception {
-        Controller store = Stores.open("embedded:" + args[0], Settings.only(Map.of()), Clock.systemUTC());
+        String options = args.length > 1 ? args[1] : "";
+        Controller store = Stores.open("embedded:" + args[0] + options, Settings.only(Map.of()), Clock.systemUTC());
         store.createTopic(new TopicInfo(TOPIC, 2, false, null));
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         List<Thread> threads = new ArrayList<>();

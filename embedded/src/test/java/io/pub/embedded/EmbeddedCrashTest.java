@@ -34,10 +34,20 @@ class EmbeddedCrashTest {
 
     @Test
     void everyAcknowledgedAppendSurvivesKill9() throws Exception {
+        killPublisherAndCheck("");
+    }
+
+    /** Without fsync the writes still reached the operating system, which outlives the process. */
+    @Test
+    void everyAcknowledgedAppendSurvivesKill9EvenWithoutFsync() throws Exception {
+        killPublisherAndCheck("?sync=false");
+    }
+
+    private void killPublisherAndCheck(String options) throws Exception {
         Path dir = tmp.resolve("store");
         Path out = tmp.resolve("child.out");
         Path err = tmp.resolve("child.err");
-        Process child = ChildJvm.startToFile(CrashPublisher.class, out, err, dir.toString());
+        Process child = ChildJvm.startToFile(CrashPublisher.class, out, err, dir.toString(), options);
         try {
             // kill it mid-run, once the four publishers have acknowledged a few hundred messages
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
