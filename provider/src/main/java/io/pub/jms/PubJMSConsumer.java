@@ -70,6 +70,8 @@ final class PubJMSConsumer implements JMSConsumer {
             Message m = next(timeout);
             if (m != null) {
                 context.delivered(m);
+            } else {
+                context.flushDupsOk(); // delivery went idle
             }
             return m;
         } catch (JMSException e) {
@@ -106,6 +108,7 @@ final class PubJMSConsumer implements JMSConsumer {
         try {
             Message m = next(timeout);
             if (m == null) {
+                context.flushDupsOk(); // delivery went idle
                 return null;
             }
             T body;

@@ -61,6 +61,11 @@ public final class PubJMSContext implements JMSContext {
     private volatile boolean closed;
     /** The last message this context delivered: acknowledging it acknowledges the session's. */
     private volatile Message lastDelivered;
+    /** DUPS_OK: deliveries by receive not acknowledged yet. */
+    private int dupsOkPending; // guarded by lock
+
+    /** DUPS_OK acknowledges in batches of this many receives, like the classic session. */
+    static final int DUPS_OK_BATCH = 16;
 
     /**
      * A context that owns {@code connection}: it is closed when this context and every context made
@@ -204,6 +209,11 @@ public final class PubJMSContext implements JMSContext {
         }
         JMSException failure = null;
         if (s != null) {
+            try {
+                flushDupsOk(); // what DUPS_OK delivered is done: do not hand it out again
+            } catch (JMSException e) {
+                failure = e;
+            }
             try {
                 s.close();
             } catch (JMSException e) {
@@ -550,11 +560,43 @@ public final class PubJMSContext implements JMSContext {
         return sessionMode == AUTO_ACKNOWLEDGE || sessionMode == DUPS_OK_ACKNOWLEDGE;
     }
 
-    /** Records a message handed to the application, acknowledging it where the mode says so. */
+    /**
+     * Records a message that receive handed to the application and acknowledges as the mode says:
+     * AUTO at once, DUPS_OK every {@link #DUPS_OK_BATCH} deliveries (and when receive finds nothing,
+     * and at close), as the classic session does.
+     */
     void delivered(Message message) throws JMSException {
         lastDelivered = message;
-        if (acknowledgesEachDelivery()) {
+        if (sessionMode == AUTO_ACKNOWLEDGE) {
             message.acknowledge();
+        } else if (sessionMode == DUPS_OK_ACKNOWLEDGE) {
+            boolean flush;
+            synchronized (lock) {
+                flush = ++dupsOkPending >= DUPS_OK_BATCH;
+                if (flush) {
+                    dupsOkPending = 0;
+                }
+            }
+            if (flush) {
+                message.acknowledge();
+            }
+        }
+    }
+
+    /** DUPS_OK: acknowledges what receive delivered and has not acknowledged yet. */
+    void flushDupsOk() throws JMSException {
+        if (sessionMode != DUPS_OK_ACKNOWLEDGE) {
+            return;
+        }
+        synchronized (lock) {
+            if (dupsOkPending == 0) {
+                return;
+            }
+            dupsOkPending = 0;
+        }
+        Message last = lastDelivered;
+        if (last != null) {
+            last.acknowledge();
         }
     }
 

@@ -399,6 +399,110 @@ abstract class PubJMSContextContract {
                 .hasMessageContaining("99");
     }
 
+    @Test
+    void dupsOkAcknowledgesInBatchesAndEverythingAtClose() throws Exception {
+        String name = unique("dupsok");
+        try (JMSContext ctx = context(JMSContext.DUPS_OK_ACKNOWLEDGE)) {
+            Queue q = ctx.createQueue(name);
+            JMSConsumer consumer = ctx.createConsumer(q);
+            for (int i = 0; i < 3; i++) {
+                ctx.createProducer().send(q, "d" + i);
+            }
+            for (int i = 0; i < 3; i++) {
+                assertThat(consumer.receiveBody(String.class, WAIT)).isEqualTo("d" + i);
+            }
+        }
+        try (JMSContext ctx = context(JMSContext.AUTO_ACKNOWLEDGE)) {
+            assertThat(ctx.createConsumer(ctx.createQueue(name)).receive(quietMillis()))
+                    .isNull();
+        }
+    }
+
+    @Test
+    void durableAndSharedTopicConsumersThroughTheContext() throws Exception {
+        String sub = unique("sub");
+        try (JMSContext ctx = context(JMSContext.AUTO_ACKNOWLEDGE)) {
+            ctx.setClientID(unique("durable-client-"));
+            jakarta.jms.Topic topic = ctx.createTopic(unique("topic"));
+            JMSConsumer durable = ctx.createDurableConsumer(topic, sub);
+            JMSConsumer shared1 = ctx.createSharedConsumer(topic, sub + "-shared");
+            JMSConsumer shared2 = ctx.createSharedConsumer(topic, sub + "-shared");
+            ctx.createProducer().send(topic, "first");
+            assertThat(durable.receiveBody(String.class, WAIT)).isEqualTo("first");
+            Message viaShared = shared1.receive(WAIT / 2);
+            if (viaShared == null) {
+                viaShared = shared2.receive(WAIT);
+            }
+            assertThat(viaShared).as("one of the shared consumers gets it").isNotNull();
+            assertThat(shared1.receiveNoWait()).isNull();
+            assertThat(shared2.receiveNoWait()).isNull();
+
+            durable.close();
+            ctx.createProducer().send(topic, "while away");
+            durable = ctx.createDurableConsumer(topic, sub);
+            assertThat(durable.receiveBody(String.class, WAIT)).isEqualTo("while away");
+            durable.close();
+            shared1.close();
+            shared2.close();
+            ctx.unsubscribe(sub);
+        }
+    }
+
+    @Test
+    void temporaryQueuesBrowsersAndListenerAccessors() throws Exception {
+        try (JMSContext ctx = context(JMSContext.AUTO_ACKNOWLEDGE)) {
+            jakarta.jms.TemporaryQueue temp = ctx.createTemporaryQueue();
+            ctx.createProducer().send(temp, "to temp");
+            assertThat(ctx.createConsumer(temp).receiveBody(String.class, WAIT)).isEqualTo("to temp");
+
+            Queue q = ctx.createQueue(unique("browse"));
+            ctx.createProducer().setProperty("color", "red").send(q, "browsed");
+            jakarta.jms.QueueBrowser browser = ctx.createBrowser(q);
+            assertThat(java.util.Collections.list(browser.getEnumeration())).hasSize(1);
+            browser.close();
+
+            JMSConsumer consumer = ctx.createConsumer(q, "color = 'red'");
+            assertThat(consumer.getMessageSelector()).isEqualTo("color = 'red'");
+            BlockingQueue<String> got = new ArrayBlockingQueue<>(1);
+            jakarta.jms.MessageListener listener = m -> {
+                try {
+                    got.add(m.getBody(String.class));
+                } catch (JMSException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            consumer.setMessageListener(listener);
+            assertThat(consumer.getMessageListener()).isSameAs(listener);
+            assertThat(got.poll(WAIT, TimeUnit.MILLISECONDS)).isEqualTo("browsed");
+            consumer.close();
+            assertThatThrownBy(consumer::getMessageListener).isInstanceOf(IllegalStateRuntimeException.class);
+        }
+    }
+
+    @Test
+    void producerHeaderOptionsAndDeliveryDelay() throws Exception {
+        try (JMSContext ctx = context(JMSContext.AUTO_ACKNOWLEDGE)) {
+            Queue q = ctx.createQueue(unique("headers"));
+            JMSConsumer consumer = ctx.createConsumer(q);
+            JMSProducer p = ctx.createProducer()
+                    .setDisableMessageTimestamp(true)
+                    .setDisableMessageID(true)
+                    .setJMSCorrelationIDAsBytes(new byte[] {9, 8, 7});
+            assertThat(p.getDisableMessageTimestamp()).isTrue();
+            assertThat(p.getDisableMessageID()).isTrue();
+            assertThat(p.getJMSCorrelationIDAsBytes()).containsExactly(9, 8, 7);
+            p.send(q, "no timestamp");
+            Message m = consumer.receive(WAIT);
+            assertThat(m.getJMSTimestamp()).isZero();
+            assertThat(m.getJMSCorrelationIDAsBytes()).containsExactly(9, 8, 7);
+
+            // A delayed message is not delivered before its time.
+            ctx.createProducer().setDeliveryDelay(60_000).send(q, "later");
+            assertThat(consumer.receive(quietMillis())).isNull();
+            assertThatThrownBy(() -> ctx.createProducer().setDeliveryDelay(-1)).isInstanceOf(JMSRuntimeException.class);
+        }
+    }
+
     private static Object attempt(Runnable r) {
         try {
             r.run();
