@@ -79,6 +79,8 @@ final class CouchbaseController implements Controller {
     private final LongAdder roundTrips = new LongAdder();
     /** Highest head seen per shard: lets insert check "reserved" without a read in the usual case. */
     private final ConcurrentHashMap<TopicShard, Long> knownHeads = new ConcurrentHashMap<>();
+    /** The cursor this JVM last read or wrote, by document id: where markDone starts. */
+    private final ConcurrentHashMap<String, Cursor> lastCursors = new ConcurrentHashMap<>();
 
     private final AtomicBoolean closed = new AtomicBoolean();
     private final DurabilityLevel durability;
@@ -646,8 +648,45 @@ final class CouchbaseController implements Controller {
 
     @Override
     public Cursor cursor(String subscription, TopicShard shard) {
-        Cursor c = run("cursor", get(ks.cursors, ks.cursor(subscription, shard)).map(CouchbaseController::cursorFrom));
-        return c == null ? Cursor.initial(0) : c;
+        String key = ks.cursor(subscription, shard);
+        Cursor c = run("cursor", get(ks.cursors, key).map(CouchbaseController::cursorFrom));
+        Cursor out = c == null ? Cursor.initial(0) : c;
+        lastCursors.put(key, out);
+        return out;
+    }
+
+    /**
+     * As the default, but starts from the cursor this JVM last read or wrote instead of reading it
+     * again: its CAS proves it current, and a stale one only costs the failed replace. The cursor is
+     * written before the leases are dropped, as the SPI requires.
+     */
+    @Override
+    public Cursor markDone(String subscription, TopicShard shard, Collection<Long> offsets) {
+        Cursor current = lastCursors.get(ks.cursor(subscription, shard));
+        boolean fresh = current == null;
+        if (fresh) {
+            current = cursor(subscription, shard);
+        }
+        while (true) {
+            Cursor next = current.withDone(offsets);
+            if (next.equals(current)) {
+                if (!fresh) {
+                    // already done in a remembered cursor; confirm against the stored one (a seek may have moved it)
+                    current = cursor(subscription, shard);
+                    fresh = true;
+                    continue;
+                }
+                dropLeases(subscription, shard, offsets);
+                return current;
+            }
+            Optional<Cursor> stored = compareAndSetCursor(subscription, shard, current, next);
+            if (stored.isPresent()) {
+                dropLeases(subscription, shard, offsets);
+                return stored.get();
+            }
+            current = cursor(subscription, shard);
+            fresh = true;
+        }
     }
 
     @Override
@@ -657,7 +696,10 @@ final class CouchbaseController implements Controller {
                 ? insert(ks.cursors, key, cursorDoc(next), insertOptions())
                         .onErrorResume(DocumentExistsException.class, e -> Mono.empty())
                 : replace(ks.cursors, key, cursorDoc(next), replaceOptions().cas(expected.version()));
-        return Optional.ofNullable(run("compareAndSetCursor", write)).map(next::withVersion);
+        Optional<Cursor> stored =
+                Optional.ofNullable(run("compareAndSetCursor", write)).map(next::withVersion);
+        stored.ifPresent(c -> lastCursors.put(key, c));
+        return stored;
     }
 
     // ---- leases -------------------------------------------------------------------------------
