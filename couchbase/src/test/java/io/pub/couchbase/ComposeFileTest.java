@@ -76,7 +76,10 @@ class ComposeFileTest {
         assertThat(script).contains("bucket-create", "--create-scope", "--create-collection", "$$PUB_COLLECTIONS");
         assertThat(init.path("depends_on").path("couchbase").path("condition").asText())
                 .isEqualTo("service_healthy");
-        assertThat(service("couchbase").path("image").asText()).startsWith("couchbase/server:community");
+        // the same server the Testcontainers tests run against
+        assertThat(service("couchbase").path("image").asText()).isEqualTo(RealCouchbase.IMAGE);
+        assertThat(init.path("image").asText()).isEqualTo(RealCouchbase.IMAGE);
+        assertThat(CouchbaseConfig.DEFAULT_SCOPE).isEqualTo(RealCouchbase.SCOPE);
         assertThat(strings(service("couchbase").path("ports"))).contains("11210:11210");
     }
 
