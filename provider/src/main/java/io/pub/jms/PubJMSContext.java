@@ -39,9 +39,11 @@ import java.util.Objects;
  * their runtime twins through {@link JmsExceptions#toRuntime}.
  *
  * <p>AUTO_ACKNOWLEDGE and DUPS_OK_ACKNOWLEDGE run on a CLIENT_ACKNOWLEDGE session that this context
- * acknowledges after each delivery. That is what lets {@link JMSConsumer#receiveBody} leave a message
- * whose body has the wrong type unacknowledged and hand it out again, as the specification requires,
- * without the classic API knowing about receiveBody.
+ * acknowledges itself (AUTO after each delivery, DUPS_OK in batches). That is what lets
+ * {@link JMSConsumer#receiveBody} leave a message whose body has the wrong type unacknowledged and
+ * hand it out again, as the specification requires, without the classic API knowing about
+ * receiveBody. A MessageListener that throws in these modes gets its message back at once through
+ * the session's recover, flagged as redelivered, as the specification says for AUTO_ACKNOWLEDGE.
  */
 public final class PubJMSContext implements JMSContext {
     private static final System.Logger LOG = System.getLogger(PubJMSContext.class.getName());
