@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * Publish throughput of the embedded store (not a test): 1 KiB messages appended one per call from
- * 1, 4 and 8 threads, durable (fsync per group commit) and, for comparison, with sync=false. Prints
- * messages per second and fsyncs per message.
+ * 1, 4 and 8 threads, durable (fsync per group commit) and, for comparison, with sync=false, then
+ * in batches of 100. Prints messages per second and fsyncs per message.
  *
  * <pre>mvn -q -o -pl embedded exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.pub.embedded.EmbeddedStoreBench [-Dexec.args=seconds]</pre>
@@ -32,13 +32,17 @@ public final class EmbeddedStoreBench {
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
-        System.out.printf("embedded store publish, 1 KiB messages, one message per append, %.0f s per run%n", seconds);
-        System.out.printf("%-8s %-7s %12s %14s %12s%n", "threads", "sync", "msg/s", "fsyncs/msg", "writes/msg");
+        System.out.printf(
+                "embedded store publish, 1 KiB messages, batch = messages per append, %.0f s per run%n", seconds);
+        System.out.printf(
+                "%-8s %-6s %-7s %12s %14s %12s%n", "threads", "batch", "sync", "msg/s", "fsyncs/msg", "writes/msg");
         for (boolean sync : new boolean[] {true, false}) {
             for (int threads : new int[] {1, 4, 8}) {
-                run(threads, sync, seconds);
+                run(threads, 1, sync, seconds);
             }
         }
+        run(1, 100, true, seconds);
+        run(4, 100, true, seconds);
         consumerLatency(seconds);
     }
 
@@ -64,7 +68,7 @@ public final class EmbeddedStoreBench {
                 }
             });
             consumer.start();
-            publish(store, message, 4, seconds);
+            publish(store, List.of(message), 4, seconds);
             consumer.join();
             System.out.printf(
                     "consumer beside 4 producers (sync): acquire %.0f us, markDone %.0f us on average (%d rounds)%n",
@@ -76,7 +80,7 @@ public final class EmbeddedStoreBench {
         }
     }
 
-    private static void run(int threads, boolean sync, double seconds) throws Exception {
+    private static void run(int threads, int batch, boolean sync, double seconds) throws Exception {
         Path dir = Files.createTempDirectory("pub-bench");
         try (Controller store =
                 Stores.open("embedded:" + dir + "?sync=" + sync, Settings.only(Map.of()), Clock.systemUTC())) {
@@ -87,16 +91,18 @@ public final class EmbeddedStoreBench {
                     .body(new byte[1024])
                     .publishTime(System.currentTimeMillis())
                     .build();
+            List<Message> messages = java.util.Collections.nCopies(batch, message);
             // warm up the JIT and RocksDB before measuring
-            publish(store, message, threads, Math.min(1, seconds / 5));
+            publish(store, messages, threads, Math.min(1, seconds / 5));
             long syncs = stats.syncs();
             long writes = stats.writes();
             long start = System.nanoTime();
-            long published = publish(store, message, threads, seconds);
+            long published = publish(store, messages, threads, seconds);
             double elapsed = (System.nanoTime() - start) / 1e9;
             System.out.printf(
-                    "%-8d %-7s %12.0f %14.3f %12.3f%n",
+                    "%-8d %-6d %-7s %12.0f %14.3f %12.3f%n",
                     threads,
+                    batch,
                     sync,
                     published / elapsed,
                     (stats.syncs() - syncs) / (double) published,
@@ -108,7 +114,7 @@ public final class EmbeddedStoreBench {
         }
     }
 
-    private static long publish(Controller store, Message message, int threads, double seconds)
+    private static long publish(Controller store, List<Message> messages, int threads, double seconds)
             throws InterruptedException {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         AtomicLong published = new AtomicLong();
@@ -116,8 +122,8 @@ public final class EmbeddedStoreBench {
         for (int t = 0; t < threads; t++) {
             Thread th = new Thread(() -> {
                 while (System.nanoTime() < end) {
-                    store.append(SHARD, List.of(message));
-                    published.incrementAndGet();
+                    store.append(SHARD, messages);
+                    published.addAndGet(messages.size());
                 }
             });
             th.start();
