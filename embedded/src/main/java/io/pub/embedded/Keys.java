@@ -25,6 +25,12 @@ final class Keys {
                 .array();
     }
 
+    /** The shard key and one more byte: the shard's trim floor, beside its head in the offsets records. */
+    static byte[] floor(TopicShard s) {
+        byte[] p = shard(s);
+        return ByteBuffer.allocate(p.length + 1).put(p).put((byte) 'f').array();
+    }
+
     static byte[] message(TopicShard s, long offset) {
         byte[] p = shard(s);
         return ByteBuffer.allocate(p.length + 8).put(p).putLong(offset).array();

@@ -1,6 +1,7 @@
 package io.pub.embedded;
 
 import static io.pub.embedded.Families.MESSAGES;
+import static io.pub.embedded.Families.OFFSETS;
 
 import io.pub.Message;
 import io.pub.TopicShard;
@@ -16,6 +17,9 @@ import java.util.concurrent.locks.Lock;
  * Offsets and messages. Messages and tombstones are fsynced before the call returns: they are what
  * producers were promised. Removals (trim, delete) are not: one lost in a machine crash only brings
  * back a message every subscription is already past, or an expired one.
+ *
+ * <p>Trimming records the shard's floor: a tombstone trimmed away must still make a late producer's
+ * insert fail, or its message would land behind every cursor and never be delivered.
  */
 final class ShardRecords {
     private final Committer committer;
@@ -26,6 +30,12 @@ final class ShardRecords {
     ShardRecords(Committer committer, Heads heads) {
         this.committer = committer;
         this.heads = heads;
+    }
+
+    /** Every offset below the floor was trimmed: it is done, and nothing may be written there. */
+    private long floor(TopicShard shard) {
+        byte[] v = committer.get(OFFSETS, Keys.floor(shard));
+        return v == null ? 0 : Records.longValue(v);
     }
 
     long reserve(TopicShard shard, int count) {
@@ -48,10 +58,11 @@ final class ShardRecords {
                 throw new IllegalArgumentException("offset " + bad + " of " + shard + " was not reserved (the head is "
                         + head + "); reserve offsets before inserting");
             }
+            long floor = floor(shard);
             Committer.Batch b = committer.batch(true);
             for (int i = 0; i < values.size(); i++) {
                 byte[] key = Keys.message(shard, firstOffset + i);
-                if (committer.get(MESSAGES, key) != null) {
+                if (firstOffset + i < floor || committer.get(MESSAGES, key) != null) {
                     sealed = sealed == null ? firstOffset + i : sealed;
                 } else {
                     b.put(MESSAGES, key, values.get(i));
@@ -122,6 +133,9 @@ final class ShardRecords {
                 throw new IllegalArgumentException("offset " + offset + " of " + shard
                         + " cannot be sealed: only reserved offsets below the head (" + head + ") can be");
             }
+            if (offset < floor(shard)) {
+                return true; // trimmed: sealed or done for every subscription, and never writable again
+            }
             byte[] key = Keys.message(shard, offset);
             byte[] current = committer.get(MESSAGES, key);
             if (current != null) {
@@ -137,12 +151,22 @@ final class ShardRecords {
     }
 
     void trim(TopicShard shard, long offset) {
-        if (offset > 0) {
-            Committer.await(committer
+        CompletableFuture<Void> written;
+        Lock lock = locks.of(shard);
+        lock.lock();
+        try {
+            if (offset <= floor(shard)) {
+                return;
+            }
+            written = committer
                     .batch(false)
                     .deleteRange(MESSAGES, Keys.message(shard, 0), Keys.message(shard, offset))
-                    .submit());
+                    .put(OFFSETS, Keys.floor(shard), Records.longValue(offset))
+                    .submit();
+        } finally {
+            lock.unlock();
         }
+        Committer.await(written);
     }
 
     void delete(TopicShard shard, Collection<Long> offsets) {

@@ -163,6 +163,26 @@ class EmbeddedStoreTest {
     }
 
     @Test
+    void aLateInsertBehindATrimmedTombstoneStillLoses() {
+        Path dir = tmp.resolve("store");
+        try (Controller store = open(dir)) {
+            store.createTopic(new TopicInfo("orders", 1, false, null));
+            long late = store.reserve(S0, 1); // a producer stalls between reserve and insert
+            store.append(S0, List.of(msg("a")));
+            assertThat(store.seal(S0, late)).isTrue();
+            store.trim(S0, 2); // every subscription passed both: the tombstone goes too
+            assertThatThrownBy(() -> store.insert(S0, late, List.of(msg("late"))))
+                    .isInstanceOf(io.pub.spi.OffsetSealedException.class);
+            assertThat(store.seal(S0, late)).isTrue();
+        }
+        try (Controller store = open(dir)) {
+            assertThatThrownBy(() -> store.insert(S0, 0, List.of(msg("late"))))
+                    .isInstanceOf(io.pub.spi.OffsetSealedException.class);
+            assertThat(store.read(S0, 0, 10).entries()).isEmpty();
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndLaterCallsFailClearly() {
         Path dir = tmp.resolve("store");
         Controller store = open(dir);
