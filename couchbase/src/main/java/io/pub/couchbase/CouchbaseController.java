@@ -245,18 +245,20 @@ final class CouchbaseController implements Controller {
         for (String sub : readIndex("deleteTopic", ks.subscriptionIndex(name))) {
             deleteSubscription(name, sub);
         }
+        // messages and offsets before the registration: a deletion cut short leaves an empty topic,
+        // never old messages that a topic re-created under the same name would deliver
+        List<TopicShard> shards = shards(topic.get());
+        run(
+                "deleteTopic",
+                parallel(shards, shard -> Mono.zip(lowMono(shard), headMono(shard))
+                                .flatMap(lh -> parallel(
+                                                range(lh.getT1().value, lh.getT2()),
+                                                o -> remove(ks.messages, ks.message(shard, o)))
+                                        .then(remove(ks.offsets, ks.counter(shard)))
+                                        .then(remove(ks.offsets, ks.low(shard)))))
+                        .then());
+        shards.forEach(knownHeads::remove);
         boolean removed = run("deleteTopic", remove(ks.registry, ks.topic(name)));
-        for (int s = 0; s < topic.get().shards(); s++) {
-            TopicShard shard = new TopicShard(name, s);
-            long low = low(shard).value;
-            long head = head(shard);
-            run(
-                    "deleteTopic",
-                    parallel(range(low, head), o -> remove(ks.messages, ks.message(shard, o)))
-                            .then(remove(ks.offsets, ks.counter(shard)))
-                            .then(remove(ks.offsets, ks.low(shard))));
-            knownHeads.remove(shard);
-        }
         run("deleteTopic", remove(ks.registry, ks.subscriptionIndex(name)));
         removeFromIndex("deleteTopic", ks.topicIndex(), name);
         return removed;
@@ -302,17 +304,17 @@ final class CouchbaseController implements Controller {
             Optional<Subscription> existing = subscription(subscription.topic(), subscription.id());
             return existing.orElseGet(() -> createSubscription(subscription, startAtHead));
         }
-        for (int s = 0; s < topic.shards(); s++) {
-            TopicShard shard = new TopicShard(topic.name(), s);
-            long start = startAtHead ? head(shard) : 0L;
-            run("createSubscription", Mono.defer(() -> {
-                roundTrips.increment();
-                return ks.cursors.upsert(
-                        ks.cursor(subscription.id(), shard),
-                        cursorDoc(Cursor.initial(start)),
-                        UpsertOptions.upsertOptions().durability(durability));
-            }));
-        }
+        run(
+                "createSubscription",
+                parallel(shards(topic), shard -> (startAtHead ? headMono(shard) : Mono.just(0L))
+                                .flatMap(start -> Mono.defer(() -> {
+                                    roundTrips.increment();
+                                    return ks.cursors.upsert(
+                                            ks.cursor(subscription.id(), shard),
+                                            cursorDoc(Cursor.initial(start)),
+                                            UpsertOptions.upsertOptions().durability(durability));
+                                })))
+                        .then());
         updateIndex("createSubscription", ks.subscriptionIndex(subscription.topic()), ids -> {
             ids.add(subscription.id());
             return ids;
@@ -342,15 +344,20 @@ final class CouchbaseController implements Controller {
         boolean removed = run("deleteSubscription", remove(ks.registry, ks.subscription(topic, id)));
         Optional<TopicInfo> info = topic(topic);
         if (removed && info.isPresent()) {
-            for (int s = 0; s < info.get().shards(); s++) {
-                TopicShard shard = new TopicShard(topic, s);
-                long committed = cursor(id, shard).committed();
-                long head = Math.min(head(shard), committed + MAX_LEASE_CLEANUP);
-                run(
-                        "deleteSubscription",
-                        parallel(range(committed, head), o -> remove(ks.leases, ks.lease(id, shard, o)))
-                                .then(remove(ks.cursors, ks.cursor(id, shard))));
-            }
+            run(
+                    "deleteSubscription",
+                    parallel(shards(info.get()), shard -> Mono.zip(
+                                            get(ks.cursors, ks.cursor(id, shard))
+                                                    .map(r -> cursorFrom(r).committed())
+                                                    .defaultIfEmpty(0L),
+                                            headMono(shard))
+                                    .flatMap(ch -> parallel(
+                                                    range(
+                                                            ch.getT1(),
+                                                            Math.min(ch.getT2(), ch.getT1() + MAX_LEASE_CLEANUP)),
+                                                    o -> remove(ks.leases, ks.lease(id, shard, o)))
+                                            .then(remove(ks.cursors, ks.cursor(id, shard)))))
+                            .then());
         }
         removeFromIndex("deleteSubscription", ks.subscriptionIndex(topic), id);
         return removed;
@@ -537,10 +544,20 @@ final class CouchbaseController implements Controller {
 
     @Override
     public long head(TopicShard shard) {
-        GetResult r = run("head", get(ks.offsets, ks.counter(shard)));
-        long head = r == null ? 0L : Long.parseLong(new String(r.contentAsBytes(), StandardCharsets.US_ASCII).trim());
-        sawHead(shard, head);
-        return head;
+        return run("head", headMono(shard));
+    }
+
+    private Mono<Long> headMono(TopicShard shard) {
+        return get(ks.offsets, ks.counter(shard))
+                .map(r -> Long.parseLong(new String(r.contentAsBytes(), StandardCharsets.US_ASCII).trim()))
+                .defaultIfEmpty(0L)
+                .doOnNext(head -> sawHead(shard, head));
+    }
+
+    private static List<TopicShard> shards(TopicInfo topic) {
+        return java.util.stream.IntStream.range(0, topic.shards())
+                .mapToObj(s -> new TopicShard(topic.name(), s))
+                .toList();
     }
 
     private static Entry entryFrom(long offset, GetResult r) {
@@ -581,8 +598,13 @@ final class CouchbaseController implements Controller {
     private record Low(long value, long cas) {}
 
     private Low low(TopicShard shard) {
-        GetResult r = run("trim", get(ks.offsets, ks.low(shard)));
-        return r == null ? new Low(0, 0) : new Low(r.contentAsObject().getLong("low"), r.cas());
+        return run("trim", lowMono(shard));
+    }
+
+    private Mono<Low> lowMono(TopicShard shard) {
+        return get(ks.offsets, ks.low(shard))
+                .map(r -> new Low(r.contentAsObject().getLong("low"), r.cas()))
+                .defaultIfEmpty(new Low(0, 0));
     }
 
     @Override
