@@ -187,12 +187,15 @@ final class Report {
             }
             long missing = 0;
             long dups = 0;
+            long failed = 0;
             for (RunResult r : runs(results, t, s)) {
                 missing += r.missing();
                 dups += r.duplicates();
+                failed += r.error() == null ? 0 : 1;
             }
-            if (missing > 0 || dups > 0) {
-                problems.add(t + ": " + missing + " missing, " + dups + " dup");
+            if (missing > 0 || dups > 0 || failed > 0) {
+                problems.add(t + ": " + missing + " missing, " + dups + " dup"
+                        + (failed > 0 ? ", " + failed + " run(s) failed" : ""));
             }
         }
         return problems.isEmpty() ? "all delivered, 0 dup" : String.join("; ", problems);
