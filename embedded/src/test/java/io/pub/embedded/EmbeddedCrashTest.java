@@ -3,6 +3,7 @@ package io.pub.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pub.Message;
 import io.pub.Stores;
 import io.pub.TopicShard;
 import io.pub.spi.Controller;
@@ -11,13 +12,16 @@ import io.pub.spi.ReadResult;
 import io.pub.spi.Settings;
 import io.pub.spi.StoreException;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,19 +100,17 @@ class EmbeddedCrashTest {
                             .isEqualTo(ack.getValue());
                 }
                 // the store keeps counting after the crash: a new append never reuses an acknowledged offset
-                assertThat(store.append(
-                                shard,
-                                java.util.List.of(io.pub.Message.builder().build())))
+                assertThat(store.append(shard, List.of(Message.builder().build())))
                         .isGreaterThan(max);
             }
         }
     }
 
-    private static long countLines(Path file) throws java.io.IOException {
+    private static long countLines(Path file) throws IOException {
         if (!Files.exists(file)) {
             return 0;
         }
-        try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.ISO_8859_1)) {
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.ISO_8859_1)) {
             return lines.count();
         }
     }
