@@ -164,6 +164,8 @@ class ComposeFileTest {
                         "Publish rate",
                         "Deliveries",
                         "Acks",
+                        "Redeliveries",
+                        "Dead letters",
                         "Consumer lag",
                         "Live leases",
                         "Processing latency percentiles",
