@@ -153,7 +153,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
             }
             return head;
         } catch (RocksDBException e) {
-            throw new StoreException("embedded store read failed: " + e.getMessage(), e);
+            throw new StoreException("read from the embedded store " + directory + " failed: " + e.getMessage(), e);
         }
     }
 
