@@ -27,6 +27,13 @@ record ContextKey(String factory, String userName, String password, int sessionM
         Annotated a = ip == null ? null : ip.getAnnotated();
         JMSSessionMode mode = a == null ? null : a.getAnnotation(JMSSessionMode.class);
         JMSPasswordCredential credential = a == null ? null : a.getAnnotation(JMSPasswordCredential.class);
+        if (mode != null && mode.value() == JMSContext.SESSION_TRANSACTED) {
+            // commit is forbidden on an injected context (12.4.5), so its sends would only ever roll back.
+            throw new IllegalArgumentException("@JMSSessionMode(SESSION_TRANSACTED) cannot be used on an injected"
+                    + " JMSContext: without a container transaction nothing could commit it; call"
+                    + " createContext(JMSContext.SESSION_TRANSACTED) on it, or on an injected ConnectionFactory,"
+                    + " and commit that context");
+        }
         return new ContextKey(
                 factoryName(ip),
                 credential == null ? null : credential.userName(),

@@ -23,7 +23,8 @@ import java.util.List;
  * {@code @JMSPasswordCredential}) and {@code @JmsDestination("name")} queues and topics.
  *
  * <p>Every injection point is checked when the container starts: an unknown factory name, a factory
- * without a URL, a bad URL, a bad session mode or an unresolvable destination fails deployment with
+ * without a URL, a bad URL or store, a bad session mode (SESSION_TRANSACTED too: an injected context
+ * cannot be committed) or an unresolvable destination fails deployment with
  * a message that names the injection point and the setting.
  */
 public class PubJmsExtension implements Extension {

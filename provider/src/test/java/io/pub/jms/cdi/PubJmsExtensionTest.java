@@ -300,6 +300,13 @@ class PubJmsExtensionTest {
     }
 
     @Dependent
+    static class TransactedInjection {
+        @Inject
+        @JMSSessionMode(JMSContext.SESSION_TRANSACTED)
+        JMSContext context;
+    }
+
+    @Dependent
     static class UnconfiguredDestination {
         @Inject
         @JmsDestination("nowhere")
@@ -317,6 +324,9 @@ class PubJmsExtensionTest {
                 .hasMessageContaining("broken")
                 .hasMessageContaining("nosuchscheme");
         assertThatThrownBy(() -> start(BadMode.class)).hasMessageContaining("42");
+        assertThatThrownBy(() -> start(TransactedInjection.class))
+                .hasMessageContaining("SESSION_TRANSACTED")
+                .hasMessageContaining(TransactedInjection.class.getName());
         assertThatThrownBy(() -> start(UnconfiguredDestination.class))
                 .hasMessageContaining("nowhere")
                 .hasMessageContaining("pub.queue.nowhere");
