@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A consumer over one {@link Subscriber}. It leases at most {@code prefetch} messages ahead and hands
- * out the highest priority first among those it holds (priority is best effort: only what this
- * consumer holds is ordered). Leases of held and delivered-but-unacknowledged messages are renewed
+ * out the highest priority first among those it holds, then the oldest (priority is best effort:
+ * only what this consumer holds is ordered). Leases of held and delivered-but-unacknowledged messages are renewed
  * in the background for as long as the consumer (or its session's unacknowledged work) lives, so
  * only a dead JVM lets them lapse. Receiving polls the store with a backoff of 1 to 50 ms.
  */
@@ -37,8 +37,7 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
     private final boolean noLocal;
     private final int prefetch;
     private final PriorityQueue<Held> held = new PriorityQueue<>(
-            Comparator.comparingInt((Held h) -> -h.delivery.message().priority())
-                    .thenComparingLong(h -> h.seq));
+            Comparator.comparing((Held h) -> h.delivery, OrderHeaders.ORDER).thenComparingLong(h -> h.seq));
     private final Object signal = new Object();
     private final ScheduledFuture<?> renewal;
     private long seq;
@@ -117,6 +116,7 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
                         return null;
                     }
                 }
+                fetchPredecessors();
                 Delivery d = held.poll().delivery;
                 if (d.message().isExpired(session.connection().pub().clock().millis())) {
                     // expired while held: done, never delivered
@@ -124,6 +124,36 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
                     continue;
                 }
                 return d;
+            }
+        }
+    }
+
+    /**
+     * Before handing out the first held message: if its sender's previous message went to another
+     * shard from which nothing is held, lease what waits there first, so the sender's order holds
+     * ({@link OrderHeaders}). Each shard is asked at most once per call.
+     */
+    private void fetchPredecessors() {
+        boolean[] asked = new boolean[subscriber.shardCount()];
+        while (true) {
+            Delivery first = held.peek().delivery;
+            int previous = OrderHeaders.previousShard(first);
+            if (previous < 0
+                    || previous >= asked.length
+                    || asked[previous]
+                    || previous == first.shard().shard()) {
+                return;
+            }
+            asked[previous] = true;
+            boolean holding = false;
+            for (Held h : held) {
+                holding |= h.delivery.shard().shard() == previous;
+            }
+            if (holding) {
+                return;
+            }
+            for (Delivery d : subscriber.poll(previous, 1)) {
+                held.add(new Held(d, seq++));
             }
         }
     }

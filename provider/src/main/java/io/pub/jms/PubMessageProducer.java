@@ -1,6 +1,5 @@
 package io.pub.jms;
 
-import io.pub.Producer;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
@@ -18,8 +17,8 @@ import java.util.UUID;
 
 /**
  * A producer. Each send sets the header fields on the application's message (as the specification
- * requires), converts it (a foreign message is copied) and stores it through one engine
- * {@link Producer}, which keeps the messages of this producer in one shard, hence in order; a
+ * requires), converts it (a foreign message is copied) and stores it through its session's engine
+ * producer, which keeps the session's messages to a destination in one shard, hence in order; a
  * message with JMSXGroupID goes to the shard of its group instead.
  *
  * <p>NON_PERSISTENT messages are stored exactly like PERSISTENT ones (the store has one durability);
@@ -28,7 +27,6 @@ import java.util.UUID;
 final class PubMessageProducer implements MessageProducer, QueueSender, TopicPublisher {
     private final PubSession session;
     private final PubDestination destination;
-    private final Producer producer;
     private volatile boolean closed;
     private boolean disableMessageId;
     private boolean disableTimestamp;
@@ -40,7 +38,6 @@ final class PubMessageProducer implements MessageProducer, QueueSender, TopicPub
     PubMessageProducer(PubSession session, PubDestination destination) {
         this.session = session;
         this.destination = destination;
-        this.producer = session.connection().pub().producer();
     }
 
     private void checkOpen() throws IllegalStateException {
@@ -59,6 +56,7 @@ final class PubMessageProducer implements MessageProducer, QueueSender, TopicPub
         if (closed) {
             return;
         }
+        session.checkNotInCompletionListener("MessageProducer.close");
         session.awaitAsyncSends();
         closed = true;
         session.producerClosed(this);
@@ -313,7 +311,7 @@ final class PubMessageProducer implements MessageProducer, QueueSender, TopicPub
         } catch (IllegalArgumentException e) {
             throw JmsExceptions.withCause(new MessageFormatException(e.getMessage()), e);
         }
-        session.send(producer, to.name(), stored, message, listener);
+        session.send(to.name(), stored, message, listener);
     }
 
     @Override

@@ -36,12 +36,14 @@ import jakarta.jms.TransactionRolledBackException;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -74,6 +76,17 @@ final class PubSession implements Session, QueueSession, TopicSession {
     private final List<HeldSend> heldSends = new ArrayList<>();
     private final Object lock = new Object();
     private final Object asyncLock = new Object();
+    /**
+     * One engine producer for the whole session: JMS orders messages per session and destination,
+     * and an engine producer keeps its unkeyed messages in one shard, so every producer of the
+     * session (JMSContext users create one per send) writes to the same shard of a destination.
+     */
+    private final Producer producer;
+    /** The shard each destination last got from this session (guarded by lock). */
+    private final Map<String, Integer> lastShard = new HashMap<>();
+    /** True on the delivery thread while a CompletionListener runs. */
+    private volatile boolean inCompletionListener;
+
     private int asyncOutstanding;
     private SessionWorker worker;
     private ExecutorService sender;
@@ -84,13 +97,16 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     private record Delivered(PubMessageConsumer consumer, Delivery delivery) {}
 
-    private record HeldSend(
-            Producer producer, String topic, io.pub.Message stored, Message message, CompletionListener listener) {}
+    private record HeldSend(String topic, io.pub.Message stored, Message message, CompletionListener listener) {}
+
+    /** Orders the messages of all sessions of this JVM: the tie-break of equal publish times. */
+    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     PubSession(PubConnection connection, int mode) {
         this.connection = connection;
         this.mode = mode;
         this.subscriptions = new Subscriptions(connection);
+        this.producer = connection.pub().producer();
     }
 
     static boolean validMode(int mode) {
@@ -767,16 +783,47 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     // ---- sending (used by producers)
 
+    /**
+     * Stamps the order headers: a sequence number, and the shard of the session's previous message to
+     * this destination when this one goes to another shard (a JMSXGroupID moved it), so a consumer
+     * can fetch that predecessor first ({@link OrderHeaders}).
+     */
+    private io.pub.Message stamp(String topic, io.pub.Message stored) throws JMSException {
+        int shard;
+        try {
+            shard = producer.shardFor(topic, stored.key());
+        } catch (RuntimeException e) {
+            throw JmsExceptions.toJms(e, JmsExceptions.Context.DESTINATION);
+        }
+        Integer previous;
+        synchronized (lock) {
+            previous = lastShard.put(topic, shard);
+        }
+        io.pub.Message.Builder b =
+                stored.toBuilder().header(OrderHeaders.SEQUENCE, Long.toString(SEQUENCE.incrementAndGet()));
+        if (previous != null && previous != shard) {
+            b.header(OrderHeaders.PREVIOUS_SHARD, Integer.toString(previous));
+        }
+        return b.build();
+    }
+
     /** Sends now, holds for commit, or sends asynchronously, as the session and the caller say. */
-    void send(Producer producer, String topic, io.pub.Message stored, Message message, CompletionListener listener)
+    void send(String topic, io.pub.Message unstamped, Message message, CompletionListener listener)
             throws JMSException {
         if (mode == SESSION_TRANSACTED) {
             synchronized (lock) {
                 checkOpen();
-                heldSends.add(new HeldSend(producer, topic, stored, message, listener));
+                heldSends.add(new HeldSend(topic, stamp(topic, unstamped), message, listener));
+            }
+            if (listener != null) {
+                // Accepted into the transaction: the send is complete as far as the application can tell;
+                // whether it is stored is decided by commit.
+                SessionWorker w = worker();
+                w.submit(() -> completion(() -> listener.onCompletion(message)));
             }
             return;
         }
+        io.pub.Message stored = stamp(topic, unstamped);
         if (listener == null) {
             publish(producer, topic, stored);
             return;
@@ -806,16 +853,35 @@ final class PubSession implements Session, QueueSession, TopicSession {
             JMSException f = failure;
             w.submit(() -> {
                 try {
-                    if (f == null) {
-                        listener.onCompletion(message);
-                    } else {
-                        listener.onException(message, f);
-                    }
+                    completion(() -> {
+                        if (f == null) {
+                            listener.onCompletion(message);
+                        } else {
+                            listener.onException(message, f);
+                        }
+                    });
                 } finally {
                     asyncDone();
                 }
             });
         });
+    }
+
+    /** Runs a CompletionListener call, marking it so that the calls section 7.3.8 forbids are refused. */
+    private void completion(Runnable call) {
+        inCompletionListener = true;
+        try {
+            call.run();
+        } finally {
+            inCompletionListener = false;
+        }
+    }
+
+    /** Refuses what a CompletionListener may not do to its own session, producer or connection. */
+    void checkNotInCompletionListener(String what) throws IllegalStateException {
+        if (inCompletionListener && isDeliveryThread()) {
+            throw new IllegalStateException(what + " must not be called from a CompletionListener of this session");
+        }
     }
 
     private static void publish(Producer producer, String topic, io.pub.Message stored) throws JMSException {
@@ -866,6 +932,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
     @Override
     public void commit() throws JMSException {
         checkOpen();
+        checkNotInCompletionListener("Session.commit");
         if (mode != SESSION_TRANSACTED) {
             throw new IllegalStateException("commit is only for a transacted session");
         }
@@ -877,7 +944,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
         int sent = 0;
         try {
             for (HeldSend h : sends) {
-                publish(h.producer, h.topic, h.stored);
+                publish(producer, h.topic, h.stored);
                 sent++;
             }
         } catch (JMSException e) {
@@ -893,7 +960,11 @@ final class PubSession implements Session, QueueSession, TopicSession {
         ackAll();
     }
 
+    /** A held async send whose transaction failed or was rolled back hears it through onException. */
     private void notifyHeld(List<HeldSend> sends, JMSException failure) {
+        if (failure == null) {
+            return; // told onCompletion when the send joined the transaction
+        }
         for (HeldSend h : sends) {
             if (h.listener != null) {
                 Runnable call = () -> {
@@ -915,6 +986,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
     @Override
     public void rollback() throws JMSException {
         checkOpen();
+        checkNotInCompletionListener("Session.rollback");
         if (mode != SESSION_TRANSACTED) {
             throw new IllegalStateException("rollback is only for a transacted session");
         }

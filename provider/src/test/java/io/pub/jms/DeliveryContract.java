@@ -52,6 +52,24 @@ abstract class DeliveryContract extends JmsTestBase {
     }
 
     @Test
+    void aSessionsMessagesStayInOrderAcrossItsProducersAndGroups() throws Exception {
+        Connection c = connection();
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue(name("q"));
+        for (int i = 0; i < 12; i++) {
+            MessageProducer p = s.createProducer(q); // one per send, as JMSContext users do
+            Message m = s.createTextMessage("m" + i);
+            if (i % 3 == 1) {
+                m.setStringProperty("JMSXGroupID", "group-" + i); // each group hashes to its own shard
+            }
+            p.send(m);
+        }
+        MessageConsumer consumer =
+                c.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(q);
+        assertThat(receiveTexts(consumer, 12)).containsExactly(texts("m", 12));
+    }
+
+    @Test
     void autoAcknowledgedMessagesAreNotRedelivered() throws Exception {
         Connection c = connection();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -350,6 +368,59 @@ abstract class DeliveryContract extends JmsTestBase {
         assertThat(thread.get()).isNotEqualTo(Thread.currentThread());
         assertThat(receiveTexts(c.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(q), 10))
                 .containsExactly(texts("m", 10));
+    }
+
+    @Test
+    void aCompletionListenerMayNotCloseOrCommitItsOwnObjects() throws Exception {
+        Connection c = connection();
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer p = s.createProducer(s.createQueue(name("q")));
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        p.send(s.createTextMessage("x"), new CompletionListener() {
+            @Override
+            public void onCompletion(Message message) {
+                for (ThrowingRunnable r : List.<ThrowingRunnable>of(p::close, s::close, c::close, s::commit)) {
+                    try {
+                        r.run();
+                        errors.add(new AssertionError("no exception"));
+                    } catch (Throwable t) {
+                        errors.add(t);
+                    }
+                }
+                done.countDown();
+            }
+
+            @Override
+            public void onException(Message message, Exception exception) {
+                done.countDown();
+            }
+        });
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(errors).hasSize(4).allMatch(IllegalStateException.class::isInstance);
+    }
+
+    @Test
+    void anAsyncSendInATransactionCompletesAtOnceAndIsStoredAtCommit() throws Exception {
+        Connection c = connection();
+        Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+        Queue q = tx.createQueue(name("q"));
+        CountDownLatch completed = new CountDownLatch(1);
+        tx.createProducer(q).send(tx.createTextMessage("tx"), new CompletionListener() {
+            @Override
+            public void onCompletion(Message message) {
+                completed.countDown();
+            }
+
+            @Override
+            public void onException(Message message, Exception exception) {}
+        });
+        assertThat(completed.await(10, TimeUnit.SECONDS)).isTrue();
+        MessageConsumer consumer =
+                c.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(q);
+        assertNothing(consumer);
+        tx.commit();
+        assertThat(receiveTexts(consumer, 1)).containsExactly("tx");
     }
 
     @Test
