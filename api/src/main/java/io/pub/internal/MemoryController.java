@@ -34,6 +34,9 @@ final class MemoryController implements Controller {
     private final Map<String, Map<String, Subscription>> subscriptions = new HashMap<>();
     private final Map<String, Claim> claims = new HashMap<>();
     private final Map<TopicShard, Long> heads = new HashMap<>();
+    /** Offsets below a shard's floor were trimmed: a late insert there must lose, as to a tombstone. */
+    private final Map<TopicShard, Long> floors = new HashMap<>();
+
     private final Map<TopicShard, TreeMap<Long, Message>> messages = new HashMap<>();
     private final Map<String, Cursor> cursors = new HashMap<>();
     private final Map<String, TreeMap<Long, Lease>> leases = new HashMap<>();
@@ -203,7 +206,8 @@ final class MemoryController implements Controller {
             if (o >= heads.getOrDefault(shard, 0L)) {
                 throw new IllegalArgumentException("offset " + o + " of " + shard + " was not reserved");
             }
-            if (m.putIfAbsent(o, batch.get(i)) != null && sealed == null) {
+            boolean trimmed = o < floors.getOrDefault(shard, 0L);
+            if ((trimmed || m.putIfAbsent(o, batch.get(i)) != null) && sealed == null) {
                 sealed = o;
             }
         }
@@ -237,6 +241,9 @@ final class MemoryController implements Controller {
     @Override
     public synchronized boolean seal(TopicShard shard, long offset) {
         roundTrips.incrementAndGet();
+        if (offset < floors.getOrDefault(shard, 0L)) {
+            return true; // trimmed: done for everyone, and no late insert can land there
+        }
         Message existing = messages.computeIfAbsent(shard, k -> new TreeMap<>()).putIfAbsent(offset, TOMBSTONE);
         return existing == null || existing == TOMBSTONE;
     }
@@ -244,6 +251,7 @@ final class MemoryController implements Controller {
     @Override
     public synchronized void trim(TopicShard shard, long offset) {
         roundTrips.incrementAndGet();
+        floors.merge(shard, offset, Math::max);
         TreeMap<Long, Message> m = messages.get(shard);
         if (m != null) {
             m.headMap(offset).clear();

@@ -565,6 +565,22 @@ public abstract class ControllerContract {
         assertThat(store.read(SHARD, 0, 100).entries()).hasSize(5);
     }
 
+    @Test
+    void aLateInsertBehindATrimmedTombstoneStillLoses() {
+        // a producer stalls between reserve and insert; its hole is sealed, every subscription
+        // passes it and retention trims the tombstone away: the late insert must still lose, or
+        // its message would sit behind every cursor, acknowledged to the producer and never delivered
+        createTopic(TOPIC, 1);
+        long late = store.reserve(SHARD, 1);
+        store.append(SHARD, messages("m", 1));
+        assertThat(store.seal(SHARD, late)).isTrue();
+        store.trim(SHARD, 2);
+        assertThatThrownBy(() -> store.insert(SHARD, late, List.of(message("late"))))
+                .isInstanceOf(OffsetSealedException.class);
+        assertThat(store.seal(SHARD, late)).isTrue();
+        assertThat(store.read(SHARD, 0, 10).entries()).isEmpty();
+    }
+
     // ---- cursors ----------------------------------------------------------------------------
 
     @Test
