@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Each case sends the probe message and then a marker message to a consumer whose selector is
  * {@code (case) OR marker = TRUE}. The probe has no {@code marker} property, so for it the added term is
  * UNKNOWN and the whole selector is TRUE exactly when the case is TRUE (FALSE OR UNKNOWN and UNKNOWN OR
- * UNKNOWN are both UNKNOWN). The first message received tells whether the probe was selected, without
- * waiting for a message that does not come.
+ * UNKNOWN are both UNKNOWN). With a provider that keeps send order, the first message received tells
+ * whether the probe was selected without waiting for a message that does not come.
  */
 class Ch03SelectorsTest extends TckTest {
 
@@ -193,8 +193,14 @@ class Ch03SelectorsTest extends TckTest {
         TextMessage marker = s.createTextMessage("marker");
         marker.setBooleanProperty("marker", true);
         producer.send(marker, DeliveryMode.PERSISTENT, 7, 0);
-        String first = ((TextMessage) mustReceive(consumer)).getText();
-        assertThat(first).as("probe selected").isEqualTo(expected ? "probe" : "marker");
+        boolean selected = "probe".equals(((TextMessage) mustReceive(consumer)).getText());
+        if (!selected) {
+            // Order across the two sends is checked elsewhere (Ch04SessionTest); here a probe that comes
+            // after the marker still counts as selected, so only selection is judged.
+            Message late = consumer.receive(expected ? ARRIVE_MS : 100);
+            selected = late != null && "probe".equals(((TextMessage) late).getText());
+        }
+        assertThat(selected).as("probe selected").isEqualTo(expected);
     }
 
     @ParameterizedTest

@@ -205,8 +205,10 @@ class Ch08DurableSubscriptionsTest extends TckTest {
             m.setIntProperty("n", n);
             ps.createProducer(t).send(m);
         }
-        assertThat(mustReceive(consumer).getIntProperty("n")).isEqualTo(2);
-        assertThat(mustReceive(consumer).getIntProperty("n")).isEqualTo(3);
+        java.util.Set<Integer> got = new java.util.HashSet<>();
+        got.add(mustReceive(consumer).getIntProperty("n"));
+        got.add(mustReceive(consumer).getIntProperty("n"));
+        assertThat(got).containsExactlyInAnyOrder(2, 3);
         mustNotReceive(consumer);
         consumer.close();
         s.unsubscribe(name);
