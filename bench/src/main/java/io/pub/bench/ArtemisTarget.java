@@ -16,8 +16,8 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
  * window, without which Artemis completes a CompletionListener before the message is durable.
  */
 final class ArtemisTarget implements Target {
-    /** Logged by Artemis' TimedBuffer when parkNanos is too coarse and it switches to spinning. */
-    static final String SPIN_MARKER = "disabling sleep on TimedBuffer";
+    /** Artemis' TimedBuffer decides after this many timed sleeps whether parkNanos is precise enough. */
+    private static final int TIMED_BUFFER_CHECKS = 20;
 
     private final String name;
     private final Path dir;
@@ -85,7 +85,47 @@ final class ArtemisTarget implements Target {
         Configuration c = server.getConfiguration();
         return "Artemis embedded, vm://0, NIO journal, datasync=" + c.isJournalDatasync() + ", sync tx/non-tx="
                 + c.isJournalSyncTransactional() + "/" + c.isJournalSyncNonTransactional()
-                + ", journal-buffer-timeout=" + c.getJournalBufferTimeout_NIO() + " ns, confirmationWindowSize=1 MiB";
+                + ", journal-buffer-timeout=" + c.getJournalBufferTimeout_NIO() + " ns, confirmationWindowSize=1 MiB"
+                + ", TimedBuffer " + flushMode();
+    }
+
+    /**
+     * Whether the journal's TimedBuffer sleeps or spins between flushes. Artemis times its first 20
+     * sleeps and switches to spinning for good if more than half overslept; the state is internal, so
+     * it is read reflectively, for the record only, and reported unknown if the internals moved.
+     */
+    String flushMode() {
+        try {
+            Object storage = server.getActiveMQServer().getStorageManager();
+            Object journal = field(storage, "messageJournal");
+            Object timedBuffer = field(field(journal, "fileFactory"), "timedBuffer");
+            if (timedBuffer == null) {
+                return "none (journal without a timed buffer)";
+            }
+            Object timer = field(timedBuffer, "timerRunnable");
+            int checks = (Integer) field(timer, "checks");
+            int failed = (Integer) field(timer, "failedChecks");
+            if (checks < TIMED_BUFFER_CHECKS) {
+                return "undecided after " + checks + " of " + TIMED_BUFFER_CHECKS + " timed sleeps (sleeps meanwhile)";
+            }
+            return (failed > TIMED_BUFFER_CHECKS / 2 ? "SPINS" : "sleeps") + " (" + failed + " of " + checks
+                    + " timed sleeps overslept)";
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "mode unknown (" + e + ")";
+        }
+    }
+
+    private static Object field(Object target, String name) throws ReflectiveOperationException {
+        for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                java.lang.reflect.Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f.get(target);
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            }
+        }
+        throw new NoSuchFieldException(target.getClass().getName() + "." + name);
     }
 
     @Override

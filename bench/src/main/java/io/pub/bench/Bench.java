@@ -36,16 +36,13 @@ public final class Bench {
     private final Options options;
     private final PrintStream out;
     private final PrintStream console;
-    private final LogCapture logs;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, String> descriptions = new LinkedHashMap<>();
 
-    /** {@code logs} may be null when standard error is not captured (then the flush mode is unknown). */
-    Bench(Options options, PrintStream out, PrintStream console, LogCapture logs) {
+    Bench(Options options, PrintStream out, PrintStream console) {
         this.options = options;
         this.out = out;
         this.console = console;
-        this.logs = logs;
     }
 
     public static void main(String[] args) {
@@ -60,7 +57,7 @@ public final class Bench {
         LogCapture logs = LogCapture.install();
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         logs.console().println("[bench] logs of brokers and stores go to " + logs.file());
-        Bench bench = new Bench(options, System.out, logs.console(), logs);
+        Bench bench = new Bench(options, System.out, logs.console());
         List<RunResult> results = bench.run();
         System.out.print(Report.table(results, options, bench.descriptions()));
         logs.console().println("[bench] log: " + logs.file());
@@ -97,28 +94,20 @@ public final class Bench {
             // held for the target's whole life, as a long-running application would: Pub closes its
             // store with the last connection, and reopening it per run is no part of any workload
             keeper = factory.createConnection();
-            long spinsBefore = logs == null ? 0 : logs.count(ArtemisTarget.SPIN_MARKER);
-            String description = target.describe();
+            String warmUp = "";
             try {
                 warmUp(keeper, (Destination) jndi.lookup(WARMUP_QUEUE));
             } catch (Exception e) {
                 // the scenarios still run (and report their own failures): they say more than this
-                description += "; WARM-UP FAILED: " + Workers.describe(e);
+                warmUp = "; WARM-UP FAILED: " + Workers.describe(e);
             }
-            if (!Targets.isPub(name)) {
-                description += "; TimedBuffer after warm-up: "
-                        + (logs == null
-                                ? "unknown (log not captured)"
-                                : logs.count(ArtemisTarget.SPIN_MARKER) > spinsBefore
-                                        ? "SPIN (parkNanos too coarse)"
-                                        : "sleep (parkNanos accurate enough)");
-            }
-            description += "; 1-min load average at start " + loadAverage();
-            descriptions.put(name, description);
-            console.println("[bench] " + name + ": " + description);
+            String load = "; 1-min load average at start " + loadAverage();
+            console.println("[bench] " + name + " after warm-up: " + target.describe() + warmUp + load);
             for (Scenario scenario : options.scenarios()) {
                 results.addAll(runScenario(target, jndi, factory, scenario));
             }
+            // described again at the end: Artemis may settle its flush mode only after the warm-up
+            descriptions.put(name, target.describe() + warmUp + load + ", at end " + loadAverage());
             Clients.closeQuietly(keeper, Duration.ofSeconds(10));
             jndi.close();
         } catch (Throwable e) {

@@ -7,12 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * Sends everything the brokers, stores and drivers log on standard error (slf4j-simple, JUL) to a file,
  * so the console shows only the benchmark's progress, its JSON lines and its table, and so the log can
- * be searched afterwards (e.g. for Artemis' flush-mode decision).
+ * be read afterwards.
  */
 final class LogCapture {
     private final Path file;
@@ -42,15 +41,5 @@ final class LogCapture {
 
     Path file() {
         return file;
-    }
-
-    /** Lines of the log so far that contain {@code text}. */
-    long count(String text) {
-        System.err.flush();
-        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            return lines.filter(l -> l.contains(text)).count();
-        } catch (IOException | UncheckedIOException e) {
-            return -1;
-        }
     }
 }

@@ -22,8 +22,7 @@ class BenchSmokeTest {
         Bench bench = new Bench(
                 options,
                 new PrintStream(json, true, StandardCharsets.UTF_8),
-                new PrintStream(console, true, StandardCharsets.UTF_8),
-                null);
+                new PrintStream(console, true, StandardCharsets.UTF_8));
 
         List<RunResult> results = bench.run();
 
