@@ -17,6 +17,7 @@ import jakarta.jms.IllegalStateRuntimeException;
 import jakarta.jms.JMSConnectionFactory;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
+import jakarta.jms.JMSPasswordCredential;
 import jakarta.jms.JMSSessionMode;
 import jakarta.jms.Queue;
 import jakarta.jms.Topic;
@@ -47,7 +48,8 @@ class PubJmsExtensionTest {
         "pub.connectionFactory.orders.clientId",
         "pub.topic.events",
         "pub.queue.audit",
-        "pub.connectionFactory.broken.url"
+        "pub.connectionFactory.broken.url",
+        "pub.connectionFactory.secure.url"
     };
 
     @TempDir
@@ -63,6 +65,7 @@ class PubJmsExtensionTest {
         System.setProperty("pub.connectionFactory.orders.clientId", "orders-app");
         System.setProperty("pub.topic.events", "events-physical");
         System.setProperty("pub.queue.audit", "audit-physical");
+        System.setProperty("pub.connectionFactory.secure.url", url + "?users=alice:secret");
     }
 
     @AfterAll
@@ -276,6 +279,40 @@ class PubJmsExtensionTest {
         container.shutdown();
         assertThat(ContextPool.OPEN_CONTEXTS.get()).isZero();
         assertThat(ContextPool.OPEN_CONNECTIONS.get()).isZero();
+    }
+
+    @Dependent
+    static class Credentials {
+        @Inject
+        @JMSConnectionFactory("secure")
+        @JMSPasswordCredential(userName = "alice", password = "secret")
+        JMSContext context;
+
+        @Inject
+        @JmsDestination("fromFile")
+        Destination fromFile;
+    }
+
+    @Dependent
+    static class WrongPassword {
+        @Inject
+        @JMSConnectionFactory("secure")
+        @JMSPasswordCredential(userName = "alice", password = "guess")
+        JMSContext context;
+    }
+
+    @Test
+    void credentialsAndConfigurationFromMicroProfileConfigFile() {
+        Credentials c = start(Credentials.class).select(Credentials.class).get();
+        assertThat(c.fromFile).isEqualTo(new PubQueue("queue-from-file"));
+        Queue q = c.context.createQueue("secure-" + UUID.randomUUID().toString().substring(0, 8));
+        c.context.createProducer().send(q, "authenticated");
+        assertThat(c.context.createConsumer(q).receiveBody(String.class, WAIT)).isEqualTo("authenticated");
+        container.shutdown();
+
+        assertThatThrownBy(() -> start(WrongPassword.class))
+                .hasMessageContaining("secure")
+                .hasMessageContaining(WrongPassword.class.getName());
     }
 
     @Dependent
