@@ -16,12 +16,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine's meters (Micrometer). Names follow Prometheus conventions once rendered:
- * pub_published_total, pub_delivered_total, ... Tag cardinality stays bounded: topics and
- * subscriptions, never message ids.
+ * pub_published_total, pub_publish_errors_total, pub_publish_batch_size, pub_publish_latency_seconds,
+ * pub_delivered_total, pub_acked_total, pub_redelivered_total, pub_dead_lettered_total,
+ * pub_expired_total, pub_processing_seconds, pub_consumer_lag, pub_leases_live (and
+ * pub_store_op_seconds from {@link io.pub.internal.TimedController}). Tag cardinality stays bounded:
+ * topics, subscriptions and shards, never message ids. Meters are looked up once per topic or
+ * subscription and kept, so counting a delivery costs no registry lookup.
  */
 public final class PubMetrics {
     private final MeterRegistry registry;
     private final PubTracing tracing;
+    private final ConcurrentMap<String, TopicMeters> topics = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Tags, SubscriptionMeters> subscriptions = new ConcurrentHashMap<>();
     // gauges hold their state weakly: these maps keep it alive
     private final ConcurrentMap<Tags, AtomicLong> lags = new ConcurrentHashMap<>();
     private final ConcurrentMap<Tags, Set<Subscriber>> holders = new ConcurrentHashMap<>();
@@ -44,97 +50,50 @@ public final class PubMetrics {
         return tracing;
     }
 
-    void published(String topic, int count, long nanos) {
-        Counter.builder("pub.published")
-                .description("messages published")
-                .tag("topic", topic)
-                .register(registry)
-                .increment(count);
-        DistributionSummary.builder("pub.publish.batch.size")
-                .description("messages per published batch")
-                .tag("topic", topic)
-                .register(registry)
-                .record(count);
-        Timer.builder("pub.publish.latency")
-                .description("time to store a published batch durably")
-                .tag("topic", topic)
-                .publishPercentileHistogram()
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
-        errors(topic); // present at 0 from the first publish, so dashboards show 0 rather than no data
+    private TopicMeters topic(String topic) {
+        return topics.computeIfAbsent(topic, t -> new TopicMeters(registry, t));
     }
 
-    private Counter errors(String topic) {
-        return Counter.builder("pub.publish.errors")
-                .description("publishes that failed")
-                .tag("topic", topic)
-                .register(registry);
+    private SubscriptionMeters subscription(Subscription s) {
+        return subscriptions.computeIfAbsent(
+                Tags.of("topic", s.topic(), "subscription", s.id()), t -> new SubscriptionMeters(registry, t));
+    }
+
+    void published(String topic, int count, long nanos) {
+        TopicMeters m = topic(topic);
+        m.published.increment(count);
+        m.batchSize.record(count);
+        m.latency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void publishFailed(String topic) {
-        errors(topic).increment();
+        topic(topic).errors.increment();
     }
 
     void delivered(Subscription s, Delivery d) {
-        Counter.builder("pub.delivered")
-                .description("messages delivered under a lease")
-                .tag("topic", s.topic())
-                .tag("subscription", s.id())
-                .register(registry)
-                .increment();
-        Counter redelivered = Counter.builder("pub.redelivered")
-                .description("deliveries after a lease expired or was released")
-                .tag("topic", s.topic())
-                .tag("subscription", s.id())
-                .register(registry);
+        SubscriptionMeters m = subscription(s);
+        m.delivered.increment();
         if (d.redelivered()) {
-            redelivered.increment();
+            m.redelivered.increment();
         }
-        deadLetters(s); // present at 0 once the subscription delivers
     }
 
     void acked(Subscription s, int count) {
-        Counter.builder("pub.acked")
-                .description("messages acknowledged")
-                .tag("topic", s.topic())
-                .tag("subscription", s.id())
-                .register(registry)
-                .increment(count);
+        subscription(s).acked.increment(count);
     }
 
     void expired(Subscription s) {
-        Counter.builder("pub.expired")
-                .description("messages found expired and skipped")
-                .tag("topic", s.topic())
-                .tag("subscription", s.id())
-                .register(registry)
-                .increment();
+        subscription(s).expired.increment();
     }
 
     void deadLettered(Subscription s) {
-        deadLetters(s).increment();
-    }
-
-    private Counter deadLetters(Subscription s) {
-        return Counter.builder("pub.dead.lettered")
-                .description("messages moved to the dead-letter queue")
-                .tag("topic", s.topic())
-                .tag("subscription", s.id())
-                .register(registry);
+        subscription(s).deadLettered.increment();
     }
 
     /** Time the application's handler took for one delivery (recorded by {@link Consumer}). */
     void processed(Subscription s, long nanos, boolean success) {
-        Timer.builder("pub.processing")
-                .description("time the handler took to process a delivery")
-                .tag("topic", s.topic())
-                .tag("subscription", s.id())
-                .tag("outcome", success ? "success" : "error")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(10_000))
-                .maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        SubscriptionMeters m = subscription(s);
+        (success ? m.processedOk : m.processedError).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Messages of the shard not yet done for the subscription: head minus committed offset. */
@@ -163,6 +122,7 @@ public final class PubMetrics {
                     return set;
                 })
                 .add(subscriber);
+        subscription(s); // the subscription's counters exist at 0 from the start
     }
 
     void untrack(Subscriber subscriber) {
@@ -179,5 +139,70 @@ public final class PubMetrics {
             n += s.outstandingCount();
         }
         return n;
+    }
+
+    /** A topic's publishing meters; errors exist at 0 so dashboards show 0 rather than no data. */
+    private static final class TopicMeters {
+        final Counter published;
+        final Counter errors;
+        final DistributionSummary batchSize;
+        final Timer latency;
+
+        TopicMeters(MeterRegistry registry, String topic) {
+            published = Counter.builder("pub.published")
+                    .description("messages published")
+                    .tag("topic", topic)
+                    .register(registry);
+            errors = Counter.builder("pub.publish.errors")
+                    .description("publishes that failed")
+                    .tag("topic", topic)
+                    .register(registry);
+            batchSize = DistributionSummary.builder("pub.publish.batch.size")
+                    .description("messages per published batch")
+                    .tag("topic", topic)
+                    .register(registry);
+            latency = Timer.builder("pub.publish.latency")
+                    .description("time to store a published batch durably")
+                    .tag("topic", topic)
+                    .publishPercentileHistogram()
+                    .register(registry);
+        }
+    }
+
+    /** A subscription's delivery meters, all present (at 0) once the subscription is consumed. */
+    private static final class SubscriptionMeters {
+        final Counter delivered;
+        final Counter redelivered;
+        final Counter acked;
+        final Counter expired;
+        final Counter deadLettered;
+        final Timer processedOk;
+        final Timer processedError;
+
+        SubscriptionMeters(MeterRegistry registry, Tags tags) {
+            delivered = counter(registry, "pub.delivered", "messages delivered under a lease", tags);
+            redelivered =
+                    counter(registry, "pub.redelivered", "deliveries after a lease expired or was released", tags);
+            acked = counter(registry, "pub.acked", "messages acknowledged", tags);
+            expired = counter(registry, "pub.expired", "messages found expired and skipped", tags);
+            deadLettered = counter(registry, "pub.dead.lettered", "messages moved to the dead-letter queue", tags);
+            processedOk = processing(registry, tags, "success");
+            processedError = processing(registry, tags, "error");
+        }
+
+        private static Counter counter(MeterRegistry registry, String name, String description, Tags tags) {
+            return Counter.builder(name).description(description).tags(tags).register(registry);
+        }
+
+        private static Timer processing(MeterRegistry registry, Tags tags, String outcome) {
+            return Timer.builder("pub.processing")
+                    .description("time the handler took to process a delivery")
+                    .tags(tags)
+                    .tag("outcome", outcome)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(10_000))
+                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry);
+        }
     }
 }

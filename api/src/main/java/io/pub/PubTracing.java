@@ -145,19 +145,22 @@ public final class PubTracing {
                 .setSpanKind(SpanKind.CONSUMER)
                 .setAttribute(SYSTEM, "pub")
                 .setAttribute(DESTINATION, s.topic())
-                .setAttribute(OPERATION, "process")
-                .setAttribute(CONSUMER_GROUP, s.id())
-                .setAttribute(PARTITION, Integer.toString(d.shard().shard()))
-                .setAttribute(OFFSET, d.offset())
-                .setAttribute(DELIVERY_COUNT, (long) d.deliveryCount());
-        if (m.id() != null) {
-            b.setAttribute(MESSAGE_ID, m.id());
-        }
+                .setAttribute(OPERATION, "process");
         var current = Span.current().getSpanContext();
         if (current.isValid()) {
             b.addLink(current);
         }
-        return b.startSpan();
+        Span span = b.startSpan();
+        if (span.isRecording()) { // the rest only for spans kept: most are not at low sample rates
+            span.setAttribute(CONSUMER_GROUP, s.id());
+            span.setAttribute(PARTITION, Integer.toString(d.shard().shard()));
+            span.setAttribute(OFFSET, d.offset());
+            span.setAttribute(DELIVERY_COUNT, (long) d.deliveryCount());
+            if (m.id() != null) {
+                span.setAttribute(MESSAGE_ID, m.id());
+            }
+        }
+        return span;
     }
 
     /** The context a message carries in its headers (root context if none). */

@@ -63,7 +63,7 @@ public final class TimedController implements Controller {
     private <T> T call(String op, Supplier<T> body) {
         Span span = null;
         Scope scope = null;
-        if (tracer != null && Span.current().getSpanContext().isValid()) {
+        if (tracer != null && Span.current().isRecording()) { // unsampled parents get no children
             span = tracer.spanBuilder("pub.store " + op)
                     .setSpanKind(SpanKind.CLIENT)
                     .setAttribute("db.system", "pub-" + store)
