@@ -83,7 +83,7 @@ public final class Bench {
         console.println("[bench] " + name + ": starting");
         Target target;
         try {
-            target = Targets.open(name);
+            target = Targets.open(name, options.pubOptions());
         } catch (Throwable e) {
             return failAll(name, "target did not start: " + Workers.describe(e));
         }

@@ -19,6 +19,7 @@ record Options(
         int runs,
         long mockMessages,
         Duration stall,
+        String pubOptions,
         boolean quick) {
 
     static final List<String> ALL_TARGETS =
@@ -29,6 +30,7 @@ record Options(
             + " --messages=N (per run, instead of a sending time) --seconds=S (sending time per run, default 3)"
             + " --runs=N (measured runs per scenario, default 2, at least 1) --mock-messages=N (per run on"
             + " pub-couchbase-mock, default 200) --stall-seconds=S (give up when nothing moves, default 30)"
+            + " --pub-options=k=v&k=v (query options for Pub's connection factory URL, e.g. prefetch=16)"
             + " --quick (1 s runs, short warm-up)";
 
     static Options parse(String... args) {
@@ -40,6 +42,7 @@ record Options(
         long mockMessages = 200;
         double stallSeconds = 30;
         boolean quick = false;
+        String pubOptions = "";
         for (String arg : args) {
             if (arg.isBlank()) {
                 continue;
@@ -54,6 +57,7 @@ record Options(
                 case "--runs" -> runs = (int) positiveLong(name, value);
                 case "--mock-messages" -> mockMessages = positiveLong(name, value);
                 case "--stall-seconds" -> stallSeconds = positiveDouble(name, value);
+                case "--pub-options" -> pubOptions = value.trim();
                 case "--quick" -> quick = true;
                 case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'; " + USAGE);
@@ -74,6 +78,7 @@ record Options(
                 runs,
                 mockMessages,
                 Duration.ofMillis(Math.round(stallSeconds * 1000)),
+                pubOptions,
                 quick);
     }
 

@@ -14,6 +14,7 @@ import java.util.OptionalLong;
 final class PubTarget implements Target {
     private final String name;
     private final String storeUrl;
+    private final String factoryOptions;
     private final String description;
     private final boolean speedMeaningful;
     private final AutoCloseable resource;
@@ -22,34 +23,38 @@ final class PubTarget implements Target {
     private PubTarget(
             String name,
             String storeUrl,
+            String factoryOptions,
             String description,
             boolean speedMeaningful,
             AutoCloseable resource,
             Path dir) {
         this.name = name;
         this.storeUrl = storeUrl;
+        this.factoryOptions = factoryOptions;
         this.description = description;
         this.speedMeaningful = speedMeaningful;
         this.resource = resource;
         this.dir = dir;
     }
 
-    static PubTarget embedded(String name) throws Exception {
+    static PubTarget embedded(String name, String options) throws Exception {
         Path dir = Files.createTempDirectory("bench-" + name + "-");
         return new PubTarget(
                 name,
                 "embedded:" + dir.toAbsolutePath(),
+                options,
                 "Pub, embedded store (default durability) in a fresh temp dir",
                 true,
                 null,
                 dir);
     }
 
-    static PubTarget couchbaseMock(String name) {
+    static PubTarget couchbaseMock(String name, String options) {
         CouchbaseMockServer mock = CouchbaseMockServer.start();
         return new PubTarget(
                 name,
                 mock.storeUrl(),
+                options,
                 "Pub on CouchbaseMock (in-process, loopback): ROUND TRIPS ONLY, its speed means nothing",
                 false,
                 mock,
@@ -65,8 +70,17 @@ final class PubTarget implements Target {
     public Hashtable<String, Object> jndi() {
         Hashtable<String, Object> env = new Hashtable<>();
         env.put("java.naming.factory.initial", "io.pub.jms.PubInitialContextFactory");
-        env.put("connectionFactory.ConnectionFactory", CountingStores.wrap(storeUrl));
+        env.put("connectionFactory.ConnectionFactory", factoryUrl());
         return env;
+    }
+
+    /** The store URL, through the round-trip counter, with the provider's options appended. */
+    String factoryUrl() {
+        String url = CountingStores.wrap(storeUrl);
+        if (factoryOptions.isEmpty()) {
+            return url;
+        }
+        return url + (url.contains("?") ? "&" : "?") + factoryOptions;
     }
 
     @Override
@@ -81,7 +95,7 @@ final class PubTarget implements Target {
 
     @Override
     public String describe() {
-        return description;
+        return description + (factoryOptions.isEmpty() ? "" : ", factory options " + factoryOptions);
     }
 
     @Override

@@ -16,12 +16,13 @@ final class Targets {
 
     private Targets() {}
 
-    static Target open(String name) throws Exception {
+    /** Starts a target; {@code pubOptions} are query options for Pub's connection factory URL. */
+    static Target open(String name, String pubOptions) throws Exception {
         return switch (name) {
             case ARTEMIS_DEFAULT -> ArtemisTarget.start(name, null);
             case ARTEMIS_250US -> ArtemisTarget.start(name, 250_000);
-            case PUB_EMBEDDED -> PubTarget.embedded(name);
-            case PUB_COUCHBASE_MOCK -> PubTarget.couchbaseMock(name);
+            case PUB_EMBEDDED -> PubTarget.embedded(name, pubOptions);
+            case PUB_COUCHBASE_MOCK -> PubTarget.couchbaseMock(name, pubOptions);
             default -> throw new IllegalArgumentException("unknown target '" + name + "'");
         };
     }
