@@ -125,4 +125,46 @@ class Ch09TemporaryDestinationsTest extends TckTest {
         // Once its connection is closed the temporary queue no longer exists (section 6.2.2).
         assertThatThrownBy(() -> other.createConsumer(tq)).isInstanceOf(JMSException.class);
     }
+
+    @Test
+    void queueRequestorUsesATemporaryQueueForTheReply() throws Exception {
+        jakarta.jms.QueueConnection qc = track(((jakarta.jms.QueueConnectionFactory) cf()).createQueueConnection());
+        qc.start();
+        Queue service = queue("Service");
+        Session server = session();
+        jakarta.jms.MessageProducer replier = server.createProducer(null);
+        server.createConsumer(service).setMessageListener(m -> {
+            try {
+                replier.send(m.getJMSReplyTo(), server.createTextMessage("re: " + ((TextMessage) m).getText()));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        jakarta.jms.QueueSession qs = qc.createQueueSession(false, Session.AUTO_ACKNOWLEDGE);
+        jakarta.jms.QueueRequestor requestor = new jakarta.jms.QueueRequestor(qs, service);
+        Message reply = requestor.request(qs.createTextMessage("hello"));
+        assertThat(((TextMessage) reply).getText()).isEqualTo("re: hello");
+        requestor.close();
+    }
+
+    @Test
+    void topicRequestorUsesATemporaryTopicForTheReply() throws Exception {
+        jakarta.jms.TopicConnection tc = track(((jakarta.jms.TopicConnectionFactory) cf()).createTopicConnection());
+        tc.start();
+        jakarta.jms.Topic service = topic("Service");
+        Session server = session();
+        jakarta.jms.MessageProducer replier = server.createProducer(null);
+        server.createConsumer(service).setMessageListener(m -> {
+            try {
+                replier.send(m.getJMSReplyTo(), server.createTextMessage("re: " + ((TextMessage) m).getText()));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        jakarta.jms.TopicSession ts = tc.createTopicSession(false, Session.AUTO_ACKNOWLEDGE);
+        jakarta.jms.TopicRequestor requestor = new jakarta.jms.TopicRequestor(ts, service);
+        Message reply = requestor.request(ts.createTextMessage("hello"));
+        assertThat(((TextMessage) reply).getText()).isEqualTo("re: hello");
+        requestor.close();
+    }
 }

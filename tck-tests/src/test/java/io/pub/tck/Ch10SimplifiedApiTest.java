@@ -499,6 +499,59 @@ class Ch10SimplifiedApiTest extends TckTest {
     }
 
     @Test
+    void closedJmsConsumerThrowsIllegalStateRuntimeException() {
+        JMSContext ctx = context();
+        JMSConsumer consumer = ctx.createConsumer(queue(), "a = 1");
+        consumer.close();
+        consumer.close();
+        assertThatThrownBy(consumer::receive).isInstanceOf(IllegalStateRuntimeException.class);
+        assertThatThrownBy(() -> consumer.receive(10)).isInstanceOf(IllegalStateRuntimeException.class);
+        assertThatThrownBy(consumer::receiveNoWait).isInstanceOf(IllegalStateRuntimeException.class);
+        assertThatThrownBy(() -> consumer.receiveBody(String.class, 10))
+                .isInstanceOf(IllegalStateRuntimeException.class);
+        assertThatThrownBy(consumer::getMessageSelector).isInstanceOf(IllegalStateRuntimeException.class);
+        assertThatThrownBy(() -> consumer.setMessageListener(m -> {})).isInstanceOf(IllegalStateRuntimeException.class);
+    }
+
+    @Test
+    void producerOfAClosedContextCannotSend() {
+        JMSContext ctx = cf().createContext();
+        JMSProducer p = ctx.createProducer();
+        Queue q = queue();
+        ctx.close();
+        assertThatThrownBy(() -> p.send(q, "x")).isInstanceOf(IllegalStateRuntimeException.class);
+    }
+
+    @Test
+    void listenerMustNotCloseOrStopItsOwnContext() throws Exception {
+        JMSContext ctx = context();
+        Queue q = queue();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> stop =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> close =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        ctx.createConsumer(q).setMessageListener(m -> {
+            try {
+                ctx.stop();
+            } catch (RuntimeException e) {
+                stop.set(e);
+            }
+            try {
+                ctx.close();
+            } catch (RuntimeException e) {
+                close.set(e);
+            }
+            done.countDown();
+        });
+        context().createProducer().send(q, "x");
+        assertThat(done.await(ARRIVE_MS, TimeUnit.MILLISECONDS)).isTrue();
+        // JMSContext.stop and JMSContext.close javadoc: IllegalStateRuntimeException from its own listener.
+        assertThat(stop.get()).isInstanceOf(IllegalStateRuntimeException.class);
+        assertThat(close.get()).isInstanceOf(IllegalStateRuntimeException.class);
+    }
+
+    @Test
     void runtimeExceptionsAreJmsRuntimeExceptions() {
         JMSContext ctx = context();
         assertThatThrownBy(() -> ctx.createConsumer(null)).isInstanceOf(JMSRuntimeException.class);
