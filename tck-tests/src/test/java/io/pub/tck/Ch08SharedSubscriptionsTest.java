@@ -207,4 +207,37 @@ class Ch08SharedSubscriptionsTest extends TckTest {
         nonDurable.close();
         s.unsubscribe(name);
     }
+
+    @Test
+    void invalidSelectorsAreRejectedForEverySubscriptionKind() throws Exception {
+        Topic t = topic();
+        Connection c = track(clientIdCf().createConnection());
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        String bad = "n ==";
+        assertThatThrownBy(() -> s.createSharedConsumer(t, subscriptionName("a"), bad))
+                .isInstanceOf(jakarta.jms.InvalidSelectorException.class);
+        assertThatThrownBy(() -> s.createSharedDurableConsumer(t, subscriptionName("b"), bad))
+                .isInstanceOf(jakarta.jms.InvalidSelectorException.class);
+        assertThatThrownBy(() -> s.createDurableConsumer(t, subscriptionName("c"), bad, false))
+                .isInstanceOf(jakarta.jms.InvalidSelectorException.class);
+        assertThatThrownBy(() -> s.createDurableSubscriber(t, subscriptionName("d"), bad, false))
+                .isInstanceOf(jakarta.jms.InvalidSelectorException.class);
+    }
+
+    @Test
+    void sharedDurableSubscriptionSurvivesTheConnection() throws Exception {
+        Topic t = topic();
+        String name = subscriptionName("sd");
+        Connection first = cf().createConnection();
+        first.createSession(false, Session.AUTO_ACKNOWLEDGE)
+                .createSharedDurableConsumer(t, name)
+                .close();
+        first.close();
+        publish(t, 2);
+        Session s = session();
+        MessageConsumer resumed = s.createSharedDurableConsumer(t, name);
+        assertThat(receiveAll(resumed)).containsExactlyInAnyOrder("m0", "m1");
+        resumed.close();
+        s.unsubscribe(name);
+    }
 }
