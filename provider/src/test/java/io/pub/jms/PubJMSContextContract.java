@@ -503,6 +503,49 @@ abstract class PubJMSContextContract {
         }
     }
 
+    @Test
+    void closingFromAnotherThreadEndsABlockedReceive() throws Exception {
+        JMSContext ctx = context(JMSContext.AUTO_ACKNOWLEDGE);
+        JMSConsumer consumer = ctx.createConsumer(ctx.createQueue(unique("blocked")));
+        java.util.concurrent.CompletableFuture<Object> receiving =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return java.util.Optional.ofNullable(consumer.receive());
+                    } catch (RuntimeException e) {
+                        return e;
+                    }
+                });
+        Thread.sleep(quietMillis()); // let it block
+        ctx.close();
+        Object outcome = receiving.get(WAIT, TimeUnit.MILLISECONDS);
+        // Either way the receive ends: with nothing, or with the closed-context exception.
+        if (outcome instanceof java.util.Optional<?> o) {
+            assertThat(o).isEmpty();
+        } else {
+            assertThat(outcome).isInstanceOf(IllegalStateRuntimeException.class);
+        }
+    }
+
+    @Test
+    void clientAcknowledgeFromAListenerAcknowledgesWhatItWasGiven() throws Exception {
+        String name = unique("listenack");
+        try (JMSContext ctx = context(JMSContext.CLIENT_ACKNOWLEDGE)) {
+            Queue q = ctx.createQueue(name);
+            CountDownLatch acked = new CountDownLatch(2);
+            ctx.createConsumer(q).setMessageListener(m -> {
+                ctx.acknowledge();
+                acked.countDown();
+            });
+            ctx.createProducer().send(q, "a");
+            ctx.createProducer().send(q, "b");
+            assertThat(acked.await(WAIT, TimeUnit.MILLISECONDS)).isTrue();
+        }
+        try (JMSContext ctx = context(JMSContext.AUTO_ACKNOWLEDGE)) {
+            assertThat(ctx.createConsumer(ctx.createQueue(name)).receive(quietMillis()))
+                    .isNull();
+        }
+    }
+
     private static Object attempt(Runnable r) {
         try {
             r.run();
