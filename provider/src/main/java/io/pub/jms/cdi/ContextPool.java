@@ -96,9 +96,8 @@ final class ContextPool {
                         factory(key.factory()).createConnection(key.userName(), key.password()),
                         JMSContext.AUTO_ACKNOWLEDGE);
             } catch (JMSException e) {
-                JMSRuntimeException r = new JMSRuntimeException(
+                throw new JMSRuntimeException(
                         "cannot connect with " + connectionKey + ": " + e.getMessage(), e.getErrorCode(), e);
-                throw r;
             }
             connections.put(connectionKey, root);
             OPEN_CONNECTIONS.incrementAndGet();
