@@ -1,12 +1,10 @@
 package io.pub.jms.cdi;
 
 import io.pub.jms.PubConnectionFactory;
-import io.pub.jms.PubJMSContext;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.IllegalStateRuntimeException;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
-import jakarta.jms.JMSRuntimeException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +28,7 @@ final class ContextPool {
 
     private final CdiConfig config;
     private final Map<String, ConnectionFactory> factories = new ConcurrentHashMap<>();
-    private final Map<ContextKey, PubJMSContext> connections = new HashMap<>(); // guarded by this
+    private final Map<ContextKey, JMSContext> connections = new HashMap<>(); // guarded by this
     /** Factories and credentials already checked, so many injection points cost one check. */
     private final Map<ContextKey, Boolean> checked = new ConcurrentHashMap<>();
 
@@ -89,16 +87,10 @@ final class ContextPool {
             throw new IllegalStateRuntimeException("the CDI container is shutting down; no JMSContext for " + key);
         }
         ContextKey connectionKey = key.connectionKey();
-        PubJMSContext root = connections.get(connectionKey);
+        JMSContext root = connections.get(connectionKey);
         if (root == null) {
-            try {
-                root = new PubJMSContext(
-                        factory(key.factory()).createConnection(key.userName(), key.password()),
-                        JMSContext.AUTO_ACKNOWLEDGE);
-            } catch (JMSException e) {
-                throw new JMSRuntimeException(
-                        "cannot connect with " + connectionKey + ": " + e.getMessage(), e.getErrorCode(), e);
-            }
+            // The factory turns connection failures into their runtime twins (JMSSecurityRuntimeException...).
+            root = factory(key.factory()).createContext(key.userName(), key.password(), JMSContext.AUTO_ACKNOWLEDGE);
             connections.put(connectionKey, root);
             OPEN_CONNECTIONS.incrementAndGet();
         }
@@ -120,13 +112,13 @@ final class ContextPool {
 
     /** Closes the shared connections: each really closes when its last context has closed. */
     void shutDown() {
-        List<PubJMSContext> roots;
+        List<JMSContext> roots;
         synchronized (this) {
             shutDown = true;
             roots = new ArrayList<>(connections.values());
             connections.clear();
         }
-        for (PubJMSContext root : roots) {
+        for (JMSContext root : roots) {
             try {
                 root.close();
             } catch (RuntimeException e) {
