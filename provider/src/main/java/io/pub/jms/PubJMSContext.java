@@ -26,8 +26,9 @@ import jakarta.jms.TemporaryTopic;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 import java.io.Serializable;
-import java.lang.System.Logger.Level;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The simplified API: one Connection (shared with the contexts made by {@link #createContext(int)},
@@ -46,7 +47,7 @@ import java.util.Objects;
  * the session's recover, flagged as redelivered, as the specification says for AUTO_ACKNOWLEDGE.
  */
 public final class PubJMSContext implements JMSContext {
-    private static final System.Logger LOG = System.getLogger(PubJMSContext.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PubJMSContext.class);
 
     /** The context whose MessageListener runs on this thread, if any. */
     private static final ThreadLocal<PubJMSContext> IN_LISTENER = new ThreadLocal<>();
@@ -656,7 +657,7 @@ public final class PubJMSContext implements JMSContext {
         try {
             connection.close();
         } catch (JMSException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "closing a connection after a bad session mode failed", e);
+            LOG.debug("closing a connection after a bad session mode failed", e);
         }
     }
 
@@ -703,7 +704,7 @@ public final class PubJMSContext implements JMSContext {
                         throw e;
                     }
                     // AUTO/DUPS_OK: the specification redelivers at once, flagged as redelivered.
-                    LOG.log(Level.WARNING, "MessageListener threw; the message will be redelivered", e);
+                    LOG.warn("MessageListener threw; the message will be redelivered", e);
                     recoverQuietly();
                     return;
                 }
@@ -722,7 +723,7 @@ public final class PubJMSContext implements JMSContext {
                 session().recover();
             } catch (JMSException | RuntimeException e) {
                 // The lease is still released when it expires, so the message is not lost.
-                LOG.log(Level.WARNING, "recover after a failed MessageListener failed", e);
+                LOG.warn("recover after a failed MessageListener failed", e);
             }
         }
     }

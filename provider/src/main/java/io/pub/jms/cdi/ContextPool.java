@@ -5,13 +5,14 @@ import jakarta.jms.ConnectionFactory;
 import jakarta.jms.IllegalStateRuntimeException;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connection factories and connections behind injected JMSContexts. Injected contexts with the
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is not); the connection closes at container shutdown, after every context on it.
  */
 final class ContextPool {
-    private static final System.Logger LOG = System.getLogger(ContextPool.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ContextPool.class);
 
     /** Connections this pool holds open, in every container of the JVM (tests check for leaks). */
     static final AtomicInteger OPEN_CONNECTIONS = new AtomicInteger();
@@ -104,7 +105,7 @@ final class ContextPool {
         try {
             context.close();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "closing an injected JMSContext failed", e);
+            LOG.warn("closing an injected JMSContext failed", e);
         } finally {
             OPEN_CONTEXTS.decrementAndGet();
         }
@@ -122,7 +123,7 @@ final class ContextPool {
             try {
                 root.close();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "closing a JMS connection at container shutdown failed", e);
+                LOG.warn("closing a JMS connection at container shutdown failed", e);
             } finally {
                 OPEN_CONNECTIONS.decrementAndGet();
             }
