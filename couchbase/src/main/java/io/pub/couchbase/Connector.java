@@ -4,6 +4,7 @@ import com.couchbase.client.core.diagnostics.EndpointDiagnostics;
 import com.couchbase.client.core.error.AuthenticationFailureException;
 import com.couchbase.client.core.error.BucketNotFoundException;
 import com.couchbase.client.core.error.CouchbaseException;
+import com.couchbase.client.core.error.DocumentNotFoundException;
 import com.couchbase.client.core.error.InvalidArgumentException;
 import com.couchbase.client.core.error.TimeoutException;
 import com.couchbase.client.core.service.ServiceType;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 /** Connects to Couchbase and turns each way that can fail into a message that says what to fix. */
 final class Connector {
@@ -92,9 +94,7 @@ final class Connector {
         for (ReactiveCollection c : keyspace.all()) {
             try {
                 c.get("pub-probe", GetOptions.getOptions().timeout(config.connectTimeout()))
-                        .onErrorResume(
-                                com.couchbase.client.core.error.DocumentNotFoundException.class,
-                                e -> reactor.core.publisher.Mono.empty())
+                        .onErrorResume(DocumentNotFoundException.class, e -> Mono.empty())
                         .block();
             } catch (CouchbaseException e) {
                 throw new StoreException(

@@ -15,9 +15,9 @@ import java.util.Map;
 
 /**
  * Where and how to reach Couchbase, from a store URL and the settings. The URL wins over the
- * settings: {@code couchbase[s]://[user:password@]host1[:port[=kv|manager]],host2/bucket?scope=s&layout=collections|prefix}.
- * Query parameters other than {@code scope} and {@code layout} go to the SDK as connection-string
- * parameters (e.g. {@code timeout.kvTimeout=5s}).
+ * settings: {@code couchbase[s]://[user:password@]host1[:port[=kv|manager]],host2/bucket?scope=s&layout=collections|prefix}
+ * (also {@code durability}, {@code connectTimeout}, {@code kvTimeout}). Other query parameters go to
+ * the SDK as connection-string parameters.
  */
 record CouchbaseConfig(
         String connectionString,
@@ -109,6 +109,8 @@ record CouchbaseConfig(
         String scope = settings.get(SCOPE, DEFAULT_SCOPE);
         Layout layout = Layout.parse(settings.get(LAYOUT, "collections"), LAYOUT);
         DurabilityLevel durability = durability(settings.get(DURABILITY, "none"), DURABILITY);
+        Duration connectTimeout = settings.getDuration(CONNECT_TIMEOUT, Duration.ofSeconds(10));
+        Duration kvTimeout = settings.getDuration(KV_TIMEOUT, Duration.ofMillis(2500));
         Map<String, String> sdkParams = new LinkedHashMap<>();
         String query = uri.getRawQuery();
         if (query != null && !query.isEmpty()) {
@@ -123,6 +125,8 @@ record CouchbaseConfig(
                     case "scope" -> scope = value;
                     case "layout" -> layout = Layout.parse(value, "the URL option layout");
                     case "durability" -> durability = durability(value, "the URL option durability");
+                    case "connectTimeout" -> connectTimeout = urlDuration("connectTimeout", value);
+                    case "kvTimeout" -> kvTimeout = urlDuration("kvTimeout", value);
                     default -> sdkParams.put(key, value);
                 }
             }
@@ -153,8 +157,6 @@ record CouchbaseConfig(
             throw new IllegalArgumentException("no Couchbase user: set " + USERNAME + " and " + PASSWORD
                     + " or put user:password@ in the store URL");
         }
-        Duration connectTimeout = settings.getDuration(CONNECT_TIMEOUT, Duration.ofSeconds(10));
-        Duration kvTimeout = settings.getDuration(KV_TIMEOUT, Duration.ofMillis(2500));
         if (connectTimeout.isZero() || connectTimeout.isNegative()) {
             throw new IllegalArgumentException(CONNECT_TIMEOUT + " must be positive, was " + connectTimeout);
         }
@@ -190,6 +192,11 @@ record CouchbaseConfig(
                         source + " must be none, majority, majorityAndPersistActive or persistToMajority, was '" + value
                                 + "'");
         };
+    }
+
+    private static Duration urlDuration(String option, String value) {
+        String name = "the URL option " + option;
+        return Settings.only(Map.of(name, value)).getDuration(name, Duration.ZERO);
     }
 
     private static URI parse(String value) {

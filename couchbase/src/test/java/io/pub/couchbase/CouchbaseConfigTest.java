@@ -46,9 +46,8 @@ class CouchbaseConfigTest {
     @Test
     void theUrlOverridesTheSettings() {
         CouchbaseConfig c = CouchbaseConfig.from(
-                URI.create(
-                        "couchbases://ops:p%40ss%3Aword@db1:11207,db2/orders?scope=s1&layout=prefix&durability=majority"
-                                + "&timeout.kvTimeout=3s"),
+                URI.create("couchbases://ops:p%40ss%3Aword@db1:11207,db2/orders?scope=s1&layout=prefix"
+                        + "&durability=majority&kvTimeout=7s&connectTimeout=1m&timeout.kvTimeout=3s"),
                 CREDENTIALS);
         assertThat(c.connectionString()).isEqualTo("couchbases://db1:11207,db2?timeout.kvTimeout=3s");
         assertThat(c.username()).isEqualTo("ops");
@@ -57,6 +56,8 @@ class CouchbaseConfigTest {
         assertThat(c.scope()).isEqualTo("s1");
         assertThat(c.layout()).isEqualTo(CouchbaseConfig.Layout.PREFIX);
         assertThat(c.durability()).isEqualTo(DurabilityLevel.MAJORITY);
+        assertThat(c.kvTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.toString()).doesNotContain("p@ss", "p%40ss", "word");
         assertThat(c.redactedUrl()).doesNotContain("p%40ss");
     }
@@ -84,6 +85,8 @@ class CouchbaseConfigTest {
                         URI.create("couchbase://db1"),
                         Settings.only(Map.of("COUCHBASE_USERNAME", "a", "COUCHBASE_LAYOUT", "flat"))))
                 .hasMessageContaining("COUCHBASE_LAYOUT");
+        assertThatThrownBy(() -> CouchbaseConfig.from(URI.create("couchbase://db1?kvTimeout=fast"), CREDENTIALS))
+                .hasMessageContaining("kvTimeout");
         assertThatThrownBy(() -> CouchbaseConfig.from(URI.create("couchbase://db1?durability=always"), CREDENTIALS))
                 .hasMessageContaining("durability")
                 .hasMessageContaining("majority");

@@ -162,7 +162,9 @@ class CouchbaseCrossJvmTest {
             Child b = start("consumer-B", "consume", url, clockFile.toString(), topic, SUB, "B", "-1");
             Child producer = start("producer", "produce", url, clockFile.toString(), topic, "" + COUNT, "20");
             await("the producer to finish", () -> !producer.process().isAlive());
-            assertThat(producer.process().exitValue()).isZero();
+            assertThat(producer.process().exitValue())
+                    .as("producer exit; stderr:%n%s", Files.readString(dir.resolve("producer.err")))
+                    .isZero();
             Set<String> all = IntStream.range(0, COUNT).mapToObj(i -> "m" + i).collect(Collectors.toSet());
             assertThat(producer.events("PUBLISHED")).hasSize(COUNT);
             await("A to hold a batch", () -> a.lines().contains("HOLDING"));

@@ -24,13 +24,19 @@ import java.util.Map;
  * <p>The URL carries the host, both ports and the credentials, so any JVM on this machine can open the
  * same store with it ({@code Stores.open(url, ...)}): pass it to a child JVM as an argument or a
  * system property. Its form is {@code
- * couchbase://pubsub:pubsub-secret@127.0.0.1:<kv>=kv,127.0.0.1:<http>=manager/pubsub?layout=prefix}.
+ * couchbase://pubsub:pubsub-secret@127.0.0.1:<kv>=kv,127.0.0.1:<http>=manager/pubsub?layout=prefix&...}.
  * {@link #settings()} holds the same credentials as COUCHBASE_USERNAME / COUCHBASE_PASSWORD for
  * callers that prefer a URL without them ({@link #storeUrlWithoutCredentials()}).
  */
 public final class CouchbaseMockServer implements AutoCloseable {
     public static final String BUCKET = "pubsub";
     public static final String PASSWORD = "pubsub-secret";
+
+    /**
+     * The single-collection layout (the mock has no named collections) and timeouts that allow for a
+     * mock sharing a busy test JVM: the defaults (10s, 2.5s) are meant for real clusters.
+     */
+    static final String OPTIONS = "layout=prefix&connectTimeout=30s&kvTimeout=10s";
 
     private static final List<String> SASL_MECHANISMS = List.of("SCRAM-SHA512", "SCRAM-SHA256", "SCRAM-SHA1", "PLAIN");
 
@@ -84,12 +90,12 @@ public final class CouchbaseMockServer implements AutoCloseable {
 
     /** A Pub store URL with credentials, host and ports: opens this mock from any JVM on loopback. */
     public String storeUrl() {
-        return "couchbase://" + BUCKET + ":" + PASSWORD + "@" + hosts() + "/" + BUCKET + "?layout=prefix";
+        return "couchbase://" + BUCKET + ":" + PASSWORD + "@" + hosts() + "/" + BUCKET + "?" + OPTIONS;
     }
 
     /** The same URL without credentials; use it with {@link #settings()}. */
     public String storeUrlWithoutCredentials() {
-        return "couchbase://" + hosts() + "/" + BUCKET + "?layout=prefix";
+        return "couchbase://" + hosts() + "/" + BUCKET + "?" + OPTIONS;
     }
 
     /** COUCHBASE_USERNAME and COUCHBASE_PASSWORD for this mock (then system properties, environment). */
