@@ -28,7 +28,6 @@ public final class PubMetrics {
     private final PubTracing tracing;
     private final ConcurrentMap<String, TopicMeters> topics = new ConcurrentHashMap<>();
     private final ConcurrentMap<Tags, SubscriptionMeters> subscriptions = new ConcurrentHashMap<>();
-    // gauges hold their state weakly: these maps keep it alive
     private final ConcurrentMap<Tags, AtomicLong> lags = new ConcurrentHashMap<>();
     private final ConcurrentMap<Tags, Set<Subscriber>> holders = new ConcurrentHashMap<>();
 
@@ -104,6 +103,7 @@ public final class PubMetrics {
                     Gauge.builder("pub.consumer.lag", value, AtomicLong::get)
                             .description("messages published and not yet done for the subscription (head - cursor)")
                             .tags(t)
+                            .strongReference(true) // the last value stays readable after the engine is closed
                             .register(registry);
                     return value;
                 })
@@ -118,6 +118,7 @@ public final class PubMetrics {
                     Gauge.builder("pub.leases.live", set, PubMetrics::leases)
                             .description("leases held by this JVM's consumers (delivered, not yet acked or released)")
                             .tags(t)
+                            .strongReference(true)
                             .register(registry);
                     return set;
                 })
