@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -51,7 +52,7 @@ final class Kv {
         return ReplaceOptions.replaceOptions().durability(durability);
     }
 
-    private <T> Mono<T> counted(java.util.function.Supplier<Mono<T>> op) {
+    private <T> Mono<T> counted(Supplier<Mono<T>> op) {
         return Mono.defer(() -> {
             roundTrips.increment();
             return op.get();
