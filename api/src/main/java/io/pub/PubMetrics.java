@@ -89,6 +89,14 @@ public final class PubMetrics {
         subscription(s).deadLettered.increment();
     }
 
+    /**
+     * Records {@code pub.processing} for a delivery handled outside {@link Consumer} (a JMS listener
+     * or receive loop), as the native consumer does around its handler.
+     */
+    public void recordProcessing(Subscription s, long nanos, boolean success) {
+        processed(s, nanos, success);
+    }
+
     /** Time the application's handler took for one delivery (recorded by {@link Consumer}). */
     void processed(Subscription s, long nanos, boolean success) {
         SubscriptionMeters m = subscription(s);
