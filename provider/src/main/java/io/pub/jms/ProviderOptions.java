@@ -66,6 +66,16 @@ record ProviderOptions(
 
     /** Splits {@code url} into the store URL and the provider's options, then resolves them. */
     static ProviderOptions parse(String url, Settings settings) {
+        return parse(url, settings, Map.of());
+    }
+
+    /** As {@link #parse(String, Settings)}, with {@code overrides} (URL option names) winning over the URL. */
+    static ProviderOptions parse(String url, Settings settings, Map<String, String> overrides) {
+        for (String name : overrides.keySet()) {
+            if (!URL_OPTIONS.contains(name)) {
+                throw new IllegalArgumentException("unknown option '" + name + "'; expected one of " + URL_OPTIONS);
+            }
+        }
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("the connection factory URL must be a store URL such as "
                     + "embedded:./pub-data or couchbase://host/bucket, was empty");
@@ -98,6 +108,7 @@ record ProviderOptions(
             }
         }
         storeUrl = storeUrl + kept + fragment;
+        mine.putAll(overrides);
         return resolve(storeUrl, mine, settings);
     }
 

@@ -35,6 +35,9 @@ public class PubConnectionFactory
 
     private String url;
     private String clientId;
+    /** Options set through the setters below; they win over the URL's. */
+    private final java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+
     private transient Settings settings;
     private transient Clock clock;
 
@@ -92,12 +95,49 @@ public class PubConnectionFactory
         this.clientId = clientId;
     }
 
+    /** Deliveries before a message goes to the dead-letter queue; 0 = unlimited. */
+    public void setMaxDeliveries(int maxDeliveries) {
+        option("maxDeliveries", Integer.toString(maxDeliveries));
+    }
+
+    public void setDeadLetterQueue(String queue) {
+        option("deadLetterQueue", queue);
+    }
+
+    /** Delay before a rolled back, recovered or failed message is delivered again, e.g. "500ms". */
+    public void setRedeliveryDelay(String delay) {
+        option("redeliveryDelay", delay);
+    }
+
+    /** Multiplier of the redelivery delay per further delivery (>= 1). */
+    public void setRedeliveryBackoff(double backoff) {
+        option("redeliveryBackoff", Double.toString(backoff));
+    }
+
+    /** Lease of a delivered message, e.g. "30s"; renewed while its consumer lives. */
+    public void setLeaseDuration(String duration) {
+        option("leaseDuration", duration);
+    }
+
+    /** Messages a consumer leases ahead (higher priority first among them). */
+    public void setPrefetch(int prefetch) {
+        option("prefetch", Integer.toString(prefetch));
+    }
+
+    /** Sets a provider option by its URL name; checked at once. */
+    public synchronized void option(String name, String value) {
+        java.util.Map<String, String> next = new java.util.LinkedHashMap<>(overrides);
+        next.put(name, value);
+        ProviderOptions.parse(url, settings(), next);
+        overrides.put(name, value);
+    }
+
     public synchronized String getClientID() {
         return clientId != null ? clientId : options().clientId();
     }
 
     synchronized ProviderOptions options() {
-        ProviderOptions o = ProviderOptions.parse(url, settings());
+        ProviderOptions o = ProviderOptions.parse(url, settings(), overrides);
         return clientId != null ? o.withClientId(clientId) : o;
     }
 

@@ -256,6 +256,41 @@ abstract class ProducerContract extends JmsTestBase {
     }
 
     @Test
+    void aConnectionThatLostItsClientIdIsToldThroughItsExceptionListener() throws Exception {
+        String cid = name("cid");
+        Connection a = track(factory("heartbeat=1s&clientID=" + cid).createConnection());
+        java.util.concurrent.BlockingQueue<JMSException> errors = new java.util.concurrent.LinkedBlockingQueue<>();
+        a.setExceptionListener(errors::add);
+        // as if this JVM had paused longer than its claims live: another connection takes the client ID
+        TestStores.CLOCK.advance(Duration.ofMinutes(1));
+        Connection b = track(factory("clientID=" + cid).createConnection());
+        assertThat(b.getClientID()).isEqualTo(cid);
+        JMSException e = errors.poll(ARRIVE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("clientID:" + cid);
+    }
+
+    @Test
+    void optionsSetOnTheFactoryWinOverTheUrl() throws Exception {
+        PubConnectionFactory f = factory("maxDeliveries=7&prefetch=2");
+        f.setMaxDeliveries(3);
+        f.setDeadLetterQueue("DLQ-" + suffix);
+        f.setRedeliveryDelay("250ms");
+        f.setRedeliveryBackoff(1.5);
+        f.setLeaseDuration("20s");
+        ProviderOptions o = f.options();
+        assertThat(o.maxDeliveries()).isEqualTo(3);
+        assertThat(o.prefetch()).isEqualTo(2);
+        assertThat(o.deadLetterQueue()).isEqualTo("DLQ-" + suffix);
+        assertThat(o.redeliveryDelay(1)).isEqualTo(Duration.ofMillis(250));
+        assertThat(o.redeliveryDelay(3)).isEqualTo(Duration.ofMillis(562));
+        assertThat(o.leaseDuration()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(o.storeUrl()).doesNotContain("maxDeliveries").doesNotContain("prefetch");
+        assertThatThrownBy(() -> f.setPrefetch(0)).hasMessageContaining("prefetch");
+        assertThatThrownBy(() -> f.option("noSuchOption", "1")).hasMessageContaining("noSuchOption");
+    }
+
+    @Test
     void connectionsToOneStoreShareOneEngine() throws Exception {
         PubConnection a = (PubConnection) connection();
         PubConnection b = (PubConnection) track(factory("maxDeliveries=3").createConnection());
