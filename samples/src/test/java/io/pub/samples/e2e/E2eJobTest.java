@@ -2,6 +2,7 @@ package io.pub.samples.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pub.couchbase.CouchbaseMockServer;
 import io.pub.spi.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -85,6 +86,23 @@ class E2eJobTest {
             Run r = run(settings(url, "E2E_API", api, "PUBLISH_MESSAGES_PER_SEC", "2000"));
             assertThat(r.exitCode()).as(r.output()).isZero();
             assertThat(r.output()).contains("lost          0").contains("duplicates 0");
+        }
+    }
+
+    @Test
+    void everyEventArrivesOnCouchbaseConfiguredWithTheSeedsVariables() {
+        try (CouchbaseMockServer mock = CouchbaseMockServer.start()) {
+            Map<String, String> s = settings(null, "PUB_RESCAN_INTERVAL", "200ms");
+            s.remove("PUB_STORE_URL");
+            s.put("COUCHBASE_CONNECTION_STRING", mock.storeUrlWithoutCredentials());
+            s.put("COUCHBASE_USERNAME", CouchbaseMockServer.BUCKET);
+            s.put("COUCHBASE_PASSWORD", CouchbaseMockServer.PASSWORD);
+            Run r = run(s);
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            assertThat(r.output())
+                    .contains("on couchbase://127.0.0.1:")
+                    .contains("published     400")
+                    .contains("lost          0");
         }
     }
 
