@@ -278,13 +278,17 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
 
     @Override
     public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        return newSession(checkedMode(transacted, acknowledgeMode), PubSession.Domain.ANY);
+    }
+
+    private static int checkedMode(boolean transacted, int acknowledgeMode) throws JMSException {
         int mode = transacted ? Session.SESSION_TRANSACTED : acknowledgeMode;
         if (!transacted && !PubSession.validMode(acknowledgeMode)
                 || acknowledgeMode == Session.SESSION_TRANSACTED && !transacted) {
             throw new JMSException("acknowledgeMode must be Session.AUTO_ACKNOWLEDGE (1), CLIENT_ACKNOWLEDGE (2) or "
                     + "DUPS_OK_ACKNOWLEDGE (3) for a session that is not transacted, was " + acknowledgeMode);
         }
-        return newSession(mode);
+        return mode;
     }
 
     @Override
@@ -302,13 +306,17 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
     }
 
     PubSession newSession(int mode) throws JMSException {
+        return newSession(mode, PubSession.Domain.ANY);
+    }
+
+    private PubSession newSession(int mode, PubSession.Domain domain) throws JMSException {
         synchronized (lifecycle) {
             checkOpen();
             if (closing) {
                 throw new IllegalStateException("the connection is closing");
             }
             used = true;
-            PubSession s = new PubSession(this, mode);
+            PubSession s = new PubSession(this, mode, domain);
             sessions.add(s);
             return s;
         }
@@ -316,12 +324,12 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
 
     @Override
     public QueueSession createQueueSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return (QueueSession) createSession(transacted, acknowledgeMode);
+        return newSession(checkedMode(transacted, acknowledgeMode), PubSession.Domain.QUEUE);
     }
 
     @Override
     public TopicSession createTopicSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return (TopicSession) createSession(transacted, acknowledgeMode);
+        return newSession(checkedMode(transacted, acknowledgeMode), PubSession.Domain.TOPIC);
     }
 
     @Override

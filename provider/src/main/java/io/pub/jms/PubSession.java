@@ -102,9 +102,23 @@ final class PubSession implements Session, QueueSession, TopicSession {
     /** Orders the messages of all sessions of this JVM: the tie-break of equal publish times. */
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
+    /** Which legacy domain the session was created for: a QueueSession offers no topic methods and back. */
+    enum Domain {
+        ANY,
+        QUEUE,
+        TOPIC
+    }
+
+    private final Domain domain;
+
     PubSession(PubConnection connection, int mode) {
+        this(connection, mode, Domain.ANY);
+    }
+
+    PubSession(PubConnection connection, int mode, Domain domain) {
         this.connection = connection;
         this.mode = mode;
+        this.domain = domain;
         this.subscriptions = new Subscriptions(connection);
         this.producer = connection.pub().producer();
     }
@@ -129,6 +143,13 @@ final class PubSession implements Session, QueueSession, TopicSession {
             throw new IllegalStateException("the session is closed");
         }
         connection.checkOpen();
+    }
+
+    private void checkDomain(Domain wanted) throws IllegalStateException {
+        if (domain != Domain.ANY && domain != wanted) {
+            throw new IllegalStateException("this is a " + (domain == Domain.QUEUE ? "QueueSession" : "TopicSession")
+                    + "; " + (wanted == Domain.QUEUE ? "queue" : "topic") + " methods are not available on it");
+        }
     }
 
     boolean isDeliveryThread() {
@@ -192,6 +213,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     @Override
     public Queue createQueue(String queueName) throws JMSException {
+        checkDomain(Domain.QUEUE);
         checkOpen();
         PubQueue q = new PubQueue(queueName);
         PubDestination.of(q); // checks the name
@@ -200,6 +222,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     @Override
     public Topic createTopic(String topicName) throws JMSException {
+        checkDomain(Domain.TOPIC);
         checkOpen();
         PubTopic t = new PubTopic(topicName);
         PubDestination.of(t);
@@ -208,12 +231,14 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     @Override
     public TemporaryQueue createTemporaryQueue() throws JMSException {
+        checkDomain(Domain.QUEUE);
         checkOpen();
         return (TemporaryQueue) connection.createTemporary(false);
     }
 
     @Override
     public TemporaryTopic createTemporaryTopic() throws JMSException {
+        checkDomain(Domain.TOPIC);
         checkOpen();
         return (TemporaryTopic) connection.createTemporary(true);
     }
@@ -234,11 +259,13 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     @Override
     public QueueSender createSender(Queue queue) throws JMSException {
+        checkDomain(Domain.QUEUE);
         return (QueueSender) createProducer(queue);
     }
 
     @Override
     public TopicPublisher createPublisher(Topic topic) throws JMSException {
+        checkDomain(Domain.TOPIC);
         return (TopicPublisher) createProducer(topic);
     }
 
@@ -283,6 +310,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     @Override
     public QueueReceiver createReceiver(Queue queue, String messageSelector) throws JMSException {
+        checkDomain(Domain.QUEUE);
         if (queue == null) {
             throw new InvalidDestinationException("queue must not be null");
         }
@@ -296,6 +324,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     @Override
     public TopicSubscriber createSubscriber(Topic topic, String messageSelector, boolean noLocal) throws JMSException {
+        checkDomain(Domain.TOPIC);
         if (topic == null) {
             throw new InvalidDestinationException("topic must not be null");
         }
@@ -310,6 +339,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
     @Override
     public MessageConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName, String messageSelector)
             throws JMSException {
+        checkDomain(Domain.TOPIC);
         checkOpen();
         PubDestination d = topic(topic);
         checkName(sharedSubscriptionName);
@@ -358,6 +388,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     private MessageConsumer durable(Topic topic, String name, String messageSelector, boolean noLocal, boolean shared)
             throws JMSException {
+        checkDomain(Domain.TOPIC);
         checkOpen();
         PubDestination d = topic(topic);
         checkName(name);
@@ -477,6 +508,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     @Override
     public QueueBrowser createBrowser(Queue queue, String messageSelector) throws JMSException {
+        checkDomain(Domain.QUEUE);
         checkOpen();
         if (queue == null) {
             throw new InvalidDestinationException("queue must not be null");
@@ -496,6 +528,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     @Override
     public void unsubscribe(String name) throws JMSException {
+        checkDomain(Domain.TOPIC);
         checkOpen();
         String id = SubscriptionIds.durable(connection.clientIdForUse(), name == null ? "" : name);
         if (connection.hasOpenConsumer(id)) {

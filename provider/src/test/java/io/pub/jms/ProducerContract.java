@@ -187,6 +187,29 @@ abstract class ProducerContract extends JmsTestBase {
     }
 
     @Test
+    void domainSessionsOfferOnlyTheirDomain() throws Exception {
+        jakarta.jms.QueueConnection qc = track(factory().createQueueConnection());
+        qc.start();
+        jakarta.jms.QueueSession qs = qc.createQueueSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = qs.createQueue(name("q"));
+        qs.createSender(q).send(qs.createTextMessage("via sender"));
+        assertThat(text(qs.createReceiver(q).receive(ARRIVE_MS))).isEqualTo("via sender");
+        assertThatThrownBy(() -> qs.createTopic(name("t"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(qs::createTemporaryTopic).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> qs.unsubscribe("d")).isInstanceOf(IllegalStateException.class);
+        jakarta.jms.TopicConnection tc = track(factory().createTopicConnection());
+        tc.start();
+        jakarta.jms.TopicSession ts = tc.createTopicSession(false, Session.AUTO_ACKNOWLEDGE);
+        jakarta.jms.Topic t = ts.createTopic(name("t"));
+        jakarta.jms.TopicSubscriber sub = ts.createSubscriber(t);
+        ts.createPublisher(t).publish(ts.createTextMessage("via publisher"));
+        assertThat(text(sub.receive(ARRIVE_MS))).isEqualTo("via publisher");
+        assertThatThrownBy(() -> ts.createQueue(name("q"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ts.createBrowser(q)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(ts::createTemporaryQueue).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void closedObjectsRefuseUse() throws Exception {
         Connection c = connection();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
