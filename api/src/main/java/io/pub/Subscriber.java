@@ -38,6 +38,9 @@ public final class Subscriber implements AutoCloseable {
         SKIP
     }
 
+    /** Entries a shard keeps from earlier reads; past it, the cache starts over. */
+    private static final int MAX_CACHED = 10_000;
+
     private final Controller controller;
     private final Clock clock;
     private final Subscription subscription;
@@ -151,23 +154,51 @@ public final class Subscriber implements AutoCloseable {
             List<Long> done = new ArrayList<>();
             long scanned = from;
             int windows = 0;
-            while (candidates.size() < max && windows++ < options.maxWindowsPerPoll()) {
+            s.cache.headMap(cursor.committed()).clear();
+            while (candidates.size() < max) {
+                if (scanned >= s.cacheFrom && scanned < s.readTo) {
+                    // messages never change once written: what this consumer read before is still
+                    // true, so only what lies beyond it costs a store read
+                    for (long o = scanned; o < s.readTo && candidates.size() < max; o++) {
+                        Entry e = s.cache.get(o);
+                        if (e != null) {
+                            classify(cursor, e, now, candidates, byOffset, done);
+                        }
+                        scanned = o + 1;
+                    }
+                    continue;
+                }
+                if (windows++ >= options.maxWindowsPerPoll()) {
+                    break;
+                }
                 ReadResult r = controller.read(s.shard, scanned, options.readWindow());
                 if (windows == 1) {
                     metrics.lag(subscription, s.shard, r.head() - cursor.committed()); // free: both just read
                 }
+                if (scanned != s.readTo || s.cache.size() > MAX_CACHED) {
+                    s.cache.clear();
+                    s.cacheFrom = scanned;
+                }
                 long end = Math.min(r.head(), scanned + options.readWindow());
                 long expected = scanned;
+                long firstOpenGap = end;
                 for (Entry e : r.entries()) {
                     for (long gap = expected; gap < e.offset(); gap++) {
-                        checkHole(s, gap, now, done);
+                        if (!checkHole(s, gap, now, done)) {
+                            firstOpenGap = Math.min(firstOpenGap, gap);
+                        }
                     }
                     expected = e.offset() + 1;
+                    s.cache.put(e.offset(), e);
                     classify(cursor, e, now, candidates, byOffset, done);
                 }
                 for (long gap = expected; gap < end; gap++) {
-                    checkHole(s, gap, now, done);
+                    if (!checkHole(s, gap, now, done)) {
+                        firstOpenGap = Math.min(firstOpenGap, gap);
+                    }
                 }
+                // an offset not written yet must be read again; the cache is only trusted below it
+                s.readTo = firstOpenGap;
                 scanned = end;
                 if (end >= r.head()) {
                     break;
@@ -258,18 +289,22 @@ public final class Subscriber implements AutoCloseable {
         byOffset.put(o, m);
     }
 
-    private void checkHole(ShardState s, long offset, long now, List<Long> done) {
+    /** Returns true if the offset is settled: sealed now (done) or found written after all. */
+    private boolean checkHole(ShardState s, long offset, long now, List<Long> done) {
+        boolean settled = false;
         Long seen = s.holesSeenAt.putIfAbsent(offset, now);
         if (seen != null && now - seen >= options.publishTimeout().toMillis()) {
             // exactly one of the late producer's insert and this tombstone wins
             if (controller.seal(s.shard, offset)) {
                 done.add(offset);
+                settled = true;
             }
             s.holesSeenAt.remove(offset);
         }
         if (s.holesSeenAt.size() > 10_000) {
             s.holesSeenAt.headMap(offset - 10_000).clear();
         }
+        return settled;
     }
 
     private void deadLetter(Lease lease, Message m) {
@@ -407,6 +442,11 @@ public final class Subscriber implements AutoCloseable {
         final TopicShard shard;
         long scanFrom;
         long rescanAt;
+        /** Entries read before, valid for offsets in [cacheFrom, readTo). */
+        final TreeMap<Long, Entry> cache = new TreeMap<>();
+
+        long cacheFrom;
+        long readTo;
         final TreeMap<Long, Long> holesSeenAt = new TreeMap<>();
 
         ShardState(TopicShard shard) {
