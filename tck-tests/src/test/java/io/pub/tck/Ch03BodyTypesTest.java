@@ -15,7 +15,6 @@ import jakarta.jms.Session;
 import jakarta.jms.StreamMessage;
 import jakarta.jms.TextMessage;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,7 +173,7 @@ class Ch03BodyTypesTest extends TckTest {
         assertThat(r.getString("null")).isNull();
         assertThat(r.itemExists("int")).isTrue();
         assertThat(r.itemExists("absent")).isFalse();
-        List<Object> names = Collections.list(r.getMapNames());
+        List<Object> names = elements(r.getMapNames());
         assertThat(names)
                 .contains(
                         "bool", "byte", "short", "char", "int", "long", "float", "double", "string", "bytes", "slice",

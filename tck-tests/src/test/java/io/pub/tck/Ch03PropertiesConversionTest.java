@@ -8,7 +8,6 @@ import jakarta.jms.MessageFormatException;
 import jakarta.jms.MessageNotWriteableException;
 import jakarta.jms.Session;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -236,7 +235,7 @@ class Ch03PropertiesConversionTest extends TckTest {
 
     private static List<String> names(Message m) throws Exception {
         List<String> names = new ArrayList<>();
-        for (Object o : Collections.list(m.getPropertyNames())) {
+        for (Object o : elements(m.getPropertyNames())) {
             names.add((String) o);
         }
         return names;

@@ -13,7 +13,6 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +30,7 @@ class Ch04ConnectionTest extends TckTest {
         assertThat(md.getProviderVersion()).isNotBlank();
         assertThat(md.getProviderMajorVersion()).isGreaterThanOrEqualTo(0);
         assertThat(md.getProviderMinorVersion()).isGreaterThanOrEqualTo(0);
-        List<Object> names = Collections.list(md.getJMSXPropertyNames());
+        List<Object> names = elements(md.getJMSXPropertyNames());
         // JMSXGroupID and JMSXGroupSeq are required of every provider (section 3.5.9).
         assertThat(names).contains("JMSXGroupID", "JMSXGroupSeq");
     }

@@ -172,7 +172,7 @@ class Ch07ProducerTest extends TckTest {
         pipe.producer().setDisableMessageID(true);
         pipe.producer().send(pipe.session().createMessage());
         String id = mustReceive(pipe.consumer()).getJMSMessageID();
-        // A hint: a provider that ignores it sets a normal unique ID (section 7.? MessageProducer javadoc).
+        // A hint: a provider that ignores it sets a normal unique ID (MessageProducer.setDisableMessageID).
         assertThat(id == null || id.startsWith("ID:")).as("JMSMessageID %s", id).isTrue();
     }
 

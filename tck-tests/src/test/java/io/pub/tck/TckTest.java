@@ -168,13 +168,13 @@ public abstract class TckTest {
         return "tck-sub-" + name + "-" + suffix;
     }
 
-    /** Receives every message currently available, waiting {@link #ABSENT_MS} for the last. */
-    protected static int drain(MessageConsumer consumer) throws Exception {
-        int n = 0;
-        while (consumer.receive(ABSENT_MS) != null) {
-            n++;
+    /** The elements of an enumeration from the JMS API (which hands out raw enumerations). */
+    protected static java.util.List<Object> elements(java.util.Enumeration<?> e) {
+        java.util.List<Object> list = new java.util.ArrayList<>();
+        while (e.hasMoreElements()) {
+            list.add(e.nextElement());
         }
-        return n;
+        return list;
     }
 
     protected static Message mustReceive(MessageConsumer consumer) throws Exception {
