@@ -976,16 +976,28 @@ final class PubSession implements Session, QueueSession, TopicSession {
         }
         int sent = 0;
         try {
-            for (HeldSend h : sends) {
-                publish(producer, h.topic, h.stored);
-                sent++;
+            // Consecutive sends to one destination go as one batch: one offset reservation and one
+            // store write per shard instead of one per message.
+            while (sent < sends.size()) {
+                String topic = sends.get(sent).topic;
+                int end = sent;
+                List<io.pub.Message> batch = new ArrayList<>();
+                while (end < sends.size() && sends.get(end).topic.equals(topic)) {
+                    batch.add(sends.get(end++).stored);
+                }
+                try {
+                    producer.publish(topic, batch);
+                } catch (RuntimeException e) {
+                    throw JmsExceptions.toJms(e, JmsExceptions.Context.DESTINATION);
+                }
+                sent = end;
             }
         } catch (JMSException e) {
             notifyHeld(sends.subList(sent, sends.size()), e);
             notifyHeld(sends.subList(0, sent), null);
             releaseAll();
             TransactionRolledBackException t = new TransactionRolledBackException("commit failed and was rolled back"
-                    + (sent > 0 ? " (" + sent + " of its " + sends.size() + " sends were already stored)" : "")
+                    + (sent > 0 ? " (" + sent + " of its " + sends.size() + " sends may already be stored)" : "")
                     + ": " + e.getMessage());
             throw JmsExceptions.withCause(t, e);
         }
