@@ -1,0 +1,41 @@
+/**
+ * Pub's Jakarta Messaging 3.1 provider.
+ *
+ * <p>Start from {@link io.pub.jms.PubConnectionFactory} (or JNDI through
+ * {@link io.pub.jms.PubInitialContextFactory}). A factory URL names the store and may carry the
+ * provider's options ({@code clientID}, {@code users}, {@code maxDeliveries}, {@code deadLetterQueue},
+ * {@code redeliveryDelay}, {@code redeliveryBackoff}, {@code redeliveryMaxDelay}, {@code leaseDuration},
+ * {@code prefetch}, {@code heartbeat}); each also has a PUB_ setting and a factory setter.
+ *
+ * <p>Choices where the specification leaves room, and what the store model implies:
+ * <ul>
+ *   <li>NON_PERSISTENT messages are stored as durably as PERSISTENT ones; JMSDeliveryMode still reads
+ *       NON_PERSISTENT on receipt.
+ *   <li>Order: a session's messages to a destination arrive in the order sent (one shard per session
+ *       and destination; a message a JMSXGroupID moved to another shard names its predecessor's shard
+ *       so the consumer fetches that first). Messages of different sessions have no common order.
+ *   <li>Priority is best effort: a consumer hands out the highest priority among the messages it
+ *       holds (one by default; {@code prefetch} holds more).
+ *   <li>Leases are taken when a message is handed out (prefetch 1). With a larger prefetch, messages
+ *       held but never handed out are given back when the consumer closes and then count as delivered
+ *       once: their next receiver sees JMSRedelivered=true.
+ *   <li>Rollback, recover and a MessageListener's RuntimeException (AUTO, DUPS_OK) give messages back
+ *       after {@code redeliveryDelay} x {@code redeliveryBackoff}^(deliveries-1) (default: at once);
+ *       after {@code maxDeliveries} (default 10) a message moves to {@code deadLetterQueue} (default
+ *       DLQ) with PubOriginalDestination, PubOriginalSubscription and PubDeliveryCount properties.
+ *   <li>A transaction's sends are written at commit, one batch per destination run; a store failure in
+ *       the middle of commit may leave part of them stored (at least once, not atomic), and is reported
+ *       as TransactionRolledBackException. A CompletionListener of a send in a transaction is called when
+ *       the send joins the transaction (onException if it is rolled back).
+ *   <li>Selectors can name JMSDeliveryMode, JMSPriority, JMSMessageID, JMSTimestamp, JMSCorrelationID,
+ *       JMSType and properties, but not JMSXDeliveryCount (selectors are evaluated before a lease exists).
+ *   <li>Shared subscriptions count their consumers in all JVMs with claims in 64 slots: at most 64
+ *       consumers at once per shared subscription.
+ *   <li>Authentication: with users configured ({@code users=} or PUB_USERS) every connection must give
+ *       one of them; without, anyone may connect. It is the same for every store; the store's own
+ *       credentials (e.g. COUCHBASE_USERNAME) are never exposed to clients.
+ *   <li>Connection consumers and Session.run/setMessageListener (application-server facilities) are not
+ *       supported: they throw JMSException.
+ * </ul>
+ */
+package io.pub.jms;
