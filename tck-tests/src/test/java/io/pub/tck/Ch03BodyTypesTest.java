@@ -116,6 +116,23 @@ class Ch03BodyTypesTest extends TckTest {
         assertThat(r.getBody(byte[].class)).containsExactly(9, 8, 7, 6);
     }
 
+    @OnQueueAndTopic
+    void largeBodiesArriveIntact(Kind kind) throws Exception {
+        Pipe p = pipe(kind);
+        byte[] payload = new byte[1 << 20];
+        new java.util.Random(42).nextBytes(payload);
+        BytesMessage m = p.session().createBytesMessage();
+        m.writeBytes(payload);
+        BytesMessage r = (BytesMessage) roundTrip(p, m);
+        assertThat(r.getBodyLength()).isEqualTo(payload.length);
+        byte[] got = new byte[payload.length];
+        assertThat(r.readBytes(got)).isEqualTo(payload.length);
+        assertThat(got).isEqualTo(payload);
+        String text = "Grüße ".repeat(100_000);
+        assertThat(((TextMessage) roundTrip(p, p.session().createTextMessage(text))).getText())
+                .isEqualTo(text);
+    }
+
     @Test
     void bytesMessageIsWriteOnlyBeforeResetAndReadOnlyAfterReceive() throws Exception {
         Pipe p = pipe(Kind.QUEUE);
