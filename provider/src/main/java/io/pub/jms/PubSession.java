@@ -1,7 +1,6 @@
 package io.pub.jms;
 
 import io.pub.Delivery;
-import io.pub.Producer;
 import io.pub.Subscriber;
 import io.pub.Subscriber.FilterMode;
 import io.pub.Subscriber.SubscriberOptions;
@@ -36,14 +35,10 @@ import jakarta.jms.TransactionRolledBackException;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -73,34 +68,16 @@ final class PubSession implements Session, QueueSession, TopicSession {
     /** CLIENT: delivered, not acked. TRANSACTED: delivered in the transaction. DUPS_OK: acks to write. */
     private final List<Delivered> unacked = new ArrayList<>();
 
-    private final List<HeldSend> heldSends = new ArrayList<>();
     private final Object lock = new Object();
-    private final Object asyncLock = new Object();
-    /**
-     * One engine producer for the whole session: JMS orders messages per session and destination,
-     * and an engine producer keeps its unkeyed messages in one shard, so every producer of the
-     * session (JMSContext users create one per send) writes to the same shard of a destination.
-     */
-    private final Producer producer;
-    /** The shard each destination last got from this session (guarded by lock). */
-    private final Map<String, Integer> lastShard = new HashMap<>();
-    /** True on the delivery thread while a CompletionListener runs. */
-    private volatile boolean inCompletionListener;
+    private final SessionSends sends;
 
-    private int asyncOutstanding;
     private SessionWorker worker;
-    private ExecutorService sender;
     private volatile boolean closing;
     private volatile boolean closed;
     /** AUTO/DUPS_OK listener: recover() was called from onMessage, so the current message goes back. */
     private boolean recoverCurrent;
 
     private record Delivered(PubMessageConsumer consumer, Delivery delivery) {}
-
-    private record HeldSend(String topic, io.pub.Message stored, Message message, CompletionListener listener) {}
-
-    /** Orders the messages of all sessions of this JVM: the tie-break of equal publish times. */
-    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     /** Which legacy domain the session was created for: a QueueSession offers no topic methods and back. */
     enum Domain {
@@ -120,7 +97,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
         this.mode = mode;
         this.domain = domain;
         this.subscriptions = new Subscriptions(connection);
-        this.producer = connection.pub().producer();
+        this.sends = new SessionSends(this, connection.pub().producer());
     }
 
     static boolean validMode(int mode) {
@@ -816,135 +793,32 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     // ---- sending (used by producers)
 
-    /**
-     * Stamps the order headers: a sequence number, and the shard of the session's previous message to
-     * this destination when this one goes to another shard (a JMSXGroupID moved it), so a consumer
-     * can fetch that predecessor first ({@link OrderHeaders}).
-     */
-    private io.pub.Message stamp(String topic, io.pub.Message stored) throws JMSException {
-        int shard;
-        try {
-            shard = producer.shardFor(topic, stored.key());
-        } catch (RuntimeException e) {
-            throw JmsExceptions.toJms(e, JmsExceptions.Context.DESTINATION);
-        }
-        Integer previous;
-        synchronized (lock) {
-            previous = lastShard.put(topic, shard);
-        }
-        io.pub.Message.Builder b =
-                stored.toBuilder().header(OrderHeaders.SEQUENCE, Long.toString(SEQUENCE.incrementAndGet()));
-        if (previous != null && previous != shard) {
-            b.header(OrderHeaders.PREVIOUS_SHARD, Integer.toString(previous));
-        }
-        return b.build();
-    }
-
     /** Sends now, holds for commit, or sends asynchronously, as the session and the caller say. */
     void send(String topic, io.pub.Message unstamped, Message message, CompletionListener listener)
             throws JMSException {
-        if (mode == SESSION_TRANSACTED) {
-            synchronized (lock) {
-                checkOpen();
-                heldSends.add(new HeldSend(topic, stamp(topic, unstamped), message, listener));
-            }
-            if (listener != null) {
-                // Accepted into the transaction: the send is complete as far as the application can tell;
-                // whether it is stored is decided by commit.
-                SessionWorker w = worker();
-                w.submit(() -> completion(() -> listener.onCompletion(message)));
-            }
-            return;
-        }
-        io.pub.Message stored = stamp(topic, unstamped);
-        if (listener == null) {
-            publish(producer, topic, stored);
-            return;
-        }
-        SessionWorker w = worker();
-        synchronized (asyncLock) {
-            asyncOutstanding++;
-        }
-        ExecutorService s;
-        synchronized (lock) {
-            if (sender == null) {
-                sender = Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "pub-sender");
-                    t.setDaemon(true);
-                    return t;
-                });
-            }
-            s = sender;
-        }
-        s.execute(() -> {
-            JMSException failure = null;
-            try {
-                publish(producer, topic, stored);
-            } catch (JMSException e) {
-                failure = e;
-            }
-            JMSException f = failure;
-            w.submit(() -> {
-                try {
-                    completion(() -> {
-                        if (f == null) {
-                            listener.onCompletion(message);
-                        } else {
-                            listener.onException(message, f);
-                        }
-                    });
-                } finally {
-                    asyncDone();
-                }
-            });
-        });
+        sends.send(topic, unstamped, message, listener, mode == SESSION_TRANSACTED);
     }
 
-    /** Runs a CompletionListener call, marking it so that the calls section 7.3.8 forbids are refused. */
-    private void completion(Runnable call) {
-        inCompletionListener = true;
-        try {
+    /** Runs application callback code on the delivery thread; directly once that thread has ended. */
+    void onDeliveryThread(Runnable call) {
+        if (closing) {
             call.run();
-        } finally {
-            inCompletionListener = false;
+        } else {
+            worker().submit(call);
         }
     }
 
     /** Refuses what a CompletionListener may not do to its own session, producer or connection. */
     void checkNotInCompletionListener(String what) throws IllegalStateException {
-        if (inCompletionListener && isDeliveryThread()) {
+        if (sends.inCompletionListener() && isDeliveryThread()) {
             throw new IllegalStateException(what + " must not be called from a CompletionListener of this session");
-        }
-    }
-
-    private static void publish(Producer producer, String topic, io.pub.Message stored) throws JMSException {
-        try {
-            producer.publish(topic, stored);
-        } catch (RuntimeException e) {
-            throw JmsExceptions.toJms(e, JmsExceptions.Context.DESTINATION);
-        }
-    }
-
-    private void asyncDone() {
-        synchronized (asyncLock) {
-            asyncOutstanding--;
-            asyncLock.notifyAll();
         }
     }
 
     /** Waits until every async send of this session has completed and its listener was called. */
     void awaitAsyncSends() throws JMSException {
-        if (isDeliveryThread()) {
-            return; // a CompletionListener or MessageListener cannot wait for the thread it runs on
-        }
-        synchronized (asyncLock) {
-            while (asyncOutstanding > 0) {
-                try {
-                    asyncLock.wait(100);
-                } catch (InterruptedException e) {
-                    throw JmsExceptions.toJms(e);
-                }
-            }
+        if (!isDeliveryThread()) { // a listener cannot wait for the thread it runs on
+            sends.awaitAsync();
         }
     }
 
@@ -969,63 +843,13 @@ final class PubSession implements Session, QueueSession, TopicSession {
         if (mode != SESSION_TRANSACTED) {
             throw new IllegalStateException("commit is only for a transacted session");
         }
-        List<HeldSend> sends;
-        synchronized (lock) {
-            sends = new ArrayList<>(heldSends);
-            heldSends.clear();
-        }
-        int sent = 0;
         try {
-            // Consecutive sends to one destination go as one batch: one offset reservation and one
-            // store write per shard instead of one per message.
-            while (sent < sends.size()) {
-                String topic = sends.get(sent).topic;
-                int end = sent;
-                List<io.pub.Message> batch = new ArrayList<>();
-                while (end < sends.size() && sends.get(end).topic.equals(topic)) {
-                    batch.add(sends.get(end++).stored);
-                }
-                try {
-                    producer.publish(topic, batch);
-                } catch (RuntimeException e) {
-                    throw JmsExceptions.toJms(e, JmsExceptions.Context.DESTINATION);
-                }
-                sent = end;
-            }
-        } catch (JMSException e) {
-            notifyHeld(sends.subList(sent, sends.size()), e);
-            notifyHeld(sends.subList(0, sent), null);
+            sends.publishHeld();
+        } catch (TransactionRolledBackException e) {
             releaseAll();
-            TransactionRolledBackException t = new TransactionRolledBackException("commit failed and was rolled back"
-                    + (sent > 0 ? " (" + sent + " of its " + sends.size() + " sends may already be stored)" : "")
-                    + ": " + e.getMessage());
-            throw JmsExceptions.withCause(t, e);
+            throw e;
         }
-        notifyHeld(sends, null);
         ackAll();
-    }
-
-    /** A held async send whose transaction failed or was rolled back hears it through onException. */
-    private void notifyHeld(List<HeldSend> sends, JMSException failure) {
-        if (failure == null) {
-            return; // told onCompletion when the send joined the transaction
-        }
-        for (HeldSend h : sends) {
-            if (h.listener != null) {
-                Runnable call = () -> {
-                    if (failure == null) {
-                        h.listener.onCompletion(h.message);
-                    } else {
-                        h.listener.onException(h.message, failure);
-                    }
-                };
-                if (closing) {
-                    call.run(); // the delivery thread has ended: tell the listener from close()
-                } else {
-                    worker().submit(call);
-                }
-            }
-        }
     }
 
     @Override
@@ -1039,12 +863,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
     }
 
     private void rollback0() throws JMSException {
-        List<HeldSend> sends;
-        synchronized (lock) {
-            sends = new ArrayList<>(heldSends);
-            heldSends.clear();
-        }
-        notifyHeld(sends, new TransactionRolledBackException("the transaction was rolled back"));
+        sends.discardHeld();
         releaseAll();
     }
 
@@ -1108,11 +927,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
         producers.clear();
         browsers.forEach(PubQueueBrowser::markClosed);
         browsers.clear();
-        synchronized (lock) {
-            if (sender != null) {
-                sender.shutdown();
-            }
-        }
+        sends.close();
         connection.sessionClosed(this);
         if (failure != null) {
             throw failure;
