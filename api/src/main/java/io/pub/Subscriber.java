@@ -200,6 +200,14 @@ public final class Subscriber implements AutoCloseable {
                 // an offset not written yet must be read again; the cache is only trusted below it
                 s.readTo = firstOpenGap;
                 scanned = end;
+                if (firstOpenGap < end) {
+                    // offset order within a shard: nothing behind an offset that is still being
+                    // written (or whose producer died: sealed after the publish timeout) goes out
+                    long gap = firstOpenGap;
+                    candidates.removeIf(o -> o > gap);
+                    scanned = gap;
+                    break;
+                }
                 if (end >= r.head()) {
                     break;
                 }
