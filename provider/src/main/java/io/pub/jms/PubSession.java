@@ -560,6 +560,9 @@ final class PubSession implements Session, QueueSession, TopicSession {
     }
 
     private void ack(PubMessageConsumer consumer, List<Delivery> ds) throws JMSException {
+        if (consumer.subscriptionGone()) {
+            return; // closed with its subscription (e.g. from its own listener): nothing left to ack
+        }
         try {
             consumer.subscriber()
                     .ack(ds.stream().map(consumer.subscriber()::current).toList());
@@ -627,6 +630,9 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     /** Gives deliveries back for redelivery after the backed-off redelivery delay. */
     private void release(PubMessageConsumer consumer, List<Delivery> ds) {
+        if (consumer.subscriptionGone()) {
+            return;
+        }
         Subscriber sub = consumer.subscriber();
         Map<Duration, List<Delivery>> byDelay = new LinkedHashMap<>();
         for (Delivery d : ds) {

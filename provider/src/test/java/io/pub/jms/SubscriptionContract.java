@@ -61,6 +61,29 @@ abstract class SubscriptionContract extends JmsTestBase {
     }
 
     @Test
+    void aListenerMayCloseItsOwnConsumer() throws Exception {
+        Connection c = connection();
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Topic t = s.createTopic(name("t"));
+        MessageConsumer consumer = s.createConsumer(t);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+        consumer.setMessageListener(m -> {
+            try {
+                consumer.close();
+            } catch (Throwable e) {
+                errors.add(e);
+            }
+            done.countDown();
+        });
+        send(s, t, "x", "y");
+        assertThat(done.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(errors).isEmpty();
+        Thread.sleep(ABSENT_MS);
+        assertThat(controller(c).subscriptions(t.getTopicName())).isEmpty();
+    }
+
+    @Test
     void aNonDurableSubscriptionOfADeadConnectionIsReapedWhenItsHeartbeatLapses() throws Exception {
         Connection c = connection();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
