@@ -122,6 +122,22 @@ class CouchbaseCrashTest extends JmsTestBase {
     }
 
     @Test
+    void aClientIdInUseInAnotherJvmIsRefusedUntilThatJvmIsGone() throws Exception {
+        String cid = name("cid");
+        BlockingQueue<String> out = child("heartbeat=2s&clientID=" + cid, "idle", "unused", 0);
+        await(out, "READY", new ArrayList<>());
+        PubConnectionFactory f = factory("clientID=" + cid);
+        org.assertj.core.api.Assertions.assertThatThrownBy(f::createConnection)
+                .isInstanceOf(jakarta.jms.InvalidClientIDException.class);
+        Process p = children.get(0);
+        p.destroyForcibly();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        TestStores.CLOCK.advance(Duration.ofSeconds(3)); // the dead JVM's claim (2 s) lapses
+        Connection c = track(f.createConnection());
+        assertThat(c.getClientID()).isEqualTo(cid);
+    }
+
+    @Test
     void twoJvmsSharingADurableSubscriptionNeverGetTheSameMessage() throws Exception {
         Connection c = connection();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);

@@ -16,7 +16,7 @@ import java.util.Map;
  * <p>Arguments: store URL (with provider options), clock offset in ms (so both JVMs agree on the
  * time), mode ({@code hold}: CLIENT_ACKNOWLEDGE on a queue, receive {@code count} messages and hold
  * them unacknowledged; {@code shared}: AUTO_ACKNOWLEDGE on a shared durable subscription of a topic,
- * receive until killed), destination name, count.
+ * receive until killed; {@code idle}: only hold the connection), destination name, count.
  */
 public final class CrashChild {
     private CrashChild() {}
@@ -41,6 +41,8 @@ public final class CrashChild {
                 System.out.println("GOT " + ((TextMessage) m).getText());
             }
             System.out.println("HOLDING");
+        } else if (mode.equals("idle")) {
+            System.out.println("READY"); // holds its connection (and client ID) until killed
         } else {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer consumer = s.createSharedDurableConsumer(s.createTopic(destination), "shared");
