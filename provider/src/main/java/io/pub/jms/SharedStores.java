@@ -2,6 +2,8 @@ package io.pub.jms;
 
 import io.pub.Pub;
 import io.pub.spi.Settings;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,15 +22,35 @@ final class SharedStores {
 
     /** A reference to the shared engine of {@code url}; close it exactly once. */
     static Ref acquire(String url, Settings settings, Clock clock) {
+        String key = key(url);
         synchronized (OPEN) {
-            Entry e = OPEN.get(url);
+            Entry e = OPEN.get(key);
             if (e == null) {
                 Pub pub = Pub.builder().url(url).settings(settings).clock(clock).build();
-                e = new Entry(url, pub);
-                OPEN.put(url, e);
+                e = new Entry(key, pub);
+                OPEN.put(key, e);
             }
             e.users++;
             return new Ref(e);
+        }
+    }
+
+    /**
+     * The registry key of a store URL: an embedded store's directory in absolute, normal form, so that
+     * {@code embedded:./data} and {@code embedded:/abs/path/data} naming one directory share one engine.
+     */
+    static String key(String url) {
+        if (!url.startsWith("embedded:")) {
+            return url;
+        }
+        String rest = url.substring("embedded:".length());
+        int q = rest.indexOf('?');
+        String path = q < 0 ? rest : rest.substring(0, q);
+        String query = q < 0 ? "" : rest.substring(q);
+        try {
+            return "embedded:" + Path.of(path).toAbsolutePath().normalize() + query;
+        } catch (InvalidPathException e) {
+            return url; // the store reports the bad path when it is opened
         }
     }
 

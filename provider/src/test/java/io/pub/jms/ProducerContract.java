@@ -318,5 +318,8 @@ abstract class ProducerContract extends JmsTestBase {
         PubConnection a = (PubConnection) connection();
         PubConnection b = (PubConnection) track(factory("maxDeliveries=3").createConnection());
         assertThat(a.pub()).isSameAs(b.pub());
+        assertThat(SharedStores.key("embedded:/tmp/x/../y/")).isEqualTo("embedded:/tmp/y");
+        assertThat(SharedStores.key("embedded:rel?sync=false"))
+                .isEqualTo("embedded:" + java.nio.file.Path.of("rel").toAbsolutePath() + "?sync=false");
     }
 }
