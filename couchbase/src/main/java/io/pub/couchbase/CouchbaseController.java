@@ -3,28 +3,21 @@ package io.pub.couchbase;
 import com.couchbase.client.core.error.DocumentExistsException;
 import com.couchbase.client.core.msg.kv.DurabilityLevel;
 import com.couchbase.client.java.Cluster;
-import com.couchbase.client.java.codec.RawBinaryTranscoder;
-import com.couchbase.client.java.codec.RawJsonTranscoder;
 import com.couchbase.client.java.json.JsonArray;
 import com.couchbase.client.java.json.JsonObject;
 import com.couchbase.client.java.kv.GetResult;
-import com.couchbase.client.java.kv.InsertOptions;
 import io.pub.Message;
 import io.pub.TopicShard;
 import io.pub.spi.Claim;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
-import io.pub.spi.Entry;
 import io.pub.spi.Lease;
-import io.pub.spi.OffsetSealedException;
 import io.pub.spi.ReadResult;
 import io.pub.spi.Subscription;
 import io.pub.spi.TopicInfo;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -35,10 +28,11 @@ import java.util.stream.IntStream;
 import reactor.core.publisher.Mono;
 
 /**
- * The store on Couchbase, with key-value operations only: one document per message, tombstone,
- * cursor, lease and registry entry; offsets from counter documents; lists (topics, subscriptions of a
+ * The store on Couchbase, with key-value operations only: messages and tombstones in blocks of
+ * consecutive offsets ({@link MessageLog}), leases in blocks too ({@link LeaseBlocks}), one document
+ * per cursor and registry entry; offsets from counter documents; lists (topics, subscriptions of a
  * topic) in index documents updated by compare-and-swap. Operations on many documents run in parallel
- * on the reactive API. A record's version is its document's CAS.
+ * on the reactive API. A cursor's or claim's version is its document's CAS, a lease's its own.
  *
  * <p>Lease and claim documents get a server-side expiry of their logical expiry plus a margin
  * ({@link #LEASE_MARGIN}, {@link #CLAIM_MARGIN}): the logical expiry from the injected clock decides
@@ -48,16 +42,16 @@ import reactor.core.publisher.Mono;
 final class CouchbaseController implements Controller {
     static final Duration LEASE_MARGIN = Duration.ofDays(1);
     static final Duration CLAIM_MARGIN = Duration.ofHours(1);
-    /** Most lease documents a subscription's deletion removes per shard; the rest expire by themselves. */
-    static final long MAX_LEASE_CLEANUP = 100_000;
+    /** Most offsets whose lease blocks a subscription's deletion removes per shard; the rest expire by themselves. */
+    static final long MAX_LEASE_CLEANUP = 10_000_000;
 
     private final Cluster cluster;
     private final Keyspace ks;
     private final Clock clock;
     private final String description;
     private final Kv kv;
-    /** Highest head seen per shard: lets insert check "reserved" without a read in the usual case. */
-    private final ConcurrentHashMap<TopicShard, Long> knownHeads = new ConcurrentHashMap<>();
+    private final MessageLog log;
+    private final LeaseBlocks leaseBlocks;
     /** The cursor this JVM last read or wrote, by document id: where markDone starts. */
     private final ConcurrentHashMap<String, Cursor> lastCursors = new ConcurrentHashMap<>();
 
@@ -68,6 +62,8 @@ final class CouchbaseController implements Controller {
         this.clock = clock;
         this.description = description;
         this.kv = new Kv(description, durability);
+        this.log = new MessageLog(kv, keyspace);
+        this.leaseBlocks = new LeaseBlocks(kv, keyspace, clock, LEASE_MARGIN);
     }
 
     private Duration untilPlus(long expiresAt, Duration margin) {
@@ -128,16 +124,7 @@ final class CouchbaseController implements Controller {
         // messages and offsets before the registration: a deletion cut short leaves an empty topic,
         // never old messages that a topic re-created under the same name would deliver
         List<TopicShard> shards = shards(topic.get());
-        kv.run(
-                "deleteTopic",
-                Kv.parallel(shards, shard -> Mono.zip(lowMono(shard), headMono(shard))
-                                .flatMap(lh -> Kv.parallel(
-                                                Kv.range(lh.getT1().removed, lh.getT2()),
-                                                o -> kv.remove(ks.messages, ks.message(shard, o)))
-                                        .then(kv.remove(ks.offsets, ks.counter(shard)))
-                                        .then(kv.remove(ks.offsets, ks.low(shard)))))
-                        .then());
-        shards.forEach(knownHeads::remove);
+        kv.run("deleteTopic", Kv.parallel(shards, log::removeShard).then());
         boolean removed = kv.run("deleteTopic", kv.remove(ks.registry, ks.topic(name)));
         kv.run("deleteTopic", kv.remove(ks.registry, ks.subscriptionIndex(name)));
         removeFromIndex("deleteTopic", ks.topicIndex(), name);
@@ -163,7 +150,7 @@ final class CouchbaseController implements Controller {
         }
         kv.run(
                 "createSubscription",
-                Kv.parallel(shards(topic), shard -> (startAtHead ? headMono(shard) : Mono.just(0L))
+                Kv.parallel(shards(topic), shard -> (startAtHead ? log.headMono(shard) : Mono.just(0L))
                                 .flatMap(start -> kv.upsert(
                                         ks.cursors,
                                         ks.cursor(subscription.id(), shard),
@@ -204,12 +191,13 @@ final class CouchbaseController implements Controller {
                                                     .map(r -> Documents.cursorFrom(r)
                                                             .committed())
                                                     .defaultIfEmpty(0L),
-                                            headMono(shard))
-                                    .flatMap(ch -> Kv.parallel(
-                                                    Kv.range(
-                                                            ch.getT1(),
-                                                            Math.min(ch.getT2(), ch.getT1() + MAX_LEASE_CLEANUP)),
-                                                    o -> kv.remove(ks.leases, ks.lease(id, shard, o)))
+                                            log.headMono(shard))
+                                    .flatMap(ch -> leaseBlocks
+                                            .removeRange(
+                                                    id,
+                                                    shard,
+                                                    ch.getT1(),
+                                                    Math.min(ch.getT2(), ch.getT1() + MAX_LEASE_CLEANUP))
                                             .then(kv.remove(ks.cursors, ks.cursor(id, shard)))))
                             .then());
         }
@@ -325,81 +313,21 @@ final class CouchbaseController implements Controller {
         }
     }
 
-    // ---- offsets and messages -----------------------------------------------------------------
-
-    private void sawHead(TopicShard shard, long head) {
-        knownHeads.merge(shard, head, Math::max);
-    }
+    // ---- offsets and messages: see MessageLog ---------------------------------------------------
 
     @Override
     public long reserve(TopicShard shard, int count) {
-        if (count < 1) {
-            throw new IllegalArgumentException("count must be >= 1, was " + count);
-        }
-        // an absent counter is created at count: this call reserved 0..count-1
-        long next = kv.run("reserve", kv.increment(ks.offsets, ks.counter(shard), count));
-        sawHead(shard, next);
-        return next - count;
+        return log.reserve(shard, count);
     }
 
     @Override
     public void insert(TopicShard shard, long firstOffset, List<Message> batch) {
-        if (batch.isEmpty()) {
-            return;
-        }
-        long last = firstOffset + batch.size() - 1;
-        if (firstOffset < 0 || last >= knownHeads.getOrDefault(shard, 0L) && last >= head(shard)) {
-            throw new IllegalArgumentException("offsets " + firstOffset + ".." + last + " of " + shard
-                    + " were not reserved (head is " + knownHeads.getOrDefault(shard, 0L) + ")");
-        }
-        // encode everything first: a message too large for a document fails the batch before any write
-        List<byte[]> docs = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            docs.add(Documents.encode(batch.get(i), shard, firstOffset + i));
-        }
-        List<Integer> indexes = IntStream.range(0, batch.size()).boxed().toList();
-        InsertOptions json = kv.insertOptions().transcoder(RawJsonTranscoder.INSTANCE);
-        InsertOptions binary = kv.insertOptions().transcoder(RawBinaryTranscoder.INSTANCE);
-        List<Long> sealed = kv.run(
-                "insert",
-                Kv.parallel(indexes, i -> kv.insert(
-                                        ks.messages,
-                                        ks.message(shard, firstOffset + i),
-                                        docs.get(i),
-                                        docs.get(i)[0] == '{' ? json : binary)
-                                .map(cas -> -1L)
-                                .onErrorResume(DocumentExistsException.class, e -> Mono.just(firstOffset + i)))
-                        .filter(o -> o >= 0)
-                        .collectList());
-        // A producer that stalled past the publish timeout may find its offset sealed, passed by every
-        // cursor and trimmed away: its insert then succeeds on an empty id. Trim raises the mark before
-        // removing, so reading the mark after our writes catches every such offset; what we wrote
-        // there is taken back.
-        long low = kv.run("insert", lowMono(shard)).value;
-        if (firstOffset < low) {
-            List<Long> ours = new ArrayList<>(Kv.range(firstOffset, Math.min(low, last + 1)));
-            ours.removeAll(sealed);
-            kv.run(
-                    "insert",
-                    Kv.parallel(ours, o -> kv.remove(ks.messages, ks.message(shard, o)))
-                            .then());
-            throw new OffsetSealedException(shard, firstOffset);
-        }
-        if (!sealed.isEmpty()) {
-            throw new OffsetSealedException(shard, sealed.get(0));
-        }
+        log.insert(shard, firstOffset, batch);
     }
 
     @Override
     public long head(TopicShard shard) {
-        return kv.run("head", headMono(shard));
-    }
-
-    private Mono<Long> headMono(TopicShard shard) {
-        return kv.get(ks.offsets, ks.counter(shard))
-                .map(r -> Long.parseLong(new String(r.contentAsBytes(), StandardCharsets.US_ASCII).trim()))
-                .defaultIfEmpty(0L)
-                .doOnNext(head -> sawHead(shard, head));
+        return kv.run("head", log.headMono(shard));
     }
 
     private static List<TopicShard> shards(TopicInfo topic) {
@@ -410,99 +338,22 @@ final class CouchbaseController implements Controller {
 
     @Override
     public ReadResult read(TopicShard shard, long from, int max) {
-        if (max < 0) {
-            throw new IllegalArgumentException("max must be >= 0, was " + max);
-        }
-        long head = head(shard);
-        long to = Math.min(head, from + max);
-        List<Entry> entries = kv.run(
-                "read",
-                Kv.parallel(Kv.range(Math.max(0, from), to), o -> kv.get(ks.messages, ks.message(shard, o))
-                                .map(r -> Documents.entryFrom(o, r)))
-                        .collectList());
-        return new ReadResult(entries, head);
+        return log.read(shard, from, max);
     }
 
     @Override
     public boolean seal(TopicShard shard, long offset) {
-        String key = ks.message(shard, offset);
-        if (offset < low(shard).value) {
-            return true; // trimmed: sealed or done for every subscription, and no insert can win it
-        }
-        return kv.run(
-                "seal",
-                kv.insert(
-                                ks.messages,
-                                key,
-                                Documents.TOMBSTONE,
-                                kv.insertOptions().transcoder(RawJsonTranscoder.INSTANCE))
-                        .map(cas -> true)
-                        .onErrorResume(DocumentExistsException.class, e -> kv.get(ks.messages, key)
-                                .map(r -> Arrays.equals(r.contentAsBytes(), Documents.TOMBSTONE))
-                                .defaultIfEmpty(false)));
-    }
-
-    /**
-     * The trim mark of a shard: every offset below {@code value} is trimmed (reads and inserts there
-     * are refused); documents below {@code removed} are gone, those in between may still be removed.
-     */
-    private record Low(long value, long removed, long cas) {}
-
-    private Low low(TopicShard shard) {
-        return kv.run("trim", lowMono(shard));
-    }
-
-    private Mono<Low> lowMono(TopicShard shard) {
-        return kv.get(ks.offsets, ks.low(shard))
-                .map(r -> {
-                    JsonObject o = r.contentAsObject();
-                    return new Low(o.getLong("low"), o.getLong("removed"), r.cas());
-                })
-                .defaultIfEmpty(new Low(0, 0, 0));
-    }
-
-    /** Compare-and-swap of the trim mark; false if another writer changed it first. */
-    private boolean writeLow(TopicShard shard, Low expected, long value, long removed) {
-        JsonObject doc = JsonObject.create().put("low", value).put("removed", removed);
-        Mono<Long> write = expected.cas == 0
-                ? kv.insert(ks.offsets, ks.low(shard), doc, kv.insertOptions())
-                        .onErrorResume(DocumentExistsException.class, e -> Mono.empty())
-                : kv.replace(ks.offsets, ks.low(shard), doc, kv.replaceOptions().cas(expected.cas));
-        return kv.run("trim", write) != null;
+        return log.seal(shard, offset);
     }
 
     @Override
     public void trim(TopicShard shard, long offset) {
-        Low low = low(shard);
-        // first the mark, then the documents: see insert
-        while (offset > low.value) {
-            if (writeLow(shard, low, offset, low.removed)) {
-                low = new Low(offset, low.removed, -1);
-                break;
-            }
-            low = low(shard);
-        }
-        if (low.removed >= low.value) {
-            return;
-        }
-        long to = low.value;
-        kv.run(
-                "trim",
-                Kv.parallel(Kv.range(low.removed, to), o -> kv.remove(ks.messages, ks.message(shard, o)))
-                        .then());
-        // record the progress; if another trim moved the mark meanwhile, a later trim finishes the job
-        Low now = low(shard);
-        if (now.removed < to) {
-            writeLow(shard, now, now.value, to);
-        }
+        log.trim(shard, offset);
     }
 
     @Override
     public void delete(TopicShard shard, Collection<Long> offsets) {
-        kv.run(
-                "delete",
-                Kv.parallel(offsets, o -> kv.remove(ks.messages, ks.message(shard, o)))
-                        .then());
+        log.delete(shard, offsets);
     }
 
     // ---- cursors ------------------------------------------------------------------------------
@@ -567,87 +418,32 @@ final class CouchbaseController implements Controller {
         return stored;
     }
 
-    // ---- leases -------------------------------------------------------------------------------
+    // ---- leases: see LeaseBlocks ----------------------------------------------------------------
 
     @Override
     public List<Lease> acquire(
             String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
-        Duration expiry = untilPlus(expiresAt, LEASE_MARGIN);
-        List<Long> sorted = new ArrayList<>(new TreeSet<>(offsets));
-        return kv.run(
-                "acquire",
-                Kv.parallel(sorted, o -> takeLease(subscription, shard, o, owner, expiresAt, now, expiry))
-                        .collectList());
-    }
-
-    /** Insert-if-absent first (the common case, one round trip); else take over an expired one by CAS. */
-    private Mono<Lease> takeLease(
-            String subscription,
-            TopicShard shard,
-            long offset,
-            String owner,
-            long expiresAt,
-            long now,
-            Duration expiry) {
-        String key = ks.lease(subscription, shard, offset);
-        return kv.insert(
-                        ks.leases,
-                        key,
-                        Documents.leaseDoc(owner, expiresAt, 1),
-                        kv.insertOptions().expiry(expiry))
-                .map(cas -> new Lease(subscription, shard, offset, owner, expiresAt, 1, cas))
-                .onErrorResume(DocumentExistsException.class, e -> kv.get(ks.leases, key)
-                        .map(r -> Documents.leaseFrom(subscription, shard, offset, r))
-                        .filter(current -> !current.isLive(now))
-                        .flatMap(current -> {
-                            int count = current.deliveryCount() + 1;
-                            return kv.replace(
-                                            ks.leases,
-                                            key,
-                                            Documents.leaseDoc(owner, expiresAt, count),
-                                            kv.replaceOptions()
-                                                    .cas(current.version())
-                                                    .expiry(expiry))
-                                    .map(cas -> new Lease(subscription, shard, offset, owner, expiresAt, count, cas));
-                        }));
+        return leaseBlocks.acquire(subscription, shard, offsets, owner, expiresAt, now);
     }
 
     @Override
     public List<Lease> renew(Collection<Lease> leases, long expiresAt) {
-        return kv.run("renew", rewrite(leases, expiresAt));
+        return leaseBlocks.rewrite("renew", leases, expiresAt);
     }
 
     @Override
     public List<Lease> release(Collection<Lease> leases, long availableAt) {
-        return kv.run("release", rewrite(leases, availableAt));
-    }
-
-    private Mono<List<Lease>> rewrite(Collection<Lease> leases, long expiresAt) {
-        Duration expiry = untilPlus(expiresAt, LEASE_MARGIN);
-        return Kv.parallel(leases, l -> kv.replace(
-                                ks.leases,
-                                ks.lease(l.subscription(), l.shard(), l.offset()),
-                                Documents.leaseDoc(l.owner(), expiresAt, l.deliveryCount()),
-                                kv.replaceOptions().cas(l.version()).expiry(expiry))
-                        .map(cas -> l.withExpiry(expiresAt, cas)))
-                .collectList();
+        return leaseBlocks.rewrite("release", leases, availableAt);
     }
 
     @Override
     public List<Lease> leases(String subscription, TopicShard shard, long from, long to) {
-        return kv.run(
-                "leases",
-                Kv.parallel(Kv.range(Math.max(0, from), to), o -> kv.get(ks.leases, ks.lease(subscription, shard, o))
-                                .map(r -> Documents.leaseFrom(subscription, shard, o, r)))
-                        .collectList());
+        return leaseBlocks.list(subscription, shard, from, to);
     }
 
     @Override
     public void dropLeases(String subscription, TopicShard shard, Collection<Long> offsets) {
-        kv.run(
-                "dropLeases",
-                Kv.parallel(offsets, o -> kv.remove(ks.leases, ks.lease(subscription, shard, o)))
-                        .then());
+        leaseBlocks.drop(subscription, shard, offsets);
     }
 
     // ---- housekeeping -------------------------------------------------------------------------

@@ -9,17 +9,16 @@ import io.pub.internal.MessageCodec;
 import io.pub.spi.Claim;
 import io.pub.spi.Cursor;
 import io.pub.spi.Entry;
-import io.pub.spi.Lease;
 import io.pub.spi.Subscription;
 import io.pub.spi.TopicInfo;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.TreeSet;
 
-/** What each record looks like as a Couchbase document, both ways. A record's version is the CAS. */
+/**
+ * What registry entries, cursors, claims and large messages look like as Couchbase documents, both
+ * ways (log blocks: {@link LogBlock}; lease blocks: {@link LeaseBlocks}).
+ */
 final class Documents {
-    static final byte[] TOMBSTONE = "{\"tombstone\":true}".getBytes(StandardCharsets.UTF_8);
     /** Couchbase's document limit (20 MiB) less room for the id and metadata. */
     static final int MAX_DOCUMENT_BYTES = 20 * 1024 * 1024 - 4096;
 
@@ -86,11 +85,9 @@ final class Documents {
         return doc;
     }
 
+    /** A message kept in a document of its own (too large to embed in its log block). */
     static Entry entryFrom(long offset, GetResult r) {
         byte[] bytes = r.contentAsBytes();
-        if (Arrays.equals(bytes, TOMBSTONE)) {
-            return Entry.tombstone(offset);
-        }
         return new Entry(offset, (bytes.length > 0 && bytes[0] == '{' ? JSON : SMILE).decode(bytes));
     }
 
@@ -108,18 +105,5 @@ final class Documents {
             done.add(a.getLong(i));
         }
         return new Cursor(o.getLong("committed"), done, r.cas());
-    }
-
-    static JsonObject leaseDoc(String owner, long expiresAt, int deliveryCount) {
-        return JsonObject.create()
-                .put("owner", owner)
-                .put("expiresAt", expiresAt)
-                .put("count", deliveryCount);
-    }
-
-    static Lease leaseFrom(String subscription, TopicShard shard, long offset, GetResult r) {
-        JsonObject o = r.contentAsObject();
-        return new Lease(
-                subscription, shard, offset, o.getString("owner"), o.getLong("expiresAt"), o.getInt("count"), r.cas());
     }
 }

@@ -60,8 +60,14 @@ final class Keyspace {
         return prefixed ? prefix : "";
     }
 
-    String message(TopicShard shard, long offset) {
-        return p("m:") + shard.topic() + "/" + shard.shard() + "/" + offset;
+    /** The log block holding offsets {@code [index * LogBlock.SIZE, (index + 1) * LogBlock.SIZE)}. */
+    String block(TopicShard shard, long index) {
+        return p("m:") + shard.topic() + "/" + shard.shard() + "/b/" + index;
+    }
+
+    /** A message too large to embed in its block. */
+    String external(TopicShard shard, long offset) {
+        return p("m:") + shard.topic() + "/" + shard.shard() + "/x/" + offset;
     }
 
     String counter(TopicShard shard) {
@@ -77,8 +83,9 @@ final class Keyspace {
         return p("c:") + shard.topic() + "/" + subscription + "/" + shard.shard();
     }
 
-    String lease(String subscription, TopicShard shard, long offset) {
-        return p("l:") + shard.topic() + "/" + subscription + "/" + shard.shard() + "/" + offset;
+    /** The leases of offsets {@code [index * LeaseBlocks.SIZE, (index + 1) * LeaseBlocks.SIZE)}. */
+    String leaseBlock(String subscription, TopicShard shard, long index) {
+        return p("l:") + shard.topic() + "/" + subscription + "/" + shard.shard() + "/" + index;
     }
 
     String topic(String name) {

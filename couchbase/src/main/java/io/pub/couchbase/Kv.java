@@ -5,9 +5,13 @@ import com.couchbase.client.core.error.CouchbaseException;
 import com.couchbase.client.core.error.DocumentNotFoundException;
 import com.couchbase.client.core.msg.kv.DurabilityLevel;
 import com.couchbase.client.java.ReactiveCollection;
+import com.couchbase.client.java.codec.DefaultJsonSerializer;
+import com.couchbase.client.java.codec.JsonSerializer;
 import com.couchbase.client.java.kv.GetResult;
 import com.couchbase.client.java.kv.IncrementOptions;
 import com.couchbase.client.java.kv.InsertOptions;
+import com.couchbase.client.java.kv.MutateInOptions;
+import com.couchbase.client.java.kv.MutateInSpec;
 import com.couchbase.client.java.kv.MutationResult;
 import com.couchbase.client.java.kv.RemoveOptions;
 import com.couchbase.client.java.kv.ReplaceOptions;
@@ -33,6 +37,21 @@ import reactor.core.publisher.Mono;
 final class Kv {
     /** Most operations one call keeps in flight. */
     static final int PARALLELISM = 128;
+
+    /** Passes byte arrays through as JSON already encoded (messages embedded in a block). */
+    private static final JsonSerializer RAW = new JsonSerializer() {
+        private final JsonSerializer json = DefaultJsonSerializer.create();
+
+        @Override
+        public byte[] serialize(Object input) {
+            return input instanceof byte[] b ? b : json.serialize(input);
+        }
+
+        @Override
+        public <T> T deserialize(Class<T> target, byte[] input) {
+            return json.deserialize(target, input);
+        }
+    };
 
     private final String description;
     private final DurabilityLevel durability;
@@ -75,6 +94,19 @@ final class Kv {
                 .map(MutationResult::cas)
                 .onErrorResume(CasMismatchException.class, e -> Mono.empty())
                 .onErrorResume(DocumentNotFoundException.class, e -> Mono.empty());
+    }
+
+    /**
+     * Sub-document mutation, under compare-and-swap unless {@code cas} is 0; byte[] values are JSON
+     * as is. Fails with CasMismatchException, DocumentNotFoundException or a path error.
+     */
+    Mono<Long> mutateIn(ReactiveCollection c, String key, List<MutateInSpec> specs, long cas) {
+        MutateInOptions options =
+                MutateInOptions.mutateInOptions().durability(durability).serializer(RAW);
+        if (cas != 0) {
+            options.cas(cas);
+        }
+        return counted(() -> c.mutateIn(key, specs, options)).map(MutationResult::cas);
     }
 
     Mono<Long> upsert(ReactiveCollection c, String key, Object content) {

@@ -1,0 +1,179 @@
+package io.pub.couchbase;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.pub.Message;
+import io.pub.internal.MessageCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One document of a shard's log: what {@link #SIZE} consecutive offsets hold, starting at a multiple
+ * of SIZE. As JSON:
+ *
+ * <pre>{"lo": 0, "t": [5], "d": [9], "b3": [msg, msg, "x"], "b6": [...]}</pre>
+ *
+ * <ul>
+ *   <li>{@code b<first>}: a chunk, the messages one insert wrote at {@code first, first + 1, ...}; an
+ *       element {@code "x"} is a message too large to embed, kept in a document of its own;
+ *   <li>{@code t}: tombstones (sealed holes). A tombstone written before the chunk that covers its
+ *       offset wins over it: the producer saw it, under the same CAS, and was told it lost;
+ *   <li>{@code d}: offsets deleted one by one (expired messages);
+ *   <li>{@code lo}: offsets below it were trimmed.
+ * </ul>
+ *
+ * Every writer of a block changes it under compare-and-swap of the whole document (or creates it with
+ * insert-if-absent), so each offset has exactly one winner among the producer and the sealers.
+ */
+record LogBlock(
+        long cas,
+        long lo,
+        TreeMap<Long, Integer> chunks,
+        TreeSet<Long> tombstones,
+        TreeSet<Long> deleted,
+        TreeSet<Long> externals) {
+    /** Offsets per block: a batch of up to this many messages costs one or two block writes. */
+    static final int SIZE = 128;
+    /**
+     * Messages whose JSON is larger go to a document of their own, so a full block stays under the
+     * 20 MiB document limit (SIZE * INLINE_MAX = 16 MiB).
+     */
+    static final int INLINE_MAX = 128 * 1024;
+
+    static final byte[] EXTERNAL = "\"x\"".getBytes(StandardCharsets.US_ASCII);
+    static final LogBlock ABSENT =
+            new LogBlock(0, 0, new TreeMap<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    static long index(long offset) {
+        return offset / SIZE;
+    }
+
+    static long start(long index) {
+        return index * SIZE;
+    }
+
+    boolean absent() {
+        return cas == 0;
+    }
+
+    /** The start of the chunk that covers {@code offset}, or null. */
+    Long chunkOf(long offset) {
+        Map.Entry<Long, Integer> e = chunks.floorEntry(offset);
+        return e != null && offset < e.getKey() + e.getValue() ? e.getKey() : null;
+    }
+
+    /** True if a seal of {@code offset} finds it done already (trimmed, tombstone or deleted). */
+    boolean settled(long offset) {
+        return offset < lo || tombstones.contains(offset) || deleted.contains(offset);
+    }
+
+    /** The chunk's value: a JSON array of the encoded messages, or "x" for those kept apart. */
+    static byte[] chunk(List<byte[]> encoded) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write('[');
+        for (int i = 0; i < encoded.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            byte[] m = encoded.get(i);
+            out.writeBytes(m.length > INLINE_MAX ? EXTERNAL : m);
+        }
+        out.write(']');
+        return out.toByteArray();
+    }
+
+    /** A new block holding one chunk and/or one tombstone. */
+    static byte[] newDocument(Long chunkStart, byte[] chunk, Long tombstone) {
+        StringBuilder head = new StringBuilder("{\"lo\":0,\"d\":[],\"t\":[");
+        if (tombstone != null) {
+            head.append(tombstone);
+        }
+        head.append(']');
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(head.toString().getBytes(StandardCharsets.US_ASCII));
+        if (chunkStart != null) {
+            out.writeBytes((",\"b" + chunkStart + "\":").getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(chunk);
+        }
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    /**
+     * Reads a block. Messages at offsets in {@code [from, to)} are decoded into {@code messages} (an
+     * external one as null, to be fetched); the others are skipped.
+     */
+    static LogBlock parse(byte[] json, long cas, long from, long to, Map<Long, Message> messages) {
+        TreeMap<Long, Integer> chunks = new TreeMap<>();
+        TreeSet<Long> tombstones = new TreeSet<>();
+        TreeSet<Long> deleted = new TreeSet<>();
+        TreeSet<Long> externals = new TreeSet<>();
+        long lo = 0;
+        try (JsonParser p = FACTORY.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("expected a log block object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("lo")) {
+                    lo = p.getLongValue();
+                } else if (field.equals("t") || field.equals("d")) {
+                    Collection<Long> into = field.equals("t") ? tombstones : deleted;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        into.add(p.getLongValue());
+                    }
+                } else if (field.startsWith("b") && value == JsonToken.START_ARRAY) {
+                    long first = Long.parseLong(field.substring(1));
+                    int n = 0;
+                    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), n++) {
+                        long offset = first + n;
+                        boolean wanted = offset >= from && offset < to;
+                        if (t == JsonToken.START_OBJECT) {
+                            if (wanted) {
+                                messages.put(offset, MessageCodec.read(p));
+                            } else {
+                                p.skipChildren();
+                            }
+                        } else {
+                            externals.add(offset);
+                            if (wanted) {
+                                messages.put(offset, null);
+                            }
+                        }
+                    }
+                    chunks.put(first, n);
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt log block", e);
+        }
+        return new LogBlock(cas, lo, chunks, tombstones, deleted, externals);
+    }
+
+    static LogBlock parse(byte[] json, long cas) {
+        return parse(json, cas, 0, -1, new HashMap<>());
+    }
+
+    /** This block after a chunk of {@code n} was written at {@code first}, now at version {@code newCas}. */
+    LogBlock withChunk(long newCas, long first, int n, Collection<Long> external) {
+        TreeMap<Long, Integer> c = new TreeMap<>(chunks);
+        c.put(first, n);
+        TreeSet<Long> x = new TreeSet<>(externals);
+        x.addAll(external);
+        return new LogBlock(newCas, lo, c, tombstones, deleted, x);
+    }
+}

@@ -1,0 +1,423 @@
+package io.pub.couchbase;
+
+import com.couchbase.client.core.error.CasMismatchException;
+import com.couchbase.client.core.error.DocumentExistsException;
+import com.couchbase.client.core.error.DocumentNotFoundException;
+import com.couchbase.client.core.error.subdoc.PathExistsException;
+import com.couchbase.client.java.codec.RawBinaryTranscoder;
+import com.couchbase.client.java.codec.RawJsonTranscoder;
+import com.couchbase.client.java.json.JsonObject;
+import com.couchbase.client.java.kv.InsertOptions;
+import com.couchbase.client.java.kv.MutateInSpec;
+import io.pub.Message;
+import io.pub.TopicShard;
+import io.pub.spi.Entry;
+import io.pub.spi.OffsetSealedException;
+import io.pub.spi.ReadResult;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
+
+/**
+ * Offsets and messages of every shard: the offset counter, the trim mark, and the log in blocks of
+ * {@link LogBlock#SIZE} offsets, so that a batch costs one or two writes and a read of a window one or
+ * two gets, instead of one per message.
+ *
+ * <p>This JVM remembers the last version of each block it wrote or read: a producer appending to the
+ * block it wrote last replaces under that CAS without reading it first; a stale memory only costs the
+ * failed write and a fresh read.
+ */
+final class MessageLog {
+    private static final int MAX_REMEMBERED = 4096;
+
+    private final Kv kv;
+    private final Keyspace ks;
+    /** Highest head seen per shard: lets insert check "reserved" without a read in the usual case. */
+    private final ConcurrentHashMap<TopicShard, Long> knownHeads = new ConcurrentHashMap<>();
+
+    private final ConcurrentHashMap<String, LogBlock> blocks = new ConcurrentHashMap<>();
+
+    MessageLog(Kv kv, Keyspace ks) {
+        this.kv = kv;
+        this.ks = ks;
+    }
+
+    private void remember(String key, LogBlock block) {
+        if (blocks.size() > MAX_REMEMBERED) {
+            blocks.clear();
+        }
+        blocks.put(key, block);
+    }
+
+    // ---- offsets ------------------------------------------------------------------------------
+
+    private void sawHead(TopicShard shard, long head) {
+        knownHeads.merge(shard, head, Math::max);
+    }
+
+    long reserve(TopicShard shard, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1, was " + count);
+        }
+        // an absent counter is created at count: this call reserved 0..count-1
+        long next = kv.run("reserve", kv.increment(ks.offsets, ks.counter(shard), count));
+        sawHead(shard, next);
+        return next - count;
+    }
+
+    Mono<Long> headMono(TopicShard shard) {
+        return kv.get(ks.offsets, ks.counter(shard))
+                .map(r -> Long.parseLong(new String(r.contentAsBytes(), StandardCharsets.US_ASCII).trim()))
+                .defaultIfEmpty(0L)
+                .doOnNext(head -> sawHead(shard, head));
+    }
+
+    // ---- insert -------------------------------------------------------------------------------
+
+    /** What writing one chunk came to: offsets lost to tombstones (or trimming), and whether it created its block. */
+    private record Written(String key, long first, int n, List<Long> lost, boolean created) {}
+
+    void insert(TopicShard shard, long firstOffset, List<Message> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        long last = firstOffset + batch.size() - 1;
+        if (firstOffset < 0
+                || last >= knownHeads.getOrDefault(shard, 0L) && last >= kv.run("insert", headMono(shard))) {
+            throw new IllegalArgumentException("offsets " + firstOffset + ".." + last + " of " + shard
+                    + " were not reserved (head is " + knownHeads.getOrDefault(shard, 0L) + ")");
+        }
+        // encode everything first: a message too large for a document fails the batch before any write
+        List<byte[]> encoded = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            encoded.add(Documents.encode(batch.get(i), shard, firstOffset + i));
+        }
+        List<long[]> chunks = new ArrayList<>();
+        for (long f = firstOffset; f <= last; f = LogBlock.start(LogBlock.index(f) + 1)) {
+            chunks.add(new long[] {f, Math.min(last + 1, LogBlock.start(LogBlock.index(f) + 1)) - f});
+        }
+        List<Written> written = kv.run(
+                "insert",
+                Kv.parallel(chunks, c -> {
+                            int from = (int) (c[0] - firstOffset);
+                            return writeChunk(shard, c[0], encoded.subList(from, from + (int) c[1]));
+                        })
+                        .collectList());
+        TreeSet<Long> lost = new TreeSet<>();
+        written.forEach(w -> lost.addAll(w.lost));
+        if (written.stream().anyMatch(Written::created)) {
+            // A producer that stalled past the publish timeout may find its offset sealed, passed by
+            // every cursor and trimmed away with its whole block: its write then creates the block
+            // afresh. Trim raises the mark before removing, so reading the mark after creating a block
+            // catches every such offset; the block is marked trimmed below it.
+            long low = kv.run("insert", lowMono(shard)).value;
+            for (Written w : written) {
+                if (w.created && w.first < low) {
+                    for (long o = w.first; o < Math.min(low, w.first + w.n); o++) {
+                        lost.add(o);
+                    }
+                    kv.run("insert", raiseLo(w.key, low));
+                }
+            }
+        }
+        if (!lost.isEmpty()) {
+            throw new OffsetSealedException(shard, lost.first());
+        }
+    }
+
+    private Mono<Written> writeChunk(TopicShard shard, long first, List<byte[]> encoded) {
+        String key = ks.block(shard, LogBlock.index(first));
+        List<Long> external = new ArrayList<>();
+        for (int i = 0; i < encoded.size(); i++) {
+            if (encoded.get(i).length > LogBlock.INLINE_MAX) {
+                external.add(first + i);
+            }
+        }
+        byte[] chunk = LogBlock.chunk(encoded);
+        InsertOptions json = kv.insertOptions().transcoder(RawJsonTranscoder.INSTANCE);
+        InsertOptions binary = kv.insertOptions().transcoder(RawBinaryTranscoder.INSTANCE);
+        // large messages first, then the chunk that points at them: a chunk never points at nothing
+        return Kv.parallel(external, o -> {
+                    byte[] doc = encoded.get((int) (o - first));
+                    return kv.insert(ks.messages, ks.external(shard, o), doc, doc[0] == '{' ? json : binary)
+                            .map(cas -> true)
+                            .onErrorResume(DocumentExistsException.class, e -> Mono.just(false));
+                })
+                .all(ok -> ok)
+                .flatMap(ok -> ok
+                        ? putChunk(key, first, encoded.size(), chunk, external, rememberedOrGuessed(key, first))
+                        : Mono.just(new Written(key, first, encoded.size(), List.of(first), false)));
+    }
+
+    /**
+     * The block as last seen here; else, for a chunk that starts a block, a guess that it is absent
+     * (the usual case for a batch that starts a block: the insert that creates it needs no read first).
+     */
+    private LogBlock rememberedOrGuessed(String key, long first) {
+        LogBlock b = blocks.get(key);
+        return b == null && first % LogBlock.SIZE == 0 ? LogBlock.ABSENT : b;
+    }
+
+    /** Writes the chunk under the block's CAS (or creates the block); retries when another writer got there first. */
+    private Mono<Written> putChunk(String key, long first, int n, byte[] chunk, List<Long> external, LogBlock known) {
+        Mono<LogBlock> state = known != null ? Mono.just(known) : fetch(key);
+        return state.flatMap(b -> {
+            if (b.absent()) {
+                return kv.insert(
+                                ks.messages,
+                                key,
+                                LogBlock.newDocument(first, chunk, null),
+                                kv.insertOptions().transcoder(RawJsonTranscoder.INSTANCE))
+                        .map(cas -> {
+                            remember(key, LogBlock.ABSENT.withChunk(cas, first, n, external));
+                            return new Written(key, first, n, List.of(), true);
+                        })
+                        .onErrorResume(
+                                DocumentExistsException.class, e -> putChunk(key, first, n, chunk, external, null));
+            }
+            List<Long> tombstoned = new ArrayList<>();
+            for (long o = first; o < first + n; o++) {
+                if (o < b.lo() || b.chunkOf(o) != null) {
+                    // written before (a second insert of the same offsets) or trimmed: nothing of ours
+                    // goes in. A remembered block may be stale (removed with its topic since): read it.
+                    return known != null
+                            ? putChunk(key, first, n, chunk, external, null)
+                            : Mono.just(new Written(key, first, n, List.of(o), false));
+                }
+                if (b.tombstones().contains(o)) {
+                    tombstoned.add(o);
+                }
+            }
+            return kv.mutateIn(ks.messages, key, List.of(MutateInSpec.insert("b" + first, chunk)), b.cas())
+                    .map(cas -> {
+                        remember(key, b.withChunk(cas, first, n, external));
+                        return new Written(key, first, n, tombstoned, false);
+                    })
+                    .onErrorResume(
+                            e -> e instanceof CasMismatchException
+                                    || e instanceof DocumentNotFoundException
+                                    || e instanceof PathExistsException,
+                            e -> putChunk(key, first, n, chunk, external, null));
+        });
+    }
+
+    /** The block's current state (messages not decoded), or {@link LogBlock#ABSENT}. */
+    private Mono<LogBlock> fetch(String key) {
+        return kv.get(ks.messages, key)
+                .map(r -> LogBlock.parse(r.contentAsBytes(), r.cas()))
+                .doOnNext(b -> remember(key, b))
+                .defaultIfEmpty(LogBlock.ABSENT);
+    }
+
+    /** Marks offsets below {@code lo} of a block trimmed (readers skip them, inserts and seals find them done). */
+    private Mono<Void> raiseLo(String key, long lo) {
+        return fetch(key)
+                .flatMap(b -> b.absent() || b.lo() >= lo
+                        ? Mono.<Void>empty()
+                        : kv.mutateIn(ks.messages, key, List.of(MutateInSpec.upsert("lo", lo)), b.cas())
+                                .then()
+                                .onErrorResume(
+                                        e -> e instanceof CasMismatchException
+                                                || e instanceof DocumentNotFoundException,
+                                        e -> raiseLo(key, lo)));
+    }
+
+    // ---- read ---------------------------------------------------------------------------------
+
+    ReadResult read(TopicShard shard, long from, int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max must be >= 0, was " + max);
+        }
+        long head = kv.run("read", headMono(shard));
+        long start = Math.max(0, from);
+        long to = Math.min(head, from + max);
+        if (start >= to) {
+            return new ReadResult(List.of(), head);
+        }
+        List<Long> indexes = Kv.range(LogBlock.index(start), LogBlock.index(to - 1) + 1);
+        List<Entry> entries = kv.run(
+                "read",
+                Kv.parallel(indexes, i -> readBlock(shard, i, start, to))
+                        .concatMapIterable(l -> l)
+                        .collectList());
+        return new ReadResult(entries, head);
+    }
+
+    private Mono<List<Entry>> readBlock(TopicShard shard, long index, long from, long to) {
+        String key = ks.block(shard, index);
+        return kv.get(ks.messages, key).flatMap(r -> {
+            Map<Long, Message> messages = new HashMap<>();
+            LogBlock b = LogBlock.parse(r.contentAsBytes(), r.cas(), from, to, messages);
+            remember(key, b);
+            TreeMap<Long, Entry> out = new TreeMap<>();
+            List<Long> external = new ArrayList<>();
+            long end = Math.min(to, LogBlock.start(index + 1));
+            for (long o = Math.max(from, LogBlock.start(index)); o < end; o++) {
+                if (o < b.lo() || b.deleted().contains(o)) {
+                    continue;
+                }
+                if (b.tombstones().contains(o)) {
+                    out.put(o, Entry.tombstone(o));
+                } else if (messages.get(o) != null) {
+                    out.put(o, new Entry(o, messages.get(o)));
+                } else if (messages.containsKey(o)) {
+                    external.add(o);
+                }
+            }
+            return Kv.parallel(external, o -> kv.get(ks.messages, ks.external(shard, o))
+                            .map(x -> Documents.entryFrom(o, x)))
+                    .doOnNext(e -> out.put(e.offset(), e))
+                    .then(Mono.fromSupplier(() -> List.copyOf(out.values())));
+        });
+    }
+
+    // ---- seal, trim, delete -------------------------------------------------------------------
+
+    boolean seal(TopicShard shard, long offset) {
+        if (offset < kv.run("seal", lowMono(shard)).value) {
+            return true; // trimmed: sealed or done for every subscription, and no insert can win it
+        }
+        return kv.run("seal", seal(shard, ks.block(shard, LogBlock.index(offset)), offset));
+    }
+
+    private Mono<Boolean> seal(TopicShard shard, String key, long offset) {
+        // a producer that died after writing a large message but before its chunk leaves it behind
+        Mono<Boolean> sealed =
+                kv.remove(ks.messages, ks.external(shard, offset)).thenReturn(true);
+        return fetch(key).flatMap(b -> {
+            if (b.absent()) {
+                return kv.insert(
+                                ks.messages,
+                                key,
+                                LogBlock.newDocument(null, null, offset),
+                                kv.insertOptions().transcoder(RawJsonTranscoder.INSTANCE))
+                        .then(sealed)
+                        .onErrorResume(DocumentExistsException.class, e -> seal(shard, key, offset));
+            }
+            if (b.settled(offset)) {
+                return Mono.just(true);
+            }
+            if (b.chunkOf(offset) != null) {
+                return Mono.just(false);
+            }
+            return kv.mutateIn(ks.messages, key, List.of(MutateInSpec.arrayAppend("t", List.of(offset))), b.cas())
+                    .then(sealed)
+                    .onErrorResume(
+                            e -> e instanceof CasMismatchException || e instanceof DocumentNotFoundException,
+                            e -> seal(shard, key, offset));
+        });
+    }
+
+    /**
+     * The trim mark of a shard: every offset below {@code value} is trimmed (reads and inserts there
+     * are refused); blocks below {@code removed} (a block boundary) are gone.
+     */
+    record Low(long value, long removed, long cas) {}
+
+    Low low(TopicShard shard) {
+        return kv.run("trim", lowMono(shard));
+    }
+
+    Mono<Low> lowMono(TopicShard shard) {
+        return kv.get(ks.offsets, ks.low(shard))
+                .map(r -> {
+                    JsonObject o = r.contentAsObject();
+                    return new Low(o.getLong("low"), o.getLong("removed"), r.cas());
+                })
+                .defaultIfEmpty(new Low(0, 0, 0));
+    }
+
+    /** Compare-and-swap of the trim mark; false if another writer changed it first. */
+    private boolean writeLow(TopicShard shard, Low expected, long value, long removed) {
+        JsonObject doc = JsonObject.create().put("low", value).put("removed", removed);
+        Mono<Long> write = expected.cas == 0
+                ? kv.insert(ks.offsets, ks.low(shard), doc, kv.insertOptions())
+                        .onErrorResume(DocumentExistsException.class, e -> Mono.empty())
+                : kv.replace(ks.offsets, ks.low(shard), doc, kv.replaceOptions().cas(expected.cas));
+        return kv.run("trim", write) != null;
+    }
+
+    void trim(TopicShard shard, long offset) {
+        Low low = low(shard);
+        // first the mark, then the blocks: see insert
+        while (offset > low.value) {
+            if (writeLow(shard, low, offset, low.removed)) {
+                low = new Low(offset, low.removed, -1);
+                break;
+            }
+            low = low(shard);
+        }
+        long to = low.value;
+        long whole = LogBlock.index(to); // blocks entirely below the mark
+        if (LogBlock.start(whole) > low.removed) {
+            kv.run("trim", removeBlocks(shard, LogBlock.index(low.removed), whole));
+            // record the progress; if another trim moved the mark meanwhile, a later trim finishes the job
+            Low now = low(shard);
+            if (now.removed < LogBlock.start(whole)) {
+                writeLow(shard, now, now.value, LogBlock.start(whole));
+            }
+        }
+        if (to % LogBlock.SIZE != 0) {
+            kv.run("trim", raiseLo(ks.block(shard, whole), to));
+        }
+    }
+
+    /** Removes blocks {@code [from, to)} with the large messages they point at. */
+    private Mono<Void> removeBlocks(TopicShard shard, long from, long to) {
+        return Kv.parallel(Kv.range(from, to), i -> {
+                    String key = ks.block(shard, i);
+                    blocks.remove(key);
+                    return fetch(key)
+                            .flatMap(b -> Kv.parallel(b.externals(), o -> kv.remove(ks.messages, ks.external(shard, o)))
+                                    .then(kv.remove(ks.messages, key)));
+                })
+                .then();
+    }
+
+    void delete(TopicShard shard, Collection<Long> offsets) {
+        Map<Long, List<Long>> byBlock = new TreeMap<>();
+        for (long o : new TreeSet<>(offsets)) {
+            byBlock.computeIfAbsent(LogBlock.index(o), i -> new ArrayList<>()).add(o);
+        }
+        kv.run(
+                "delete",
+                Kv.parallel(byBlock.entrySet(), e -> delete(shard, ks.block(shard, e.getKey()), e.getValue()))
+                        .then());
+    }
+
+    private Mono<Void> delete(TopicShard shard, String key, List<Long> offsets) {
+        return fetch(key).flatMap(b -> {
+            List<Long> fresh = offsets.stream()
+                    .filter(o -> b.chunkOf(o) != null && !b.settled(o))
+                    .toList();
+            if (fresh.isEmpty()) {
+                return Mono.<Void>empty();
+            }
+            return kv.mutateIn(ks.messages, key, List.of(MutateInSpec.arrayAppend("d", fresh)), b.cas())
+                    .thenMany(Kv.parallel(
+                            fresh.stream().filter(b.externals()::contains).toList(),
+                            o -> kv.remove(ks.messages, ks.external(shard, o))))
+                    .then()
+                    .onErrorResume(
+                            e -> e instanceof CasMismatchException || e instanceof DocumentNotFoundException,
+                            e -> delete(shard, key, offsets));
+        });
+    }
+
+    /** Everything of a shard: blocks, large messages, counter and trim mark (topic deletion). */
+    Mono<Void> removeShard(TopicShard shard) {
+        return Mono.zip(lowMono(shard), headMono(shard))
+                .flatMap(lh -> removeBlocks(
+                        shard, LogBlock.index(lh.getT1().removed), LogBlock.index(Math.max(0, lh.getT2() - 1)) + 1))
+                .then(kv.remove(ks.offsets, ks.counter(shard)))
+                .then(kv.remove(ks.offsets, ks.low(shard)))
+                .then(Mono.fromRunnable(() -> knownHeads.remove(shard)));
+    }
+}
