@@ -512,6 +512,14 @@ final class PubSession implements Session, QueueSession, TopicSession {
             throw new IllegalStateException(
                     "durable subscription '" + name + "' has an open consumer in this connection; close it first");
         }
+        synchronized (lock) {
+            for (Delivered d : unacked) {
+                if (d.consumer.subscriber().subscription().id().equals(id)) {
+                    throw new IllegalStateException("durable subscription '" + name + "' has messages this session"
+                            + " has not acknowledged or committed yet");
+                }
+            }
+        }
         try {
             subscriptions.unsubscribe(name);
         } catch (RuntimeException e) {

@@ -172,6 +172,12 @@ abstract class SubscriptionContract extends JmsTestBase {
         assertThatThrownBy(() -> s.unsubscribe("d")).isInstanceOf(IllegalStateException.class);
         d.close();
         send(s, t, "dropped");
+        Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+        MessageConsumer inTx = tx.createDurableConsumer(t, "d");
+        assertThat(text(inTx.receive(ARRIVE_MS))).isEqualTo("dropped");
+        inTx.close();
+        assertThatThrownBy(() -> tx.unsubscribe("d")).isInstanceOf(IllegalStateException.class); // uncommitted
+        tx.rollback();
         s.unsubscribe("d");
         assertNothing(s.createDurableConsumer(t, "d"));
     }
