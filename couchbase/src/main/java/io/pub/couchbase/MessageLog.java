@@ -81,8 +81,11 @@ final class MessageLog {
 
     // ---- insert -------------------------------------------------------------------------------
 
-    /** What writing one chunk came to: offsets lost to tombstones (or trimming), and whether it created its block. */
-    private record Written(String key, long first, int n, List<Long> lost, boolean created) {}
+    /**
+     * What writing one chunk came to: offsets lost to tombstones (or trimming), whether it created
+     * its block, whether it went in at all.
+     */
+    private record Written(String key, long first, int n, List<Long> lost, boolean created, boolean stored) {}
 
     void insert(TopicShard shard, long firstOffset, List<Message> batch) {
         if (batch.isEmpty()) {
@@ -147,13 +150,21 @@ final class MessageLog {
         return Kv.parallel(external, o -> {
                     byte[] doc = encoded.get((int) (o - first));
                     return kv.insert(ks.messages, ks.external(shard, o), doc, doc[0] == '{' ? json : binary)
-                            .map(cas -> true)
-                            .onErrorResume(DocumentExistsException.class, e -> Mono.just(false));
+                            .map(cas -> o)
+                            .onErrorResume(DocumentExistsException.class, e -> Mono.just(-1L - o));
                 })
-                .all(ok -> ok)
-                .flatMap(ok -> ok
-                        ? putChunk(key, first, encoded.size(), chunk, external, rememberedOrGuessed(key, first))
-                        : Mono.just(new Written(key, first, encoded.size(), List.of(first), false)));
+                .collectList()
+                .flatMap(results -> {
+                    List<Long> ours = results.stream().filter(o -> o >= 0).toList();
+                    Mono<Written> put = ours.size() == external.size()
+                            ? putChunk(key, first, encoded.size(), chunk, external, rememberedOrGuessed(key, first))
+                            : Mono.just(new Written(key, first, encoded.size(), List.of(first), false, false));
+                    // a chunk that did not go in leaves no large message of ours behind
+                    return put.flatMap(w -> w.stored || ours.isEmpty()
+                            ? Mono.just(w)
+                            : Kv.parallel(ours, o -> kv.remove(ks.messages, ks.external(shard, o)))
+                                    .then(Mono.just(w)));
+                });
     }
 
     /**
@@ -177,7 +188,7 @@ final class MessageLog {
                                 kv.insertOptions().transcoder(RawJsonTranscoder.INSTANCE))
                         .map(cas -> {
                             remember(key, LogBlock.ABSENT.withChunk(cas, first, n, external));
-                            return new Written(key, first, n, List.of(), true);
+                            return new Written(key, first, n, List.of(), true, true);
                         })
                         .onErrorResume(
                                 DocumentExistsException.class, e -> putChunk(key, first, n, chunk, external, null));
@@ -189,7 +200,7 @@ final class MessageLog {
                     // goes in. A remembered block may be stale (removed with its topic since): read it.
                     return known != null
                             ? putChunk(key, first, n, chunk, external, null)
-                            : Mono.just(new Written(key, first, n, List.of(o), false));
+                            : Mono.just(new Written(key, first, n, List.of(o), false, false));
                 }
                 if (b.tombstones().contains(o)) {
                     tombstoned.add(o);
@@ -198,7 +209,7 @@ final class MessageLog {
             return kv.mutateIn(ks.messages, key, List.of(MutateInSpec.insert("b" + first, chunk)), b.cas())
                     .map(cas -> {
                         remember(key, b.withChunk(cas, first, n, external));
-                        return new Written(key, first, n, tombstoned, false);
+                        return new Written(key, first, n, tombstoned, false, true);
                     })
                     .onErrorResume(
                             e -> e instanceof CasMismatchException

@@ -1,0 +1,148 @@
+package io.pub.couchbase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pub.Message;
+import io.pub.Stores;
+import io.pub.TopicShard;
+import io.pub.spi.Controller;
+import io.pub.spi.Entry;
+import io.pub.spi.Lease;
+import io.pub.spi.MutableClock;
+import io.pub.spi.OffsetSealedException;
+import io.pub.spi.TopicInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What the block layout adds to the Controller contract: batches across blocks, partial trims, lease versions, stale memories. */
+@Timeout(60)
+class CouchbaseBlocksTest {
+    private static final TopicShard SHARD = new TopicShard("blocks", 0);
+    private static CouchbaseMockServer mock;
+    private final MutableClock clock = new MutableClock();
+
+    @BeforeAll
+    static void startMock() {
+        mock = CouchbaseMockServer.start();
+    }
+
+    @AfterAll
+    static void stopMock() {
+        mock.close();
+    }
+
+    @BeforeEach
+    void flush() {
+        mock.flush();
+    }
+
+    private Controller open() {
+        Controller store = Stores.open(mock.storeUrl(), mock.settings(), clock);
+        store.createTopic(new TopicInfo(SHARD.topic(), 1, false, null));
+        return store;
+    }
+
+    private static List<Message> messages(String prefix, int n) {
+        List<Message> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(Message.builder().id(prefix + i).build());
+        }
+        return out;
+    }
+
+    @Test
+    void aBatchAcrossBlocksCostsAWritePerBlockAndReadsFromAnyOffset() {
+        try (Controller store = open()) {
+            long before = store.roundTrips();
+            store.append(SHARD, messages("m", 3 * LogBlock.SIZE));
+            assertThat(store.roundTrips() - before)
+                    .as("increment, three block inserts, trim mark")
+                    .isEqualTo(5);
+            List<Entry> mid = store.read(SHARD, LogBlock.SIZE + 100, 60).entries();
+            assertThat(mid)
+                    .extracting(Entry::offset)
+                    .containsExactlyElementsOf(LongStream.range(LogBlock.SIZE + 100, LogBlock.SIZE + 160)
+                            .boxed()
+                            .toList());
+            assertThat(mid.get(0).message().id()).isEqualTo("m" + (LogBlock.SIZE + 100));
+        }
+    }
+
+    @Test
+    void aLateInsertIntoAPartlyTrimmedBlockLoses() {
+        try (Controller store = open()) {
+            long late = store.reserve(SHARD, 1);
+            store.append(SHARD, messages("m", 5));
+            store.trim(SHARD, 3);
+            assertThatThrownBy(() -> store.insert(SHARD, late, messages("late", 1)))
+                    .isInstanceOf(OffsetSealedException.class);
+            assertThat(store.seal(SHARD, 1)).isTrue();
+            assertThat(store.read(SHARD, 0, 10).entries())
+                    .extracting(Entry::offset)
+                    .containsExactly(3L, 4L, 5L);
+        }
+    }
+
+    @Test
+    void aBlockWrittenMeanwhileByAnotherStoreIsReadAgainNotLost() {
+        try (Controller a = open();
+                Controller b = Stores.open(mock.storeUrl(), mock.settings(), clock)) {
+            a.append(SHARD, messages("a", 2)); // a remembers block 0
+            b.append(SHARD, messages("b", 2)); // b writes into it: a's memory is stale
+            a.append(SHARD, messages("c", 2));
+            assertThat(b.read(SHARD, 0, 10).entries())
+                    .extracting(e -> e.message().id())
+                    .containsExactly("a0", "a1", "b0", "b1", "c0", "c1");
+
+            // the topic goes and comes back through b: a's memory of the old block must not make it lose
+            b.deleteTopic(SHARD.topic());
+            b.createTopic(new TopicInfo(SHARD.topic(), 1, false, null));
+            b.append(SHARD, messages("d", 1));
+            long first = a.reserve(SHARD, 2);
+            a.insert(SHARD, first, messages("e", 2));
+            assertThat(a.read(SHARD, 0, 10).entries())
+                    .extracting(e -> e.message().id())
+                    .containsExactly("d0", "e0", "e1");
+        }
+    }
+
+    @Test
+    void renewingOneLeaseLeavesItsNeighboursInTheBlockValid() {
+        try (Controller store = open()) {
+            long t = clock.millis();
+            List<Lease> taken = store.acquire("s", SHARD, List.of(0L, 1L), "c1", t + 1000, t);
+            assertThat(store.renew(List.of(taken.get(0)), t + 5000)).hasSize(1);
+            assertThat(store.release(List.of(taken.get(1)), t)).hasSize(1);
+            assertThat(store.leases("s", SHARD, 0, 10))
+                    .extracting(Lease::expiresAt)
+                    .containsExactly(t + 5000, t);
+        }
+    }
+
+    @Test
+    void aLeaseDroppedAndTakenAgainRefusesTheOldVersion() {
+        try (Controller store = open();
+                Controller other = Stores.open(mock.storeUrl(), mock.settings(), clock)) {
+            long t = clock.millis();
+            Lease old =
+                    store.acquire("s", SHARD, List.of(5L), "c1", t + 1000, t).get(0);
+            other.dropLeases("s", SHARD, List.of(5L));
+            Lease again =
+                    other.acquire("s", SHARD, List.of(5L), "c2", t + 1000, t).get(0);
+            assertThat(again.deliveryCount()).isEqualTo(1);
+            // store remembers the block as it left it: its stale memory must not let the old lease through
+            assertThat(store.renew(List.of(old), t + 9000)).isEmpty();
+            assertThat(store.release(List.of(old), t)).isEmpty();
+            assertThat(store.acquire("s", SHARD, List.of(5L), "c1", t + 1000, t))
+                    .isEmpty();
+            assertThat(store.leases("s", SHARD, 0, 10)).containsExactly(again);
+        }
+    }
+}
