@@ -783,6 +783,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
         }
         recoverCurrent = false;
         boolean threw = false;
+        long started = System.nanoTime();
         try {
             l.onMessage(m);
         } catch (RuntimeException e) {
@@ -790,6 +791,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
             org.slf4j.LoggerFactory.getLogger(PubSession.class)
                     .warn("MessageListener of {} threw {}; the message will be redelivered", c, e.toString());
         }
+        connection.pub().metrics().recordProcessing(c.subscriber().subscription(), System.nanoTime() - started, !threw);
         try {
             if (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) {
                 if (threw || recoverCurrent) {

@@ -70,6 +70,26 @@ abstract class DeliveryContract extends JmsTestBase {
     }
 
     @Test
+    void aListenerGetsMessagesInOrderWhileTheyAreBeingWritten() throws Exception {
+        Connection c = connection();
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session ps = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        for (int round = 0; round < 5; round++) {
+            Queue q = s.createQueue(name("q" + round));
+            java.util.concurrent.BlockingQueue<Message> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            MessageConsumer consumer = s.createConsumer(q);
+            consumer.setMessageListener(got::add); // polling while the sends below are written
+            send(ps, q, texts("m", 5));
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                out.add(text(got.poll(ARRIVE_MS, TimeUnit.MILLISECONDS)));
+            }
+            assertThat(out).containsExactly(texts("m", 5));
+            consumer.close();
+        }
+    }
+
+    @Test
     void autoAcknowledgedMessagesAreNotRedelivered() throws Exception {
         Connection c = connection();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
