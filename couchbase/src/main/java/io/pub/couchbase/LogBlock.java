@@ -41,13 +41,16 @@ record LogBlock(
         TreeSet<Long> tombstones,
         TreeSet<Long> deleted,
         TreeSet<Long> externals) {
-    /** Offsets per block: a batch of up to this many messages costs one or two block writes. */
-    static final int SIZE = 128;
+    /**
+     * Offsets per block: a batch of 100 costs two or three block writes and a read of a window one
+     * or two gets, while a consumer that reads a few messages at a time fetches at most SIZE.
+     */
+    static final int SIZE = 64;
     /**
      * Messages whose JSON is larger go to a document of their own, so a full block stays under the
      * 20 MiB document limit (SIZE * INLINE_MAX = 16 MiB).
      */
-    static final int INLINE_MAX = 128 * 1024;
+    static final int INLINE_MAX = 256 * 1024;
 
     static final byte[] EXTERNAL = "\"x\"".getBytes(StandardCharsets.US_ASCII);
     static final LogBlock ABSENT =
