@@ -10,6 +10,8 @@ import com.couchbase.client.java.codec.JsonSerializer;
 import com.couchbase.client.java.kv.GetResult;
 import com.couchbase.client.java.kv.IncrementOptions;
 import com.couchbase.client.java.kv.InsertOptions;
+import com.couchbase.client.java.kv.LookupInResult;
+import com.couchbase.client.java.kv.LookupInSpec;
 import com.couchbase.client.java.kv.MutateInOptions;
 import com.couchbase.client.java.kv.MutateInSpec;
 import com.couchbase.client.java.kv.MutationResult;
@@ -81,6 +83,11 @@ final class Kv {
     /** The document, or empty if there is none. */
     Mono<GetResult> get(ReactiveCollection c, String key) {
         return counted(() -> c.get(key)).onErrorResume(DocumentNotFoundException.class, e -> Mono.empty());
+    }
+
+    /** Parts of a document (sub-document lookup), or empty if there is none. */
+    Mono<LookupInResult> lookupIn(ReactiveCollection c, String key, List<LookupInSpec> specs) {
+        return counted(() -> c.lookupIn(key, specs)).onErrorResume(DocumentNotFoundException.class, e -> Mono.empty());
     }
 
     /** Insert-if-absent; fails with DocumentExistsException if the id is taken. Returns the CAS. */

@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * One document of a shard's log: what {@link #SIZE} consecutive offsets hold, starting at a multiple
  * of SIZE. As JSON:
  *
- * <pre>{"lo": 0, "t": [5], "d": [9], "b3": [msg, msg, "x"], "b6": [...]}</pre>
+ * <pre>{"lo": 0, "t": [5], "d": [9], "r": [[3, 3], [6, 2]], "b3": [msg, msg, "x"], "b6": [...]}</pre>
  *
  * <ul>
  *   <li>{@code b<first>}: a chunk, the messages one insert wrote at {@code first, first + 1, ...}; an
@@ -28,7 +28,9 @@ import java.util.TreeSet;
  *   <li>{@code t}: tombstones (sealed holes). A tombstone written before the chunk that covers its
  *       offset wins over it: the producer saw it, under the same CAS, and was told it lost;
  *   <li>{@code d}: offsets deleted one by one (expired messages);
- *   <li>{@code lo}: offsets below it were trimmed.
+ *   <li>{@code lo}: offsets below it were trimmed;
+ *   <li>{@code r}: the chunks as {@code [first, count]}, so writers and sealers learn what the block
+ *       holds with a sub-document lookup instead of fetching its messages.
  * </ul>
  *
  * Every writer of a block changes it under compare-and-swap of the whole document (or creates it with
@@ -96,11 +98,20 @@ record LogBlock(
         return out.toByteArray();
     }
 
-    /** A new block holding one chunk and/or one tombstone. */
-    static byte[] newDocument(Long chunkStart, byte[] chunk, Long tombstone) {
+    /** The entry of the chunk index {@code r} for a chunk of {@code n} at {@code first}. */
+    static byte[] range(long first, int n) {
+        return ("[" + first + "," + n + "]").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A new block holding one chunk of {@code n} and/or one tombstone. */
+    static byte[] newDocument(Long chunkStart, int n, byte[] chunk, Long tombstone) {
         StringBuilder head = new StringBuilder("{\"lo\":0,\"d\":[],\"t\":[");
         if (tombstone != null) {
             head.append(tombstone);
+        }
+        head.append("],\"r\":[");
+        if (chunkStart != null) {
+            head.append('[').append(chunkStart).append(',').append(n).append(']');
         }
         head.append(']');
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -6,8 +6,10 @@ import com.couchbase.client.core.error.DocumentNotFoundException;
 import com.couchbase.client.core.error.subdoc.PathExistsException;
 import com.couchbase.client.java.codec.RawBinaryTranscoder;
 import com.couchbase.client.java.codec.RawJsonTranscoder;
+import com.couchbase.client.java.json.JsonArray;
 import com.couchbase.client.java.json.JsonObject;
 import com.couchbase.client.java.kv.InsertOptions;
+import com.couchbase.client.java.kv.LookupInSpec;
 import com.couchbase.client.java.kv.MutateInSpec;
 import io.pub.Message;
 import io.pub.TopicShard;
@@ -178,13 +180,13 @@ final class MessageLog {
 
     /** Writes the chunk under the block's CAS (or creates the block); retries when another writer got there first. */
     private Mono<Written> putChunk(String key, long first, int n, byte[] chunk, List<Long> external, LogBlock known) {
-        Mono<LogBlock> state = known != null ? Mono.just(known) : fetch(key);
+        Mono<LogBlock> state = known != null ? Mono.just(known) : fetchIndex(key);
         return state.flatMap(b -> {
             if (b.absent()) {
                 return kv.insert(
                                 ks.messages,
                                 key,
-                                LogBlock.newDocument(first, chunk, null),
+                                LogBlock.newDocument(first, n, chunk, null),
                                 kv.insertOptions().transcoder(RawJsonTranscoder.INSTANCE))
                         .map(cas -> {
                             remember(key, LogBlock.ABSENT.withChunk(cas, first, n, external));
@@ -206,7 +208,10 @@ final class MessageLog {
                     tombstoned.add(o);
                 }
             }
-            return kv.mutateIn(ks.messages, key, List.of(MutateInSpec.insert("b" + first, chunk)), b.cas())
+            List<MutateInSpec> specs = List.of(
+                    MutateInSpec.insert("b" + first, chunk),
+                    MutateInSpec.arrayAppend("r", List.of(LogBlock.range(first, n))));
+            return kv.mutateIn(ks.messages, key, specs, b.cas())
                     .map(cas -> {
                         remember(key, b.withChunk(cas, first, n, external));
                         return new Written(key, first, n, tombstoned, false, true);
@@ -227,9 +232,45 @@ final class MessageLog {
                 .defaultIfEmpty(LogBlock.ABSENT);
     }
 
+    /**
+     * What the block holds without its messages (a sub-document lookup of its small fields), or
+     * {@link LogBlock#ABSENT}. Large-message pointers are not part of it: who needs them reads the
+     * whole block.
+     */
+    private Mono<LogBlock> fetchIndex(String key) {
+        List<LookupInSpec> specs =
+                List.of(LookupInSpec.get("lo"), LookupInSpec.get("t"), LookupInSpec.get("d"), LookupInSpec.get("r"));
+        return kv.lookupIn(ks.messages, key, specs)
+                .map(r -> {
+                    TreeMap<Long, Integer> chunks = new TreeMap<>();
+                    JsonArray index = r.contentAsArray(3);
+                    for (int i = 0; i < index.size(); i++) {
+                        JsonArray c = index.getArray(i);
+                        chunks.put(c.getLong(0), c.getInt(1));
+                    }
+                    return new LogBlock(
+                            r.cas(),
+                            r.contentAs(0, Long.class),
+                            chunks,
+                            longs(r.contentAsArray(1)),
+                            longs(r.contentAsArray(2)),
+                            new TreeSet<>());
+                })
+                .doOnNext(b -> remember(key, b))
+                .defaultIfEmpty(LogBlock.ABSENT);
+    }
+
+    private static TreeSet<Long> longs(JsonArray a) {
+        TreeSet<Long> out = new TreeSet<>();
+        for (int i = 0; i < a.size(); i++) {
+            out.add(a.getLong(i));
+        }
+        return out;
+    }
+
     /** Marks offsets below {@code lo} of a block trimmed (readers skip them, inserts and seals find them done). */
     private Mono<Void> raiseLo(String key, long lo) {
-        return fetch(key)
+        return fetchIndex(key)
                 .flatMap(b -> b.absent() || b.lo() >= lo
                         ? Mono.<Void>empty()
                         : kv.mutateIn(ks.messages, key, List.of(MutateInSpec.upsert("lo", lo)), b.cas())
@@ -302,12 +343,12 @@ final class MessageLog {
         // a producer that died after writing a large message but before its chunk leaves it behind
         Mono<Boolean> sealed =
                 kv.remove(ks.messages, ks.external(shard, offset)).thenReturn(true);
-        return fetch(key).flatMap(b -> {
+        return fetchIndex(key).flatMap(b -> {
             if (b.absent()) {
                 return kv.insert(
                                 ks.messages,
                                 key,
-                                LogBlock.newDocument(null, null, offset),
+                                LogBlock.newDocument(null, 0, null, offset),
                                 kv.insertOptions().transcoder(RawJsonTranscoder.INSTANCE))
                         .then(sealed)
                         .onErrorResume(DocumentExistsException.class, e -> seal(shard, key, offset));
