@@ -19,6 +19,7 @@ import com.couchbase.client.java.kv.RemoveOptions;
 import com.couchbase.client.java.kv.ReplaceOptions;
 import com.couchbase.client.java.kv.UpsertOptions;
 import io.pub.spi.StoreException;
+import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -157,6 +158,10 @@ final class Kv {
             return mono.block();
         } catch (CouchbaseException e) {
             throw new StoreException("Couchbase " + op + " failed on " + description + ": " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new StoreException(
+                    "Couchbase " + op + " on " + description + " found a document it cannot read: " + e.getMessage(),
+                    e);
         }
     }
 
