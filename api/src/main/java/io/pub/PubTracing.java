@@ -57,7 +57,9 @@ public final class PubTracing {
         OpenTelemetry otel = openTelemetry == null ? OpenTelemetry.noop() : openTelemetry;
         this.enabled = otel != OpenTelemetry.noop();
         this.tracer = otel.getTracer("io.pub");
-        this.propagator = otel.getPropagators().getTextMapPropagator();
+        // the headers' format is part of Pub's message format, read by other JVMs whatever their
+        // SDK is configured with, so it is always W3C trace context
+        this.propagator = io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator.getInstance();
     }
 
     public static PubTracing noop() {
@@ -168,7 +170,7 @@ public final class PubTracing {
         return propagator.extract(Context.root(), m, GETTER);
     }
 
-    static void failed(Span span, Throwable e) {
+    public static void failed(Span span, Throwable e) {
         if (span.isRecording()) {
             span.recordException(e);
             span.setStatus(StatusCode.ERROR, e.toString());

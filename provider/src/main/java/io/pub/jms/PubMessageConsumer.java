@@ -209,7 +209,17 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
         if (d == null) {
             return null;
         }
-        return session.deliver(this, d, false);
+        // a synchronous receive hands the message over and returns: its process span marks that
+        io.opentelemetry.api.trace.Span span = session.connection()
+                .pub()
+                .metrics()
+                .tracing()
+                .startProcess(subscriber().subscription(), d);
+        try (io.opentelemetry.context.Scope scope = span.makeCurrent()) {
+            return session.deliver(this, d, false);
+        } finally {
+            span.end();
+        }
     }
 
     @Override

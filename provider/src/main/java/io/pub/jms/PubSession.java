@@ -784,12 +784,17 @@ final class PubSession implements Session, QueueSession, TopicSession {
         recoverCurrent = false;
         boolean threw = false;
         long started = System.nanoTime();
-        try {
+        io.opentelemetry.api.trace.Span span =
+                connection.pub().metrics().tracing().startProcess(c.subscriber().subscription(), d);
+        try (io.opentelemetry.context.Scope scope = span.makeCurrent()) {
             l.onMessage(m);
         } catch (RuntimeException e) {
             threw = true;
+            io.pub.PubTracing.failed(span, e);
             org.slf4j.LoggerFactory.getLogger(PubSession.class)
                     .warn("MessageListener of {} threw {}; the message will be redelivered", c, e.toString());
+        } finally {
+            span.end();
         }
         connection.pub().metrics().recordProcessing(c.subscriber().subscription(), System.nanoTime() - started, !threw);
         try {

@@ -26,7 +26,13 @@ final class SharedStores {
         synchronized (OPEN) {
             Entry e = OPEN.get(key);
             if (e == null) {
-                Pub pub = Pub.builder().url(url).settings(settings).clock(clock).build();
+                // traced when the application registered an OpenTelemetry SDK (or runs the agent)
+                Pub pub = Pub.builder()
+                        .url(url)
+                        .settings(settings)
+                        .clock(clock)
+                        .openTelemetry(io.opentelemetry.api.GlobalOpenTelemetry.getOrNoop())
+                        .build();
                 e = new Entry(key, pub);
                 OPEN.put(key, e);
             }
