@@ -150,23 +150,7 @@ record LogBlock(
                     }
                 } else if (field.startsWith("b") && value == JsonToken.START_ARRAY) {
                     long first = Long.parseLong(field.substring(1));
-                    int n = 0;
-                    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), n++) {
-                        long offset = first + n;
-                        boolean wanted = offset >= from && offset < to;
-                        if (t == JsonToken.START_OBJECT) {
-                            if (wanted) {
-                                messages.put(offset, MessageCodec.read(p));
-                            } else {
-                                p.skipChildren();
-                            }
-                        } else {
-                            externals.add(offset);
-                            if (wanted) {
-                                messages.put(offset, null);
-                            }
-                        }
-                    }
+                    int n = readChunk(p, first, from, to, messages, externals);
                     chunks.put(first, n);
                 } else {
                     p.skipChildren();
@@ -176,6 +160,46 @@ record LogBlock(
             throw new UncheckedIOException("corrupt log block", e);
         }
         return new LogBlock(cas, lo, chunks, tombstones, deleted, externals);
+    }
+
+    /**
+     * Reads a chunk's array (the parser on its START_ARRAY, left on its END_ARRAY): messages at offsets
+     * in {@code [from, to)} go to {@code messages} (an external one as null), the others are skipped;
+     * offsets of external ones go to {@code externals}. Returns the chunk's length.
+     */
+    private static int readChunk(
+            JsonParser p, long first, long from, long to, Map<Long, Message> messages, Collection<Long> externals)
+            throws IOException {
+        int n = 0;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), n++) {
+            long offset = first + n;
+            boolean wanted = offset >= from && offset < to;
+            if (t == JsonToken.START_OBJECT) {
+                if (wanted) {
+                    messages.put(offset, MessageCodec.read(p));
+                } else {
+                    p.skipChildren();
+                }
+            } else {
+                externals.add(offset);
+                if (wanted) {
+                    messages.put(offset, null);
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Reads one chunk fetched on its own (a sub-document lookup of {@code b<first>}). */
+    static void parseChunk(byte[] json, long first, long from, long to, Map<Long, Message> messages) {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new IOException("expected a chunk array");
+            }
+            readChunk(p, first, from, to, messages, new TreeSet<>());
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt log block chunk", e);
+        }
     }
 
     static LogBlock parse(byte[] json, long cas) {

@@ -9,6 +9,7 @@ import com.couchbase.client.java.codec.RawJsonTranscoder;
 import com.couchbase.client.java.json.JsonArray;
 import com.couchbase.client.java.json.JsonObject;
 import com.couchbase.client.java.kv.InsertOptions;
+import com.couchbase.client.java.kv.LookupInResult;
 import com.couchbase.client.java.kv.LookupInSpec;
 import com.couchbase.client.java.kv.MutateInSpec;
 import io.pub.Message;
@@ -241,23 +242,26 @@ final class MessageLog {
         List<LookupInSpec> specs =
                 List.of(LookupInSpec.get("lo"), LookupInSpec.get("t"), LookupInSpec.get("d"), LookupInSpec.get("r"));
         return kv.lookupIn(ks.messages, key, specs)
-                .map(r -> {
-                    TreeMap<Long, Integer> chunks = new TreeMap<>();
-                    JsonArray index = r.contentAsArray(3);
-                    for (int i = 0; i < index.size(); i++) {
-                        JsonArray c = index.getArray(i);
-                        chunks.put(c.getLong(0), c.getInt(1));
-                    }
-                    return new LogBlock(
-                            r.cas(),
-                            r.contentAs(0, Long.class),
-                            chunks,
-                            longs(r.contentAsArray(1)),
-                            longs(r.contentAsArray(2)),
-                            new TreeSet<>());
-                })
+                .map(MessageLog::indexFrom)
                 .doOnNext(b -> remember(key, b))
                 .defaultIfEmpty(LogBlock.ABSENT);
+    }
+
+    /** A block from a lookup whose first four paths are lo, t, d and r. */
+    private static LogBlock indexFrom(LookupInResult r) {
+        TreeMap<Long, Integer> chunks = new TreeMap<>();
+        JsonArray index = r.contentAsArray(3);
+        for (int i = 0; i < index.size(); i++) {
+            JsonArray c = index.getArray(i);
+            chunks.put(c.getLong(0), c.getInt(1));
+        }
+        return new LogBlock(
+                r.cas(),
+                r.contentAs(0, Long.class),
+                chunks,
+                longs(r.contentAsArray(1)),
+                longs(r.contentAsArray(2)),
+                new TreeSet<>());
     }
 
     private static TreeSet<Long> longs(JsonArray a) {
@@ -302,32 +306,100 @@ final class MessageLog {
         return new ReadResult(entries, head);
     }
 
+    /** A block as read: its state and the messages of the range asked for (external ones as null). */
+    private record Snapshot(LogBlock block, Map<Long, Message> messages) {}
+
+    /** Most chunks a read fetches by sub-document lookup (16 paths at most, 4 taken by the index). */
+    private static final int MAX_CHUNK_LOOKUPS = 12;
+
     private Mono<List<Entry>> readBlock(TopicShard shard, long index, long from, long to) {
         String key = ks.block(shard, index);
-        return kv.get(ks.messages, key).flatMap(r -> {
+        long start = Math.max(from, LogBlock.start(index));
+        long end = Math.min(to, LogBlock.start(index + 1));
+        List<Long> wanted = chunksToFetch(blocks.get(key), index, start, end);
+        Mono<Snapshot> snapshot = wanted == null ? whole(key, from, to) : chunks(key, wanted, from, to, start, end);
+        return snapshot.flatMap(s -> entries(shard, s, start, end));
+    }
+
+    /**
+     * The chunks a read of {@code [start, end)} needs, as far as this JVM knows the block: those it
+     * saw there, and the one that would follow the last (a consumer reading behind a producer finds
+     * the next batch there). Null when the block is unknown or too many chunks: fetch it whole.
+     */
+    private static List<Long> chunksToFetch(LogBlock known, long index, long start, long end) {
+        if (known == null) {
+            return null;
+        }
+        List<Long> out = new ArrayList<>();
+        long next = LogBlock.start(index);
+        for (Map.Entry<Long, Integer> c : known.chunks().entrySet()) {
+            long chunkEnd = c.getKey() + c.getValue();
+            if (c.getKey() < end && chunkEnd > start) {
+                out.add(c.getKey());
+            }
+            next = Math.max(next, chunkEnd);
+        }
+        if (next < end) {
+            out.add(next);
+        }
+        return out.size() > MAX_CHUNK_LOOKUPS ? null : out;
+    }
+
+    private Mono<Snapshot> whole(String key, long from, long to) {
+        return kv.get(ks.messages, key).map(r -> {
             Map<Long, Message> messages = new HashMap<>();
             LogBlock b = LogBlock.parse(r.contentAsBytes(), r.cas(), from, to, messages);
             remember(key, b);
-            TreeMap<Long, Entry> out = new TreeMap<>();
-            List<Long> external = new ArrayList<>();
-            long end = Math.min(to, LogBlock.start(index + 1));
-            for (long o = Math.max(from, LogBlock.start(index)); o < end; o++) {
-                if (o < b.lo() || b.deleted().contains(o)) {
+            return new Snapshot(b, messages);
+        });
+    }
+
+    /**
+     * The block's small fields and the chunks guessed, in one lookup; if its index shows a chunk in
+     * the range that was not guessed, the whole block after all.
+     */
+    private Mono<Snapshot> chunks(String key, List<Long> wanted, long from, long to, long start, long end) {
+        List<LookupInSpec> specs = new ArrayList<>(
+                List.of(LookupInSpec.get("lo"), LookupInSpec.get("t"), LookupInSpec.get("d"), LookupInSpec.get("r")));
+        wanted.forEach(first -> specs.add(LookupInSpec.get("b" + first)));
+        return kv.lookupIn(ks.messages, key, specs).flatMap(r -> {
+            LogBlock b = indexFrom(r);
+            Map<Long, Message> messages = new HashMap<>();
+            for (Map.Entry<Long, Integer> c : b.chunks().entrySet()) {
+                if (c.getKey() >= end || c.getKey() + c.getValue() <= start) {
                     continue;
                 }
-                if (b.tombstones().contains(o)) {
-                    out.put(o, Entry.tombstone(o));
-                } else if (messages.get(o) != null) {
-                    out.put(o, new Entry(o, messages.get(o)));
-                } else if (messages.containsKey(o)) {
-                    external.add(o);
+                int i = wanted.indexOf(c.getKey());
+                if (i < 0 || !r.exists(4 + i)) {
+                    return whole(key, from, to);
                 }
+                LogBlock.parseChunk(r.contentAsBytes(4 + i), c.getKey(), from, to, messages);
             }
-            return Kv.parallel(external, o -> kv.get(ks.messages, ks.external(shard, o))
-                            .map(x -> Documents.entryFrom(o, x)))
-                    .doOnNext(e -> out.put(e.offset(), e))
-                    .then(Mono.fromSupplier(() -> List.copyOf(out.values())));
+            remember(key, b);
+            return Mono.just(new Snapshot(b, messages));
         });
+    }
+
+    private Mono<List<Entry>> entries(TopicShard shard, Snapshot s, long start, long end) {
+        LogBlock b = s.block();
+        TreeMap<Long, Entry> out = new TreeMap<>();
+        List<Long> external = new ArrayList<>();
+        for (long o = start; o < end; o++) {
+            if (o < b.lo() || b.deleted().contains(o)) {
+                continue;
+            }
+            if (b.tombstones().contains(o)) {
+                out.put(o, Entry.tombstone(o));
+            } else if (s.messages().get(o) != null) {
+                out.put(o, new Entry(o, s.messages().get(o)));
+            } else if (s.messages().containsKey(o)) {
+                external.add(o);
+            }
+        }
+        return Kv.parallel(external, o -> kv.get(ks.messages, ks.external(shard, o))
+                        .map(x -> Documents.entryFrom(o, x)))
+                .doOnNext(e -> out.put(e.offset(), e))
+                .then(Mono.fromSupplier(() -> List.copyOf(out.values())));
     }
 
     // ---- seal, trim, delete -------------------------------------------------------------------

@@ -117,6 +117,49 @@ class CouchbaseBlocksTest {
     }
 
     @Test
+    void aReaderThatKnowsTheBlockLooksUpChunksAndStillSeesEverything() {
+        try (Controller producer = open();
+                Controller reader = Stores.open(mock.storeUrl(), mock.settings(), clock)) {
+            producer.append(SHARD, messages("a", 3));
+            assertThat(ids(reader.read(SHARD, 0, 10).entries())).containsExactly("a0", "a1", "a2");
+
+            // the next chunk is where the reader guesses it: head + one lookup
+            producer.append(SHARD, messages("b", 2));
+            long before = reader.roundTrips();
+            assertThat(ids(reader.read(SHARD, 3, 10).entries())).containsExactly("b0", "b1");
+            assertThat(reader.roundTrips() - before).isEqualTo(2);
+
+            // two chunks, one guessed: the index in the same lookup shows the other, the block is read whole
+            producer.append(SHARD, messages("c", 1));
+            producer.append(SHARD, messages("d", 1));
+            before = reader.roundTrips();
+            assertThat(ids(reader.read(SHARD, 4, 10).entries())).containsExactly("b1", "c0", "d0");
+            assertThat(reader.roundTrips() - before).isEqualTo(3);
+
+            // a tombstone and a trim seen through the lookup
+            long hole = producer.reserve(SHARD, 1);
+            producer.append(SHARD, messages("e", 1));
+            assertThat(producer.seal(SHARD, hole)).isTrue();
+            producer.trim(SHARD, 2);
+            List<Entry> rest = reader.read(SHARD, 0, 20).entries();
+            assertThat(rest).extracting(Entry::offset).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L);
+            assertThat(rest.get(5).isTombstone()).isTrue();
+            assertThat(rest.get(6).message().id()).isEqualTo("e0");
+
+            // the topic comes back with other chunks: the reader's memory of the old block misleads nothing
+            producer.deleteTopic(SHARD.topic());
+            producer.createTopic(new TopicInfo(SHARD.topic(), 1, false, null));
+            producer.append(SHARD, messages("f", 2));
+            producer.append(SHARD, messages("g", 2));
+            assertThat(ids(reader.read(SHARD, 0, 10).entries())).containsExactly("f0", "f1", "g0", "g1");
+        }
+    }
+
+    private static List<String> ids(List<Entry> entries) {
+        return entries.stream().map(e -> e.message().id()).toList();
+    }
+
+    @Test
     void renewingOneLeaseLeavesItsNeighboursInTheBlockValid() {
         try (Controller store = open()) {
             long t = clock.millis();
