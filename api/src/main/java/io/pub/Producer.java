@@ -106,6 +106,7 @@ public final class Producer {
             try {
                 long first = controller.append(ts, stamped);
                 metrics.published(topic, stamped.size(), System.nanoTime() - started);
+                Wakeups.published(controller, ts); // this JVM's consumers of the topic look at once
                 return new Published(ts, first, stamped.size());
             } catch (RuntimeException e) {
                 metrics.publishFailed(topic);

@@ -1,0 +1,73 @@
+package io.pub;
+
+import io.pub.internal.TimedController;
+import io.pub.spi.Controller;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * In-JVM publish signals: a publish through a {@link Producer} wakes this JVM's consumers of that
+ * topic at once, instead of leaving them to find it on their next poll. The store cannot push, so
+ * consumers in other JVMs still poll; this only removes the poll interval where producer and consumer
+ * share a JVM. Signals belong to a store (every engine on the same store object in this JVM shares
+ * them) and also count publishes per shard, so a consumer can tell which shards may hold something new.
+ */
+final class Wakeups {
+    /** Keyed by the store object, weakly: a closed and dropped store takes its signals with it. */
+    private static final Map<Controller, Wakeups> BY_STORE = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+
+    static Wakeups of(Controller controller) {
+        Controller store = controller instanceof TimedController t ? t.delegate() : controller;
+        return BY_STORE.computeIfAbsent(store, k -> new Wakeups());
+    }
+
+    /** Called once a publish to {@code shard} returned: runs the wake-ups of its topic. */
+    static void published(Controller controller, TopicShard shard) {
+        Topic t = of(controller).topics.get(shard.topic());
+        if (t != null) {
+            t.published(shard.shard());
+        }
+    }
+
+    /** The signal of one topic; {@code shards} sizes its per-shard publish counters. */
+    Topic topic(String name, int shards) {
+        return topics.computeIfAbsent(name, n -> new Topic(shards));
+    }
+
+    /** One topic's publish counters and the wake-ups registered on it. */
+    static final class Topic {
+        private final AtomicLongArray counts;
+        private final List<Runnable> wakeups = new CopyOnWriteArrayList<>();
+
+        private Topic(int shards) {
+            this.counts = new AtomicLongArray(Math.max(1, shards));
+        }
+
+        /** Publishes to {@code shard} in this JVM so far (only compared, never meaningful alone). */
+        long count(int shard) {
+            return shard < counts.length() ? counts.get(shard) : 0;
+        }
+
+        void published(int shard) {
+            if (shard < counts.length()) {
+                counts.incrementAndGet(shard);
+            }
+            for (Runnable r : wakeups) {
+                r.run();
+            }
+        }
+
+        /** Runs {@code wakeup} (quickly, without blocking) after every publish; close to stop. */
+        AutoCloseable register(Runnable wakeup) {
+            wakeups.add(wakeup);
+            return () -> wakeups.remove(wakeup);
+        }
+    }
+}
