@@ -38,6 +38,9 @@ public final class Subscriber implements AutoCloseable {
         SKIP
     }
 
+    /** How many candidates a poll looks at per message it wants: others may hold some. */
+    private static final int CANDIDATES_PER_DELIVERY = 4;
+
     /** Entries a shard keeps from earlier reads; past it, the cache starts over. */
     private static final int MAX_CACHED = 10_000;
 
@@ -155,14 +158,16 @@ public final class Subscriber implements AutoCloseable {
             long scanned = from;
             int windows = 0;
             s.cache.headMap(cursor.committed()).clear();
-            while (candidates.size() < max) {
+            // look past offsets other consumers may hold: a poll that finds only those returns empty
+            int want = max * CANDIDATES_PER_DELIVERY;
+            while (candidates.size() < want) {
                 if (scanned >= s.cacheFrom && scanned < s.readTo) {
                     // messages never change once written: what this consumer read before is still
                     // true, so only what lies beyond it costs a store read
-                    for (long o = scanned; o < s.readTo && candidates.size() < max; o++) {
+                    for (long o = scanned; o < s.readTo && candidates.size() < want; o++) {
                         Entry e = s.cache.get(o);
                         if (e != null) {
-                            classify(cursor, e, now, candidates, byOffset, done);
+                            classify(s.shard, cursor, e, now, candidates, byOffset, done);
                         }
                         scanned = o + 1;
                     }
@@ -190,7 +195,7 @@ public final class Subscriber implements AutoCloseable {
                     }
                     expected = e.offset() + 1;
                     s.cache.put(e.offset(), e);
-                    classify(cursor, e, now, candidates, byOffset, done);
+                    classify(s.shard, cursor, e, now, candidates, byOffset, done);
                 }
                 for (long gap = expected; gap < end; gap++) {
                     if (!checkHole(s, gap, now, done)) {
@@ -216,62 +221,86 @@ public final class Subscriber implements AutoCloseable {
                 controller.markDone(subscription.id(), s.shard, done);
             }
             List<Delivery> out = new ArrayList<>();
-            if (!candidates.isEmpty()) {
-                List<Long> wanted = candidates.size() > max ? candidates.subList(0, max) : candidates;
-                List<Lease> leases = controller.acquire(
-                        subscription.id(),
-                        s.shard,
-                        wanted,
-                        options.owner(),
-                        now + options.leaseDuration().toMillis(),
-                        now);
-                List<Long> dead = new ArrayList<>();
-                // Our cursor read may be stale: another consumer may have acked (and dropped the
-                // lease of) an offset between that read and our insert-if-absent. Its cursor write
-                // came before its lease drop, so a fresh read now shows every such offset as done.
-                Cursor fresh = leases.isEmpty() ? cursor : controller.cursor(subscription.id(), s.shard);
-                List<Long> stale = new ArrayList<>();
-                for (Lease l : leases) {
-                    if (fresh.isDone(l.offset())) {
-                        stale.add(l.offset());
-                    }
-                }
-                if (!stale.isEmpty()) {
-                    controller.dropLeases(subscription.id(), s.shard, stale);
-                }
-                for (Lease l : leases) {
-                    if (fresh.isDone(l.offset())) {
-                        continue;
-                    }
-                    Message m = byOffset.get(l.offset());
-                    if (options.maxDeliveries() > 0 && l.deliveryCount() > options.maxDeliveries()) {
-                        deadLetter(l, m);
-                        dead.add(l.offset());
-                        continue;
-                    }
-                    Delivery d = new Delivery(s.shard, l.offset(), m, l);
-                    out.add(d);
-                    metrics.delivered(subscription, d);
-                }
-                if (!dead.isEmpty()) {
-                    controller.markDone(subscription.id(), s.shard, dead);
-                }
+            int tried = 0;
+            // lease in slices of what is still wanted, so a poll never holds more than max
+            while (out.size() < max && tried < candidates.size()) {
+                List<Long> wanted = candidates.subList(tried, Math.min(candidates.size(), tried + max - out.size()));
+                tried += wanted.size();
+                out.addAll(lease(s, cursor, wanted, byOffset, now));
                 // continue after what we tried; offsets others hold are picked up on the next rescan
                 s.scanFrom = wanted.get(wanted.size() - 1) + 1;
-                synchronized (this) {
-                    out.forEach(d -> outstanding.put(key(d), d));
-                }
-            } else {
-                s.scanFrom = scanned;
+            }
+            if (tried == candidates.size()) {
+                s.scanFrom = Math.max(s.scanFrom, scanned);
+            }
+            synchronized (this) {
+                out.forEach(d -> outstanding.put(key(d), d));
             }
             return out;
         }
     }
 
+    private List<Delivery> lease(
+            ShardState s, Cursor cursor, List<Long> wanted, Map<Long, Message> byOffset, long now) {
+        List<Delivery> out = new ArrayList<>();
+        List<Lease> leases = controller.acquire(
+                subscription.id(),
+                s.shard,
+                wanted,
+                options.owner(),
+                now + options.leaseDuration().toMillis(),
+                now);
+        if (leases.isEmpty()) {
+            return out;
+        }
+        List<Long> dead = new ArrayList<>();
+        // Our cursor read may be stale: another consumer may have acked (and dropped the
+        // lease of) an offset between that read and our insert-if-absent. Its cursor write
+        // came before its lease drop, so a fresh read now shows every such offset as done.
+        Cursor fresh = controller.cursor(subscription.id(), s.shard);
+        List<Long> stale = new ArrayList<>();
+        for (Lease l : leases) {
+            if (fresh.isDone(l.offset())) {
+                stale.add(l.offset());
+            }
+        }
+        if (!stale.isEmpty()) {
+            controller.dropLeases(subscription.id(), s.shard, stale);
+        }
+        for (Lease l : leases) {
+            if (fresh.isDone(l.offset())) {
+                continue;
+            }
+            Message m = byOffset.get(l.offset());
+            if (options.maxDeliveries() > 0 && l.deliveryCount() > options.maxDeliveries()) {
+                deadLetter(l, m);
+                dead.add(l.offset());
+                continue;
+            }
+            Delivery d = new Delivery(s.shard, l.offset(), m, l);
+            out.add(d);
+            metrics.delivered(subscription, d);
+        }
+        if (!dead.isEmpty()) {
+            controller.markDone(subscription.id(), s.shard, dead);
+        }
+        return out;
+    }
+
+    private synchronized boolean holds(TopicShard shard, long offset) {
+        return outstanding.containsKey(key(shard, offset));
+    }
+
     private void classify(
-            Cursor cursor, Entry e, long now, List<Long> candidates, Map<Long, Message> byOffset, List<Long> done) {
+            TopicShard shard,
+            Cursor cursor,
+            Entry e,
+            long now,
+            List<Long> candidates,
+            Map<Long, Message> byOffset,
+            List<Long> done) {
         long o = e.offset();
-        if (cursor.isDone(o)) {
+        if (cursor.isDone(o) || holds(shard, o)) {
             return;
         }
         if (e.isTombstone()) {

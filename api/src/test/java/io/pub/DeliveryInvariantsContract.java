@@ -160,6 +160,25 @@ public abstract class DeliveryInvariantsContract {
     }
 
     @Test
+    void eachPollFindsTheNextFreeMessagePastThoseHeld() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        List<Message> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            batch.add(msg("m" + i));
+        }
+        pub.producer().publishBatch("t", 0, batch);
+        Subscriber mine = subscriber(s);
+        Subscriber other = subscriber(s);
+        assertThat(ids(other.poll(3))).containsExactly("m0", "m1", "m2");
+        for (int i = 3; i < 10; i++) {
+            // nothing acked: neither this consumer's own leases nor the other's cost it a poll
+            assertThat(ids(mine.poll(1))).containsExactly("m" + i);
+        }
+        assertThat(mine.poll(1)).isEmpty();
+    }
+
+    @Test
     void concurrentConsumersNeverHoldOneMessageTogether() throws Exception {
         int total = 20_000;
         pub.createTopic("load", 4);
