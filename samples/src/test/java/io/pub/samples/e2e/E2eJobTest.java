@@ -109,7 +109,8 @@ class E2eJobTest {
     @Test
     void lostEventsMakeTheJobFail() {
         // ids end in the sequence number 0..99, twice: 10 of every 100 are dropped
-        Run jms = run(settings("lossy:10:e2e-" + UUID.randomUUID()));
+        // the dropped events leave holes; consumers wait at each (offset order) until it is sealed
+        Run jms = run(settings("lossy:10:e2e-" + UUID.randomUUID(), "PUB_PUBLISH_TIMEOUT", "100ms"));
         assertThat(jms.exitCode()).as(jms.output()).isEqualTo(1);
         assertThat(jms.output())
                 .contains("published     400")
@@ -118,7 +119,8 @@ class E2eJobTest {
                 .contains("queue       published 200, arrived 180, lost 20")
                 .contains("FAILED: 40 published events did not arrive");
 
-        Run nat = run(settings("lossy:10:e2e-" + UUID.randomUUID(), "E2E_API", "native"));
+        Run nat =
+                run(settings("lossy:10:e2e-" + UUID.randomUUID(), "E2E_API", "native", "PUB_PUBLISH_TIMEOUT", "100ms"));
         assertThat(nat.exitCode()).as(nat.output()).isEqualTo(1);
         assertThat(nat.output())
                 .contains("published     200")
