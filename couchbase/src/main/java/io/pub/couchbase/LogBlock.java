@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * One document of a shard's log: what {@link #SIZE} consecutive offsets hold, starting at a multiple
  * of SIZE. As JSON:
  *
- * <pre>{"lo": 0, "t": [5], "d": [9], "r": [[3, 3], [6, 2]], "b3": [msg, msg, "x"], "b6": [...]}</pre>
+ * <pre>{"new": false, "lo": 0, "t": [5], "d": [9], "r": [[3, 3], [6, 2]], "b3": [msg, msg, "x"], "b6": [...]}</pre>
  *
  * <ul>
  *   <li>{@code b<first>}: a chunk, the messages one insert wrote at {@code first, first + 1, ...}; an
@@ -30,7 +30,11 @@ import java.util.TreeSet;
  *   <li>{@code d}: offsets deleted one by one (expired messages);
  *   <li>{@code lo}: offsets below it were trimmed;
  *   <li>{@code r}: the chunks as {@code [first, count]}, so writers and sealers learn what the block
- *       holds with a sub-document lookup instead of fetching its messages.
+ *       holds with a sub-document lookup instead of fetching its messages;
+ *   <li>{@code new}: true until a writer read the shard's trim mark after the block was created. The
+ *       block may be one that retention removed (every offset in it done) and a stalled producer
+ *       or sealer created again: whoever writes into it while it is new reads the trim mark
+ *       afterwards, loses what lies below it and sets {@code lo} to it.
  * </ul>
  *
  * Every writer of a block changes it under compare-and-swap of the whole document (or creates it with
@@ -42,7 +46,8 @@ record LogBlock(
         TreeMap<Long, Integer> chunks,
         TreeSet<Long> tombstones,
         TreeSet<Long> deleted,
-        TreeSet<Long> externals) {
+        TreeSet<Long> externals,
+        boolean unverified) {
     /**
      * Offsets per block: a batch of 100 costs two or three block writes and a read of a window one
      * or two gets, while a consumer that reads a few messages at a time fetches at most SIZE.
@@ -56,7 +61,7 @@ record LogBlock(
 
     static final byte[] EXTERNAL = "\"x\"".getBytes(StandardCharsets.US_ASCII);
     static final LogBlock ABSENT =
-            new LogBlock(0, 0, new TreeMap<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
+            new LogBlock(0, 0, new TreeMap<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), false);
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -105,7 +110,7 @@ record LogBlock(
 
     /** A new block holding one chunk of {@code n} and/or one tombstone. */
     static byte[] newDocument(Long chunkStart, int n, byte[] chunk, Long tombstone) {
-        StringBuilder head = new StringBuilder("{\"lo\":0,\"d\":[],\"t\":[");
+        StringBuilder head = new StringBuilder("{\"new\":true,\"lo\":0,\"d\":[],\"t\":[");
         if (tombstone != null) {
             head.append(tombstone);
         }
@@ -134,6 +139,7 @@ record LogBlock(
         TreeSet<Long> deleted = new TreeSet<>();
         TreeSet<Long> externals = new TreeSet<>();
         long lo = 0;
+        boolean unverified = false;
         try (JsonParser p = FACTORY.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("expected a log block object");
@@ -143,6 +149,8 @@ record LogBlock(
                 JsonToken value = p.nextToken();
                 if (field.equals("lo")) {
                     lo = p.getLongValue();
+                } else if (field.equals("new")) {
+                    unverified = p.getBooleanValue();
                 } else if (field.equals("t") || field.equals("d")) {
                     Collection<Long> into = field.equals("t") ? tombstones : deleted;
                     while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -159,7 +167,7 @@ record LogBlock(
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt log block", e);
         }
-        return new LogBlock(cas, lo, chunks, tombstones, deleted, externals);
+        return new LogBlock(cas, lo, chunks, tombstones, deleted, externals, unverified);
     }
 
     /**
@@ -206,12 +214,24 @@ record LogBlock(
         return parse(json, cas, 0, -1, new HashMap<>());
     }
 
+    /** A block just created with one chunk (new until a writer reads the trim mark). */
+    static LogBlock created(long cas, long first, int n, Collection<Long> external) {
+        TreeMap<Long, Integer> c = new TreeMap<>();
+        c.put(first, n);
+        return new LogBlock(cas, 0, c, new TreeSet<>(), new TreeSet<>(), new TreeSet<>(external), true);
+    }
+
+    /** This block once the trim mark {@code low} was read after its creation, now at version {@code newCas}. */
+    LogBlock verified(long newCas, long low) {
+        return new LogBlock(newCas, Math.max(lo, low), chunks, tombstones, deleted, externals, false);
+    }
+
     /** This block after a chunk of {@code n} was written at {@code first}, now at version {@code newCas}. */
     LogBlock withChunk(long newCas, long first, int n, Collection<Long> external) {
         TreeMap<Long, Integer> c = new TreeMap<>(chunks);
         c.put(first, n);
         TreeSet<Long> x = new TreeSet<>(externals);
         x.addAll(external);
-        return new LogBlock(newCas, lo, c, tombstones, deleted, x);
+        return new LogBlock(newCas, lo, c, tombstones, deleted, x, unverified);
     }
 }

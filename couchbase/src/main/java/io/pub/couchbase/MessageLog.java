@@ -85,10 +85,10 @@ final class MessageLog {
     // ---- insert -------------------------------------------------------------------------------
 
     /**
-     * What writing one chunk came to: offsets lost to tombstones (or trimming), whether it created
-     * its block, whether it went in at all.
+     * What writing one chunk came to: offsets lost to tombstones (or trimming), whether the trim mark
+     * must be read (it created its block, or wrote into one still new), whether it went in at all.
      */
-    private record Written(String key, long first, int n, List<Long> lost, boolean created, boolean stored) {}
+    private record Written(String key, long first, int n, List<Long> lost, boolean check, boolean stored) {}
 
     void insert(TopicShard shard, long firstOffset, List<Message> batch) {
         if (batch.isEmpty()) {
@@ -118,18 +118,19 @@ final class MessageLog {
                         .collectList());
         TreeSet<Long> lost = new TreeSet<>();
         written.forEach(w -> lost.addAll(w.lost));
-        if (written.stream().anyMatch(Written::created)) {
+        if (written.stream().anyMatch(Written::check)) {
             // A producer that stalled past the publish timeout may find its offset sealed, passed by
             // every cursor and trimmed away with its whole block: its write then creates the block
-            // afresh. Trim raises the mark before removing, so reading the mark after creating a block
-            // catches every such offset; the block is marked trimmed below it.
+            // afresh (or lands in one another late writer created). Trim raises the mark before
+            // removing, so reading the mark after writing into a new block catches every such
+            // offset; the block then gets the mark as its own and stops being new.
             long low = kv.run("insert", lowMono(shard)).value;
             for (Written w : written) {
-                if (w.created && w.first < low) {
+                if (w.check) {
                     for (long o = w.first; o < Math.min(low, w.first + w.n); o++) {
                         lost.add(o);
                     }
-                    kv.run("insert", raiseLo(w.key, low));
+                    kv.run("insert", verify(w.key, low, blocks.get(w.key)));
                 }
             }
         }
@@ -190,7 +191,7 @@ final class MessageLog {
                                 LogBlock.newDocument(first, n, chunk, null),
                                 kv.insertOptions().transcoder(RawJsonTranscoder.INSTANCE))
                         .map(cas -> {
-                            remember(key, LogBlock.ABSENT.withChunk(cas, first, n, external));
+                            remember(key, LogBlock.created(cas, first, n, external));
                             return new Written(key, first, n, List.of(), true, true);
                         })
                         .onErrorResume(
@@ -215,7 +216,7 @@ final class MessageLog {
             return kv.mutateIn(ks.messages, key, specs, b.cas())
                     .map(cas -> {
                         remember(key, b.withChunk(cas, first, n, external));
-                        return new Written(key, first, n, tombstoned, false, true);
+                        return new Written(key, first, n, tombstoned, b.unverified(), true);
                     })
                     .onErrorResume(
                             e -> e instanceof CasMismatchException
@@ -238,16 +239,23 @@ final class MessageLog {
      * {@link LogBlock#ABSENT}. Large-message pointers are not part of it: who needs them reads the
      * whole block.
      */
+    private static final LookupInSpec[] INDEX = {
+        LookupInSpec.get("lo"),
+        LookupInSpec.get("t"),
+        LookupInSpec.get("d"),
+        LookupInSpec.get("r"),
+        LookupInSpec.get("new")
+    };
+
     private Mono<LogBlock> fetchIndex(String key) {
-        List<LookupInSpec> specs =
-                List.of(LookupInSpec.get("lo"), LookupInSpec.get("t"), LookupInSpec.get("d"), LookupInSpec.get("r"));
+        List<LookupInSpec> specs = List.of(INDEX);
         return kv.lookupIn(ks.messages, key, specs)
                 .map(MessageLog::indexFrom)
                 .doOnNext(b -> remember(key, b))
                 .defaultIfEmpty(LogBlock.ABSENT);
     }
 
-    /** A block from a lookup whose first four paths are lo, t, d and r. */
+    /** A block from a lookup whose first paths are {@link #INDEX}. */
     private static LogBlock indexFrom(LookupInResult r) {
         TreeMap<Long, Integer> chunks = new TreeMap<>();
         JsonArray index = r.contentAsArray(3);
@@ -261,7 +269,8 @@ final class MessageLog {
                 chunks,
                 longs(r.contentAsArray(1)),
                 longs(r.contentAsArray(2)),
-                new TreeSet<>());
+                new TreeSet<>(),
+                r.contentAs(4, Boolean.class));
     }
 
     private static TreeSet<Long> longs(JsonArray a) {
@@ -270,6 +279,26 @@ final class MessageLog {
             out.add(a.getLong(i));
         }
         return out;
+    }
+
+    /** Records that the trim mark was {@code low} after the block was created: it stops being new. */
+    private Mono<Void> verify(String key, long low, LogBlock known) {
+        Mono<LogBlock> state = known != null && known.unverified() ? Mono.just(known) : fetchIndex(key);
+        return state.flatMap(b -> {
+            if (b.absent() || !b.unverified()) {
+                return Mono.<Void>empty();
+            }
+            List<MutateInSpec> specs = new ArrayList<>(List.of(MutateInSpec.upsert("new", false)));
+            if (low > b.lo()) {
+                specs.add(MutateInSpec.upsert("lo", low));
+            }
+            return kv.mutateIn(ks.messages, key, specs, b.cas())
+                    .doOnNext(cas -> remember(key, b.verified(cas, low)))
+                    .then()
+                    .onErrorResume(
+                            e -> e instanceof CasMismatchException || e instanceof DocumentNotFoundException,
+                            e -> verify(key, low, null));
+        });
     }
 
     /** Marks offsets below {@code lo} of a block trimmed (readers skip them, inserts and seals find them done). */
@@ -309,8 +338,8 @@ final class MessageLog {
     /** A block as read: its state and the messages of the range asked for (external ones as null). */
     private record Snapshot(LogBlock block, Map<Long, Message> messages) {}
 
-    /** Most chunks a read fetches by sub-document lookup (16 paths at most, 4 taken by the index). */
-    private static final int MAX_CHUNK_LOOKUPS = 12;
+    /** Most chunks a read fetches by sub-document lookup (16 paths at most, 5 taken by the index). */
+    private static final int MAX_CHUNK_LOOKUPS = 11;
 
     private Mono<List<Entry>> readBlock(TopicShard shard, long index, long from, long to) {
         String key = ks.block(shard, index);
@@ -359,8 +388,7 @@ final class MessageLog {
      * the range that was not guessed, the whole block after all.
      */
     private Mono<Snapshot> chunks(String key, List<Long> wanted, long from, long to, long start, long end) {
-        List<LookupInSpec> specs = new ArrayList<>(
-                List.of(LookupInSpec.get("lo"), LookupInSpec.get("t"), LookupInSpec.get("d"), LookupInSpec.get("r")));
+        List<LookupInSpec> specs = new ArrayList<>(List.of(INDEX));
         wanted.forEach(first -> specs.add(LookupInSpec.get("b" + first)));
         return kv.lookupIn(ks.messages, key, specs).flatMap(r -> {
             LogBlock b = indexFrom(r);
@@ -370,10 +398,10 @@ final class MessageLog {
                     continue;
                 }
                 int i = wanted.indexOf(c.getKey());
-                if (i < 0 || !r.exists(4 + i)) {
+                if (i < 0 || !r.exists(INDEX.length + i)) {
                     return whole(key, from, to);
                 }
-                LogBlock.parseChunk(r.contentAsBytes(4 + i), c.getKey(), from, to, messages);
+                LogBlock.parseChunk(r.contentAsBytes(INDEX.length + i), c.getKey(), from, to, messages);
             }
             remember(key, b);
             return Mono.just(new Snapshot(b, messages));

@@ -63,8 +63,8 @@ class CouchbaseBlocksTest {
             long before = store.roundTrips();
             store.append(SHARD, messages("m", 3 * LogBlock.SIZE));
             assertThat(store.roundTrips() - before)
-                    .as("increment, three block inserts, trim mark")
-                    .isEqualTo(5);
+                    .as("increment, three block inserts, trim mark, three blocks marked checked")
+                    .isEqualTo(8);
             // from the middle of the second block into the third
             long from = LogBlock.SIZE + LogBlock.SIZE / 2;
             List<Entry> mid = store.read(SHARD, from, LogBlock.SIZE).entries();
@@ -90,6 +90,27 @@ class CouchbaseBlocksTest {
             assertThat(store.read(SHARD, 0, 10).entries())
                     .extracting(Entry::offset)
                     .containsExactly(3L, 4L, 5L);
+        }
+    }
+
+    @Test
+    void aWriteIntoABlockStillNewReadsTheTrimMarkOnce() {
+        // a block a sealer created may be one retention removed and a late sealer brought back: the
+        // first producer to write into it reads the trim mark and marks the block checked
+        try (Controller store = open()) {
+            long first = store.reserve(SHARD, 4);
+            assertThat(store.seal(SHARD, first)).isTrue();
+            long before = store.roundTrips();
+            store.insert(SHARD, first + 1, messages("m", 2));
+            assertThat(store.roundTrips() - before)
+                    .as("block index, chunk, trim mark, block marked checked")
+                    .isEqualTo(4);
+            before = store.roundTrips();
+            store.insert(SHARD, first + 3, messages("n", 1));
+            assertThat(store.roundTrips() - before).as("chunk only").isEqualTo(1);
+            assertThat(store.read(SHARD, 0, 10).entries())
+                    .extracting(Entry::offset)
+                    .containsExactly(0L, 1L, 2L, 3L);
         }
     }
 

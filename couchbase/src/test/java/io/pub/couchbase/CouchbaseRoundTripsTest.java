@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * batch sizes 1 and 100, on one shard: each batch consumed right after it is published, and all
  * published before any is consumed (a backlog). Prints the figures; fails if a path grows beyond its
  * design. Messages and leases live in blocks, so a batch of 100 costs a handful of operations in all
- * (about 0.16 a message, against 4.07 with one document per message and per lease). A single message
+ * (about 0.17 a message, against 4.07 with one document per message and per lease). A single message
  * costs what the engine asks of a poll: two cursor reads, head, block, lease, cursor write, lease
  * drop (7); publishing it, an increment and a write (2).
  */
