@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -73,7 +74,7 @@ final class LeaseBlocks {
 
     List<Lease> acquire(
             String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
-        List<Long> sorted = new ArrayList<>(new java.util.TreeSet<>(offsets));
+        List<Long> sorted = new ArrayList<>(new TreeSet<>(offsets));
         Map<String, List<Long>> blocks = byBlock(sorted, o -> key(subscription, shard, o));
         return kv.run(
                 "acquire",
@@ -145,7 +146,7 @@ final class LeaseBlocks {
     }
 
     void drop(String subscription, TopicShard shard, Collection<Long> offsets) {
-        Map<String, List<Long>> blocks = byBlock(new java.util.TreeSet<>(offsets), o -> key(subscription, shard, o));
+        Map<String, List<Long>> blocks = byBlock(new TreeSet<>(offsets), o -> key(subscription, shard, o));
         kv.run(
                 "dropLeases",
                 Kv.parallel(
