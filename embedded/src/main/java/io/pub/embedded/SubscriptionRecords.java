@@ -6,7 +6,9 @@ import static io.pub.embedded.Families.LEASES;
 import io.pub.TopicShard;
 import io.pub.spi.Cursor;
 import io.pub.spi.Lease;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.function.LongSupplier;
 
@@ -27,6 +30,11 @@ final class SubscriptionRecords {
     private final Committer committer;
     private final LongSupplier versions;
     private final Locks locks = new Locks();
+    private final ConcurrentHashMap<ByteBuffer, Decoded> decoded = new ConcurrentHashMap<>();
+
+    private static final int MAX_DECODED = 4096;
+
+    private record Decoded(byte[] value, Cursor cursor) {}
 
     SubscriptionRecords(Committer committer, LongSupplier versions) {
         this.committer = committer;
@@ -38,9 +46,24 @@ final class SubscriptionRecords {
     }
 
     Cursor cursor(String subscription, TopicShard shard) {
-        return committer
-                .get(CURSORS, Keys.subShard(subscription, shard), Cursor.class)
-                .orElseGet(() -> Cursor.initial(0));
+        byte[] key = Keys.subShard(subscription, shard);
+        byte[] value = committer.get(CURSORS, key);
+        if (value == null) {
+            return Cursor.initial(0);
+        }
+        // consumers read their cursor on every poll; decoding its done set costs far more than
+        // comparing the bytes with those decoded last time (Cursor is immutable, so it can be shared)
+        ByteBuffer k = ByteBuffer.wrap(key);
+        Decoded last = decoded.get(k);
+        if (last != null && Arrays.equals(last.value, value)) {
+            return last.cursor;
+        }
+        Cursor c = Records.decode(value, Cursor.class);
+        if (decoded.size() >= MAX_DECODED) {
+            decoded.clear(); // subscriptions come and go; a cleared cache only costs a decode each
+        }
+        decoded.put(k, new Decoded(value, c));
+        return c;
     }
 
     Optional<Cursor> compareAndSetCursor(String subscription, TopicShard shard, Cursor expected, Cursor next) {

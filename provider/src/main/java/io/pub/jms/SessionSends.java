@@ -5,10 +5,15 @@ import jakarta.jms.CompletionListener;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.TransactionRolledBackException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,11 +23,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * session and destination, and an engine producer keeps its unkeyed messages in one shard, so every
  * producer of the session, and JMSContext users create one per send, writes to the same shard), the
  * order headers, the sends a transaction holds until commit, and async sends written in order by one
- * sender thread with their CompletionListeners called on the session's delivery thread.
+ * sender thread with their CompletionListeners called on the session's delivery thread. The sender
+ * thread writes every async send that queued while its previous write was being fsynced in one append
+ * per destination shard, so a window of async sends costs a few group-committed writes, not one fsync
+ * each; a sync send made while async ones are queued goes through the sender too, so it stays behind
+ * them.
  */
 final class SessionSends {
     /** Orders the messages of all sessions of this JVM: the tie-break of equal publish times. */
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** At most this many sends per round of the sender thread (about 1 MiB of 1 KiB messages). */
+    private static final int MAX_PIPELINED_BATCH = 1000;
 
     private final PubSession session;
     private final Producer producer;
@@ -31,12 +42,59 @@ final class SessionSends {
     private final Map<String, Integer> lastShard = new HashMap<>();
 
     private final List<Held> held = new ArrayList<>();
+    /** Sends waiting for the sender thread: async ones, and sync ones queued behind them. */
+    private final Deque<Pipelined> pipeline = new ArrayDeque<>();
+
     private ExecutorService sender;
+    private boolean draining;
+    /** Sends queued or being written by the sender thread. */
+    private int unpublished;
+    /** Async sends whose CompletionListener has not returned yet. */
     private int asyncOutstanding;
     /** True on the delivery thread while a CompletionListener runs. */
     private volatile boolean inCompletionListener;
 
     private record Held(String topic, io.pub.Message stored, Message message, CompletionListener listener) {}
+
+    /** A send for the sender thread; a sync one (no listener) waits on {@code published}. */
+    private static final class Pipelined {
+        final String topic;
+        final io.pub.Message stored;
+        final Message message;
+        final CompletionListener listener;
+        final CompletableFuture<JMSException> published = new CompletableFuture<>();
+        /** Written by the sender thread before the completion is handed on. */
+        volatile JMSException failure;
+
+        Pipelined(String topic, io.pub.Message stored, Message message, CompletionListener listener) {
+            this.topic = topic;
+            this.stored = stored;
+            this.message = message;
+            this.listener = listener;
+        }
+
+        void awaitPublished() throws JMSException {
+            JMSException f;
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    f = published.get();
+                    break;
+                } catch (InterruptedException e) {
+                    // the send is already queued: it goes out whatever happens, so wait for its outcome
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (f != null) {
+                throw f;
+            }
+        }
+    }
 
     SessionSends(PubSession session, Producer producer) {
         this.session = session;
@@ -84,12 +142,33 @@ final class SessionSends {
         }
         io.pub.Message stored = stamp(topic, unstamped);
         if (listener == null) {
-            publish(topic, List.of(stored));
+            Pipelined sync = null;
+            synchronized (lock) {
+                if (unpublished > 0) {
+                    // async sends of this session are still on their way: go behind them, in order
+                    sync = new Pipelined(topic, stored, message, null);
+                    enqueue(sync);
+                }
+            }
+            if (sync == null) {
+                publish(topic, List.of(stored));
+            } else {
+                sync.awaitPublished();
+            }
             return;
         }
-        ExecutorService s;
         synchronized (lock) {
             asyncOutstanding++;
+            enqueue(new Pipelined(topic, stored, message, listener));
+        }
+    }
+
+    /** Under lock: queues a send for the sender thread, starting its drain if it is not running. */
+    private void enqueue(Pipelined p) {
+        pipeline.add(p);
+        unpublished++;
+        if (!draining) {
+            draining = true;
             if (sender == null) {
                 sender = Executors.newSingleThreadExecutor(r -> {
                     Thread t = new Thread(r, "pub-sender");
@@ -97,30 +176,92 @@ final class SessionSends {
                     return t;
                 });
             }
-            s = sender;
+            sender.execute(this::drain);
         }
-        s.execute(() -> {
-            JMSException failure = null;
-            try {
-                publish(topic, List.of(stored));
-            } catch (JMSException e) {
-                failure = e;
+    }
+
+    /**
+     * Sender thread: writes whatever sends queued up while the previous write was being made durable,
+     * one append per destination shard (group-committed by the store), then hands their completions
+     * to the session's delivery thread in send order, in one task.
+     */
+    private void drain() {
+        while (true) {
+            List<Pipelined> round = new ArrayList<>();
+            synchronized (lock) {
+                while (!pipeline.isEmpty() && round.size() < MAX_PIPELINED_BATCH) {
+                    round.add(pipeline.poll());
+                }
+                if (round.isEmpty()) {
+                    draining = false;
+                    return;
+                }
             }
-            JMSException f = failure;
-            session.onDeliveryThread(() -> {
+            publishRound(round);
+            List<Pipelined> completions = new ArrayList<>(round.size());
+            for (Pipelined p : round) {
+                if (p.listener == null) {
+                    p.published.complete(p.failure);
+                } else {
+                    completions.add(p);
+                }
+            }
+            synchronized (lock) {
+                unpublished -= round.size();
+            }
+            if (!completions.isEmpty()) {
+                session.onDeliveryThread(() -> complete(completions));
+            }
+        }
+    }
+
+    /** Writes a round, per destination and shard, keeping each shard's messages in send order. */
+    private void publishRound(List<Pipelined> round) {
+        Map<String, Map<Integer, List<Pipelined>>> groups = new LinkedHashMap<>();
+        for (Pipelined p : round) {
+            try {
+                int shard = producer.shardFor(p.topic, p.stored.key());
+                groups.computeIfAbsent(p.topic, t -> new LinkedHashMap<>())
+                        .computeIfAbsent(shard, k -> new ArrayList<>())
+                        .add(p);
+            } catch (RuntimeException e) {
+                p.failure = JmsExceptions.toJms(e, JmsExceptions.Context.DESTINATION);
+            }
+        }
+        groups.forEach((topic, shards) -> shards.forEach((shard, sends) -> {
+            List<io.pub.Message> batch = new ArrayList<>(sends.size());
+            sends.forEach(p -> batch.add(p.stored));
+            try {
+                producer.publishBatch(topic, shard, batch);
+            } catch (RuntimeException e) {
+                JMSException f = JmsExceptions.toJms(e, JmsExceptions.Context.DESTINATION);
+                sends.forEach(p -> p.failure = f);
+            }
+        }));
+    }
+
+    /** Delivery thread: calls the completion listeners of a round in send order. */
+    private void complete(List<Pipelined> round) {
+        try {
+            for (Pipelined p : round) {
                 try {
                     completion(() -> {
-                        if (f == null) {
-                            listener.onCompletion(message);
+                        if (p.failure == null) {
+                            p.listener.onCompletion(p.message);
                         } else {
-                            listener.onException(message, f);
+                            p.listener.onException(p.message, p.failure);
                         }
                     });
-                } finally {
-                    asyncDone();
+                } catch (RuntimeException e) {
+                    // a throwing listener must not keep the next sends from hearing of theirs
                 }
-            });
-        });
+            }
+        } finally {
+            synchronized (lock) {
+                asyncOutstanding -= round.size();
+                lock.notifyAll();
+            }
+        }
     }
 
     private void publish(String topic, List<io.pub.Message> batch) throws JMSException {
@@ -143,13 +284,6 @@ final class SessionSends {
 
     boolean inCompletionListener() {
         return inCompletionListener;
-    }
-
-    private void asyncDone() {
-        synchronized (lock) {
-            asyncOutstanding--;
-            lock.notifyAll();
-        }
     }
 
     /** Waits until every async send has completed and its listener was called. */
