@@ -52,6 +52,7 @@ public final class Subscriber implements AutoCloseable {
     private final Map<Long, Delivery> outstanding = new LinkedHashMap<>();
     private final Producer deadLetters;
     private final PubMetrics metrics;
+    private final Wakeups.Topic signal;
     private int next;
     private volatile boolean closed;
 
@@ -72,6 +73,7 @@ public final class Subscriber implements AutoCloseable {
         for (int s = 0; s < shardCount; s++) {
             shards.add(new ShardState(new TopicShard(subscription.topic(), s)));
         }
+        this.signal = Wakeups.of(controller).topic(subscription.topic(), shardCount);
         metrics.track(this);
     }
 
@@ -83,8 +85,29 @@ public final class Subscriber implements AutoCloseable {
         return shards.size();
     }
 
+    /**
+     * Runs {@code wakeup} whenever a message is published to this subscription's topic through this
+     * JVM (or a delivery of the topic is given back here), right after it is stored. It runs on the
+     * publisher's thread: it must be quick and must not block. Close the result to stop it.
+     * Publishes from other JVMs wake nobody: waiting consumers must still poll now and then.
+     */
+    public AutoCloseable onPublish(Runnable wakeup) {
+        return signal.register(wakeup);
+    }
+
     /** Leased deliveries from any shard, at most {@code max}, in offset order within each shard. */
     public List<Delivery> poll(int max) {
+        return poll(max, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #poll(int)}, but a shard an earlier poll found with nothing to deliver is skipped, with
+     * no store call, while nothing was published to it through this JVM since and that poll was less
+     * than {@code quietRecheck} ago. For a consumer that polls in a loop: publishes from this JVM are
+     * seen at once; anything else (other JVMs' publishes, expired leases, delayed messages coming due)
+     * at most {@code quietRecheck} later than a plain poll would.
+     */
+    public List<Delivery> poll(int max, Duration quietRecheck) {
         checkOpen();
         if (max < 1) {
             throw new IllegalArgumentException("max must be >= 1, was " + max);
@@ -97,8 +120,13 @@ public final class Subscriber implements AutoCloseable {
                 start = next;
                 next = (next + 1) % shards.size();
             }
+            long recheck = quietRecheck.toNanos();
             for (int i = 0; i < shards.size() && out.size() < max; i++) {
-                out.addAll(pollShard(shards.get((start + i) % shards.size()), max - out.size()));
+                ShardState s = shards.get((start + i) % shards.size());
+                if (recheck > 0 && s.isQuiet(signal, recheck)) {
+                    continue;
+                }
+                out.addAll(pollShard(s, max - out.size()));
             }
             metrics.tracing().received(span, out);
             return out;
@@ -144,13 +172,27 @@ public final class Subscriber implements AutoCloseable {
     }
 
     private List<Delivery> pollShard(ShardState s, int max) {
+        long published = signal.count(s.shard.shard()); // before reading: a publish after it shows
+        long polledAt = System.nanoTime();
+        List<Delivery> out = pollShard0(s, max);
+        s.quiet(out.isEmpty(), published, polledAt);
+        return out;
+    }
+
+    private List<Delivery> pollShard0(ShardState s, int max) {
         synchronized (s) {
             long now = clock.millis();
-            if (now >= s.rescanAt) {
+            // The cursor is the last one this subscriber read or wrote, read again at every rescan. It
+            // may miss what other consumers did since: that costs at most a wasted lease, since every
+            // lease taken is checked against a cursor read after taking it (see lease).
+            Cursor cursor = s.cursor;
+            boolean cached = true;
+            if (now >= s.rescanAt || cursor == null) {
                 s.scanFrom = 0; // from the cursor again: picks up leases that expired or were released
                 s.rescanAt = now + options.rescanInterval().toMillis();
+                cursor = s.offerCursor(controller.cursor(subscription.id(), s.shard));
+                cached = false;
             }
-            Cursor cursor = controller.cursor(subscription.id(), s.shard);
             long from = Math.max(cursor.committed(), s.scanFrom);
             List<Long> candidates = new ArrayList<>();
             Map<Long, Message> byOffset = new HashMap<>();
@@ -185,11 +227,16 @@ public final class Subscriber implements AutoCloseable {
                     s.cacheFrom = scanned;
                 }
                 long end = Math.min(r.head(), scanned + options.readWindow());
+                if (cached && r.entries().size() < end - scanned) {
+                    // a gap may be a hole, or trimmed below where other consumers moved the cursor
+                    cursor = s.offerCursor(controller.cursor(subscription.id(), s.shard));
+                    cached = false;
+                }
                 long expected = scanned;
                 long firstOpenGap = end;
                 for (Entry e : r.entries()) {
                     for (long gap = expected; gap < e.offset(); gap++) {
-                        if (!checkHole(s, gap, now, done)) {
+                        if (!cursor.isDone(gap) && !checkHole(s, gap, now, done)) {
                             firstOpenGap = Math.min(firstOpenGap, gap);
                         }
                     }
@@ -198,7 +245,7 @@ public final class Subscriber implements AutoCloseable {
                     classify(s.shard, cursor, e, now, candidates, byOffset, done);
                 }
                 for (long gap = expected; gap < end; gap++) {
-                    if (!checkHole(s, gap, now, done)) {
+                    if (!cursor.isDone(gap) && !checkHole(s, gap, now, done)) {
                         firstOpenGap = Math.min(firstOpenGap, gap);
                     }
                 }
@@ -218,7 +265,7 @@ public final class Subscriber implements AutoCloseable {
                 }
             }
             if (!done.isEmpty()) {
-                controller.markDone(subscription.id(), s.shard, done);
+                s.offerCursor(controller.markDone(subscription.id(), s.shard, done));
             }
             List<Delivery> out = new ArrayList<>();
             int tried = 0;
@@ -257,7 +304,7 @@ public final class Subscriber implements AutoCloseable {
         // Our cursor read may be stale: another consumer may have acked (and dropped the
         // lease of) an offset between that read and our insert-if-absent. Its cursor write
         // came before its lease drop, so a fresh read now shows every such offset as done.
-        Cursor fresh = controller.cursor(subscription.id(), s.shard);
+        Cursor fresh = s.offerCursor(controller.cursor(subscription.id(), s.shard));
         List<Long> stale = new ArrayList<>();
         for (Lease l : leases) {
             if (fresh.isDone(l.offset())) {
@@ -282,7 +329,7 @@ public final class Subscriber implements AutoCloseable {
             metrics.delivered(subscription, d);
         }
         if (!dead.isEmpty()) {
-            controller.markDone(subscription.id(), s.shard, dead);
+            s.offerCursor(controller.markDone(subscription.id(), s.shard, dead));
         }
         return out;
     }
@@ -366,7 +413,8 @@ public final class Subscriber implements AutoCloseable {
         for (Delivery d : deliveries) {
             byShard.computeIfAbsent(d.shard(), k -> new ArrayList<>()).add(d.offset());
         }
-        byShard.forEach((shard, offsets) -> controller.markDone(subscription.id(), shard, offsets));
+        byShard.forEach((shard, offsets) ->
+                shards.get(shard.shard()).offerCursor(controller.markDone(subscription.id(), shard, offsets)));
         synchronized (this) {
             deliveries.forEach(d -> outstanding.remove(key(d)));
         }
@@ -390,6 +438,9 @@ public final class Subscriber implements AutoCloseable {
             ShardState s = shards.get(d.shard().shard());
             synchronized (s) {
                 s.scanFrom = Math.min(s.scanFrom, d.offset());
+            }
+            if (delay.isZero()) {
+                signal.published(d.shard().shard()); // deliverable again now: wake this JVM's consumers
             }
         }
     }
@@ -479,6 +530,16 @@ public final class Subscriber implements AutoCloseable {
         final TopicShard shard;
         long scanFrom;
         long rescanAt;
+        /** The newest cursor this subscriber has seen (read, or returned by its own markDone). */
+        volatile Cursor cursor;
+
+        private final Object cursorLock = new Object();
+        /** The last poll found nothing: when, and the shard's publish count before it read. */
+        volatile boolean quiet;
+
+        volatile long quietCount;
+        volatile long quietAt;
+
         /** Entries read before, valid for offsets in [cacheFrom, readTo). */
         final TreeMap<Long, Entry> cache = new TreeMap<>();
 
@@ -488,6 +549,33 @@ public final class Subscriber implements AutoCloseable {
 
         ShardState(TopicShard shard) {
             this.shard = shard;
+        }
+
+        /**
+         * Keeps {@code c} unless the cursor held is further on; returns {@code c}. Cursors only move
+         * forward, so the one further on is the newer (equal: the one with more done offsets).
+         */
+        Cursor offerCursor(Cursor c) {
+            synchronized (cursorLock) { // not the shard's lock: an ack must not wait for a poll
+                Cursor held = cursor;
+                if (held == null
+                        || c.committed() > held.committed()
+                        || (c.committed() == held.committed()
+                                && c.done().size() >= held.done().size())) {
+                    cursor = c;
+                }
+            }
+            return c;
+        }
+
+        void quiet(boolean nothing, long publishCount, long polledAt) {
+            quietCount = publishCount;
+            quietAt = polledAt;
+            quiet = nothing;
+        }
+
+        boolean isQuiet(Wakeups.Topic signal, long recheckNanos) {
+            return quiet && signal.count(shard.shard()) == quietCount && System.nanoTime() - quietAt < recheckNanos;
         }
     }
 

@@ -24,10 +24,17 @@ import java.util.concurrent.TimeUnit;
  * out the highest priority first among those it holds, then the oldest (priority is best effort:
  * only what this consumer holds is ordered). Leases of held and delivered-but-unacknowledged messages are renewed
  * in the background for as long as the consumer (or its session's unacknowledged work) lives, so
- * only a dead JVM lets them lapse. Receiving polls the store with a backoff of 1 to 50 ms.
+ * only a dead JVM lets them lapse.
+ *
+ * <p>Waiting: a publish to the destination from this JVM wakes waiting receivers and the session's
+ * listener thread at once ({@link Subscriber#onPublish}). Publishes from other JVMs are found by
+ * polling with a backoff of 1 to 50 ms; shards found empty are looked at again only after a publish
+ * here or {@link #QUIET_RECHECK}, so an idle consumer costs few store calls.
  */
 final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicSubscriber {
     private static final long MAX_BACKOFF_MS = 50;
+    /** How long a shard found empty is not polled again unless this JVM publishes to it. */
+    static final Duration QUIET_RECHECK = Duration.ofMillis(20);
 
     private final PubSession session;
     private final PubDestination destination;
@@ -40,6 +47,12 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
             Comparator.comparing((Held h) -> h.delivery, OrderHeaders.ORDER).thenComparingLong(h -> h.seq));
     private final Object signal = new Object();
     private final ScheduledFuture<?> renewal;
+    private final AutoCloseable wakeups;
+    /** A publish (or a give-back) happened since the receiving thread last cleared it. */
+    private volatile boolean woken;
+    /** A receiving thread is (about to be) waiting on {@link #signal}. */
+    private volatile boolean waiting;
+
     private long seq;
     private volatile MessageListener listener;
     private volatile boolean closed;
@@ -70,6 +83,20 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
                 .pub()
                 .scheduler()
                 .scheduleWithFixedDelay(() -> renew(margin), period, period, TimeUnit.MILLISECONDS);
+        this.wakeups = subscriber.onPublish(this::published);
+    }
+
+    /** On the publisher's thread, after a publish to the destination: ends waits, quickly. */
+    private void published() {
+        woken = true;
+        if (waiting) {
+            synchronized (signal) {
+                signal.notifyAll();
+            }
+        }
+        if (listener != null) {
+            session.wake();
+        }
     }
 
     PubDestination destination() {
@@ -109,7 +136,7 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
         synchronized (held) {
             while (true) {
                 if (held.isEmpty()) {
-                    for (Delivery d : subscriber.poll(prefetch)) {
+                    for (Delivery d : subscriber.poll(prefetch, QUIET_RECHECK)) {
                         held.add(new Held(d, seq++));
                     }
                     if (held.isEmpty()) {
@@ -174,6 +201,7 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
                 return null;
             }
             if (session.connection().isStarted()) {
+                woken = false; // before polling: a publish from now on ends the wait below
                 try {
                     Delivery d = tryNext();
                     if (d != null) {
@@ -189,11 +217,16 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
                 return null;
             }
             synchronized (signal) {
+                waiting = true;
                 try {
-                    signal.wait(Math.max(1, Math.min(backoff, left)));
+                    if (!woken && !closed) {
+                        signal.wait(Math.max(1, Math.min(backoff, left)));
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw JmsExceptions.toJms(e);
+                } finally {
+                    waiting = false;
                 }
             }
             backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
@@ -319,6 +352,11 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
             return;
         }
         closed = true;
+        try {
+            wakeups.close();
+        } catch (Exception e) {
+            throw JmsExceptions.toJms(e);
+        }
         synchronized (signal) {
             signal.notifyAll();
         }

@@ -71,7 +71,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
     private final Object lock = new Object();
     private final SessionSends sends;
 
-    private SessionWorker worker;
+    private volatile SessionWorker worker;
     private volatile boolean closing;
     private volatile boolean closed;
     /** AUTO/DUPS_OK listener: recover() was called from onMessage, so the current message goes back. */
@@ -701,11 +701,9 @@ final class PubSession implements Session, QueueSession, TopicSession {
         worker().wake();
     }
 
+    /** Ends the listener thread's wait; called on publishers' threads, so it takes no lock. */
     void wake() {
-        SessionWorker w;
-        synchronized (lock) {
-            w = worker;
-        }
+        SessionWorker w = worker;
         if (w != null) {
             w.wake();
         }

@@ -2,6 +2,7 @@ package io.pub.jms;
 
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -10,7 +11,8 @@ import java.util.function.BooleanSupplier;
  * The one thread of a session that calls application code: MessageListeners and CompletionListeners
  * run on it one at a time, so they never overlap, as the specification requires. Between tasks it
  * asks the session to deliver one message to a listener; when there was nothing to deliver it waits
- * with a growing backoff (1 to 50 ms), since the store cannot push.
+ * until {@link #wake} (a publish in this JVM to a listener's destination) or, for publishes from other
+ * JVMs, for a growing backoff (1 to 50 ms), since the store cannot push.
  */
 final class SessionWorker {
     private static final AtomicInteger COUNT = new AtomicInteger();
@@ -25,6 +27,8 @@ final class SessionWorker {
     private final Runnable idle;
     private final Thread thread;
     private volatile boolean stopped;
+    /** A WAKE is queued and not yet taken: publishes in a burst queue one, not one each. */
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
     /**
      * @param deliverOne delivers at most one message to a listener (under {@link #running}); true if it did
@@ -53,7 +57,9 @@ final class SessionWorker {
 
     /** Ends the wait for work: a listener was set, the connection started. */
     void wake() {
-        tasks.offer(WAKE);
+        if (wakeQueued.compareAndSet(false, true)) {
+            tasks.offer(WAKE);
+        }
     }
 
     /** Returns once application code that is running on the worker has returned. */
@@ -110,6 +116,7 @@ final class SessionWorker {
 
     private void run(Runnable task) {
         if (task == WAKE) {
+            wakeQueued.set(false);
             return;
         }
         running.lock();
