@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -69,38 +71,11 @@ public final class Producer {
      * stored (durable, for stores that promise it); throws if any was not.
      */
     public Published publishBatch(String topic, int shard, List<Message> messages) {
-        Names.checkTopic(topic, "topic");
-        if (messages == null || messages.isEmpty()) {
-            throw new IllegalArgumentException("messages must hold at least one message");
-        }
-        int shards = shards(topic);
-        if (shard < 0 || shard >= shards) {
-            throw new IllegalArgumentException(
-                    "shard must be between 0 and " + (shards - 1) + " for topic '" + topic + "', was " + shard);
-        }
-        if (limiter != null) {
-            limiter.acquire(messages.size());
-        }
+        check(topic, shard, messages);
         PubTracing tracing = metrics.tracing();
         Span span = tracing.startPublish(topic, shard, messages);
         try (Scope scope = span.makeCurrent()) {
-            long now = clock.millis();
-            List<Message> stamped = new ArrayList<>(messages.size());
-            for (Message m : messages) {
-                if (tracing.enabled()) {
-                    // the publish span's context travels in the headers to whoever consumes it
-                    Message.Builder b = m.toBuilder();
-                    if (m.publishTime() == 0) {
-                        b.publishTime(now);
-                    }
-                    stamped.add(tracing.inject(m, b));
-                } else {
-                    stamped.add(
-                            m.publishTime() == 0
-                                    ? m.toBuilder().publishTime(now).build()
-                                    : m);
-                }
-            }
+            List<Message> stamped = stamp(tracing, messages);
             TopicShard ts = new TopicShard(topic, shard);
             long started = System.nanoTime();
             try {
@@ -116,6 +91,82 @@ public final class Producer {
         } finally {
             span.end();
         }
+    }
+
+    /**
+     * {@link #publishBatch} that returns once the batch's offsets are reserved and its write queued:
+     * batches started one after another from one thread keep their order in the shard. The future
+     * completes once every message is stored (durable, for stores that promise it), or exceptionally.
+     * Argument errors are thrown at once.
+     */
+    public CompletableFuture<Published> publishBatchAsync(String topic, int shard, List<Message> messages) {
+        check(topic, shard, messages);
+        PubTracing tracing = metrics.tracing();
+        Span span = tracing.startPublish(topic, shard, messages);
+        CompletableFuture<Long> written;
+        List<Message> stamped;
+        TopicShard ts = new TopicShard(topic, shard);
+        long started = System.nanoTime();
+        try (Scope scope = span.makeCurrent()) {
+            stamped = stamp(tracing, messages);
+            written = controller.appendAsync(ts, stamped);
+        } catch (RuntimeException e) {
+            metrics.publishFailed(topic);
+            PubTracing.failed(span, e);
+            span.end();
+            throw e;
+        }
+        int count = stamped.size();
+        return written.handle((first, e) -> {
+            try {
+                if (e != null) {
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    metrics.publishFailed(topic);
+                    PubTracing.failed(span, cause);
+                    throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
+                }
+                metrics.published(topic, count, System.nanoTime() - started);
+                Wakeups.published(controller, ts); // this JVM's consumers of the topic look at once
+                return new Published(ts, first, count);
+            } finally {
+                span.end();
+            }
+        });
+    }
+
+    private void check(String topic, int shard, List<Message> messages) {
+        Names.checkTopic(topic, "topic");
+        if (messages == null || messages.isEmpty()) {
+            throw new IllegalArgumentException("messages must hold at least one message");
+        }
+        int shards = shards(topic);
+        if (shard < 0 || shard >= shards) {
+            throw new IllegalArgumentException(
+                    "shard must be between 0 and " + (shards - 1) + " for topic '" + topic + "', was " + shard);
+        }
+        if (limiter != null) {
+            limiter.acquire(messages.size());
+        }
+    }
+
+    /** Sets the publish time of messages without one and, when tracing, the publish span's context. */
+    private List<Message> stamp(PubTracing tracing, List<Message> messages) {
+        long now = clock.millis();
+        List<Message> stamped = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            if (tracing.enabled()) {
+                // the publish span's context travels in the headers to whoever consumes it
+                Message.Builder b = m.toBuilder();
+                if (m.publishTime() == 0) {
+                    b.publishTime(now);
+                }
+                stamped.add(tracing.inject(m, b));
+            } else {
+                stamped.add(
+                        m.publishTime() == 0 ? m.toBuilder().publishTime(now).build() : m);
+            }
+        }
+        return stamped;
     }
 
     private int shards(String topic) {

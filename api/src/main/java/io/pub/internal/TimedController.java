@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -164,6 +165,14 @@ public final class TimedController implements Controller {
     @Override
     public long append(TopicShard shard, List<Message> messages) {
         return call("append", () -> delegate.append(shard, messages));
+    }
+
+    @Override
+    public CompletableFuture<Long> appendAsync(TopicShard shard, List<Message> messages) {
+        long started = System.nanoTime();
+        // timed from the call to the write being stored, like append
+        return delegate.appendAsync(shard, messages).whenComplete((first, e) -> timer("append")
+                .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
     }
 
     @Override

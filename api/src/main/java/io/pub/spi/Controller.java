@@ -5,6 +5,7 @@ import io.pub.TopicShard;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The store SPI: the four records (offsets, messages, cursors, leases) and the registry, with only
@@ -79,6 +80,21 @@ public interface Controller extends AutoCloseable {
         long first = reserve(shard, messages.size());
         insert(shard, first, messages);
         return first;
+    }
+
+    /**
+     * Starts an {@link #append}: its offsets are reserved and its write is queued before this returns,
+     * so appends started one after another from one thread get increasing offsets; the future
+     * completes with the first offset once the messages are stored (durable where the store promises
+     * it), or exceptionally. A sender keeps several batches in flight with it instead of waiting for
+     * each one's write. The default appends before returning.
+     */
+    default CompletableFuture<Long> appendAsync(TopicShard shard, List<Message> messages) {
+        try {
+            return CompletableFuture.completedFuture(append(shard, messages));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** The next offset {@link #reserve} will hand out. */

@@ -105,7 +105,7 @@ final class Committer implements AutoCloseable {
     }
 
     /** Waits for a submitted batch (null: nothing was submitted); a failed write is rethrown. */
-    static void await(CompletableFuture<Void> written) {
+    static void await(CompletableFuture<?> written) {
         if (written == null) {
             return;
         }

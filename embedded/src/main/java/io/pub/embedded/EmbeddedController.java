@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
@@ -253,6 +254,11 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     @Override
     public long append(TopicShard shard, List<Message> messages) {
         return call(() -> shards.append(shard, messages));
+    }
+
+    @Override
+    public CompletableFuture<Long> appendAsync(TopicShard shard, List<Message> messages) {
+        return call(() -> shards.appendAsync(shard, messages));
     }
 
     @Override

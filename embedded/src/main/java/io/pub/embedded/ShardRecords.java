@@ -80,6 +80,13 @@ final class ShardRecords {
 
     /** Reserves and writes in one call and one group-committed write. */
     long append(TopicShard shard, List<Message> messages) {
+        CompletableFuture<Long> first = appendAsync(shard, messages);
+        Committer.await(first);
+        return first.join();
+    }
+
+    /** {@link #append} that returns once the write is queued (offsets reserved, overlay set). */
+    CompletableFuture<Long> appendAsync(TopicShard shard, List<Message> messages) {
         if (messages.isEmpty()) {
             throw new IllegalArgumentException("messages must not be empty");
         }
@@ -98,8 +105,8 @@ final class ShardRecords {
         } finally {
             lock.unlock();
         }
-        Committer.await(written);
-        return first;
+        long firstOffset = first;
+        return written.thenApply(v -> firstOffset);
     }
 
     long head(TopicShard shard) {

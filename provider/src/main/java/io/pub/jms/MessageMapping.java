@@ -24,6 +24,11 @@ final class MessageMapping {
     private MessageMapping() {}
 
     static io.pub.Message toStored(PubMessage m, long publishTime) {
+        return storedBuilder(m, publishTime).build();
+    }
+
+    /** {@link #toStored} still open, so a sender adds its fields without copying the message again. */
+    static io.pub.Message.Builder storedBuilder(PubMessage m, long publishTime) {
         io.pub.Message.Builder b = io.pub.Message.builder()
                 .id(m.getJMSMessageID())
                 .type(m.getJMSType())
@@ -58,7 +63,7 @@ final class MessageMapping {
         for (Map.Entry<String, Object> e : m.storedProperties().entrySet()) {
             b.property(e.getKey(), e.getValue());
         }
-        return b.build();
+        return b;
     }
 
     static PubMessage fromStored(io.pub.Message stored, Destination destination, int deliveryCount) {

@@ -14,6 +14,7 @@ import jakarta.jms.QueueSender;
 import jakarta.jms.Topic;
 import jakarta.jms.TopicPublisher;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A producer. Each send sets the header fields on the application's message (as the specification
@@ -25,6 +26,14 @@ import java.util.UUID;
  * JMSDeliveryMode still reads NON_PERSISTENT on receipt.
  */
 final class PubMessageProducer implements MessageProducer, QueueSender, TopicPublisher {
+    /**
+     * Message ids: a random prefix per JVM and a counter, unique like a UUID per message but without
+     * a SecureRandom call (a lock shared by every sending thread) per send.
+     */
+    private static final String MESSAGE_ID_PREFIX = "ID:" + UUID.randomUUID() + "-";
+
+    private static final AtomicLong MESSAGE_IDS = new AtomicLong();
+
     private final PubSession session;
     private final PubDestination destination;
     private volatile boolean closed;
@@ -300,11 +309,11 @@ final class PubMessageProducer implements MessageProducer, QueueSender, TopicPub
         message.setJMSExpiration(ttl > 0 ? now + ttl : 0);
         message.setJMSDeliveryTime(now + Math.max(0, deliveryDelay));
         message.setJMSTimestamp(disableTimestamp ? 0 : now);
-        message.setJMSMessageID(disableMessageId ? null : "ID:" + UUID.randomUUID());
+        message.setJMSMessageID(disableMessageId ? null : MESSAGE_ID_PREFIX + MESSAGE_IDS.incrementAndGet());
         PubMessage pm = message instanceof PubMessage p ? p : PubMessage.copyOf(message);
         io.pub.Message stored;
         try {
-            stored = pm.toStored(now).toBuilder()
+            stored = MessageMapping.storedBuilder(pm, now)
                     .deliveryTime(deliveryDelay > 0 ? now + deliveryDelay : 0)
                     .header(JmsHeaders.ORIGIN, connection.id())
                     .build();

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +35,8 @@ final class SessionSends {
     private static final AtomicLong SEQUENCE = new AtomicLong();
     /** At most this many sends per round of the sender thread (about 1 MiB of 1 KiB messages). */
     private static final int MAX_PIPELINED_BATCH = 1000;
+    /** Rounds being stored at once: the next round is written while the previous one is fsynced. */
+    private static final int MAX_ROUNDS_IN_FLIGHT = 2;
 
     private final PubSession session;
     private final Producer producer;
@@ -49,6 +52,10 @@ final class SessionSends {
     private boolean draining;
     /** Sends queued or being written by the sender thread. */
     private int unpublished;
+
+    private int roundsInFlight;
+    /** Completes when the last round started has finished; sender thread only. */
+    private CompletableFuture<Void> lastRound = CompletableFuture.completedFuture(null);
     /** Async sends whose CompletionListener has not returned yet. */
     private int asyncOutstanding;
     /** True on the delivery thread while a CompletionListener runs. */
@@ -181,14 +188,23 @@ final class SessionSends {
     }
 
     /**
-     * Sender thread: writes whatever sends queued up while the previous write was being made durable,
-     * one append per destination shard (group-committed by the store), then hands their completions
-     * to the session's delivery thread in send order, in one task.
+     * Sender thread: writes whatever sends queued up since its previous round, one append per
+     * destination shard (group-committed by the store), with up to {@link #MAX_ROUNDS_IN_FLIGHT}
+     * rounds being stored at once. Each round, once stored and after the rounds before it, hands its
+     * completions to the session's delivery thread in send order, in one task.
      */
     private void drain() {
         while (true) {
             List<Pipelined> round = new ArrayList<>();
             synchronized (lock) {
+                // waiting for a slot lets the round gather the sends made meanwhile
+                while (roundsInFlight >= MAX_ROUNDS_IN_FLIGHT) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        // only close() ends the sender, after every send has completed
+                    }
+                }
                 while (!pipeline.isEmpty() && round.size() < MAX_PIPELINED_BATCH) {
                     round.add(pipeline.poll());
                 }
@@ -196,27 +212,20 @@ final class SessionSends {
                     draining = false;
                     return;
                 }
+                roundsInFlight++;
             }
-            publishRound(round);
-            List<Pipelined> completions = new ArrayList<>(round.size());
-            for (Pipelined p : round) {
-                if (p.listener == null) {
-                    p.published.complete(p.failure);
-                } else {
-                    completions.add(p);
-                }
-            }
-            synchronized (lock) {
-                unpublished -= round.size();
-            }
-            if (!completions.isEmpty()) {
-                session.onDeliveryThread(() -> complete(completions));
-            }
+            CompletableFuture<Void> stored = startRound(round);
+            // a round finishes after the one before it, so completions keep the send order
+            lastRound = lastRound.thenCombine(stored, (a, b) -> null);
+            lastRound = lastRound.whenComplete((v, e) -> finishRound(round));
         }
     }
 
-    /** Writes a round, per destination and shard, keeping each shard's messages in send order. */
-    private void publishRound(List<Pipelined> round) {
+    /**
+     * Starts the writes of a round, per destination and shard, keeping each shard's messages in send
+     * order; the future completes when all of them were answered (failures are noted in the sends).
+     */
+    private CompletableFuture<Void> startRound(List<Pipelined> round) {
         Map<String, Map<Integer, List<Pipelined>>> groups = new LinkedHashMap<>();
         for (Pipelined p : round) {
             try {
@@ -228,16 +237,45 @@ final class SessionSends {
                 p.failure = JmsExceptions.toJms(e, JmsExceptions.Context.DESTINATION);
             }
         }
+        List<CompletableFuture<?>> writes = new ArrayList<>();
         groups.forEach((topic, shards) -> shards.forEach((shard, sends) -> {
             List<io.pub.Message> batch = new ArrayList<>(sends.size());
             sends.forEach(p -> batch.add(p.stored));
             try {
-                producer.publishBatch(topic, shard, batch);
+                writes.add(producer.publishBatchAsync(topic, shard, batch).handle((published, e) -> {
+                    if (e != null) {
+                        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                        JMSException f = JmsExceptions.toJms(cause, JmsExceptions.Context.DESTINATION);
+                        sends.forEach(p -> p.failure = f);
+                    }
+                    return null;
+                }));
             } catch (RuntimeException e) {
                 JMSException f = JmsExceptions.toJms(e, JmsExceptions.Context.DESTINATION);
                 sends.forEach(p -> p.failure = f);
             }
         }));
+        return CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** Store thread, after the round's writes were answered: releases its sync sends and completions. */
+    private void finishRound(List<Pipelined> round) {
+        List<Pipelined> completions = new ArrayList<>(round.size());
+        for (Pipelined p : round) {
+            if (p.listener == null) {
+                p.published.complete(p.failure);
+            } else {
+                completions.add(p);
+            }
+        }
+        synchronized (lock) {
+            unpublished -= round.size();
+            roundsInFlight--;
+            lock.notifyAll();
+        }
+        if (!completions.isEmpty()) {
+            session.onDeliveryThread(() -> complete(completions));
+        }
     }
 
     /** Delivery thread: calls the completion listeners of a round in send order. */
