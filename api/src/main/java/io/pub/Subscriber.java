@@ -40,6 +40,8 @@ public final class Subscriber implements AutoCloseable {
 
     /** How many candidates a poll looks at per message it wants: others may hold some. */
     private static final int CANDIDATES_PER_DELIVERY = 4;
+    /** A claim while its lease is being taken. */
+    private static final Long TAKING = Long.MAX_VALUE;
 
     /** Entries a shard keeps from earlier reads; past it, the cache starts over. */
     private static final int MAX_CACHED = 10_000;
@@ -53,6 +55,13 @@ public final class Subscriber implements AutoCloseable {
     private final Producer deadLetters;
     private final PubMetrics metrics;
     private final Wakeups.Topic signal;
+    /**
+     * Offsets this JVM's consumers of the subscription hold (until when their lease runs) or are
+     * taking leases on ({@link #TAKING}): a consumer skips its siblings' offsets instead of racing them
+     * for leases in the store, where one would lose. A lapsed lease is fair game again, as in the store.
+     */
+    private final Map<Long, Long> claims;
+
     private int next;
     private volatile boolean closed;
 
@@ -74,6 +83,7 @@ public final class Subscriber implements AutoCloseable {
             shards.add(new ShardState(new TopicShard(subscription.topic(), s)));
         }
         this.signal = Wakeups.of(controller).topic(subscription.topic(), shardCount);
+        this.claims = signal.claims(subscription.id());
         metrics.track(this);
     }
 
@@ -288,7 +298,30 @@ public final class Subscriber implements AutoCloseable {
     }
 
     private List<Delivery> lease(
-            ShardState s, Cursor cursor, List<Long> wanted, Map<Long, Message> byOffset, long now) {
+            ShardState s, Cursor cursor, List<Long> candidates, Map<Long, Message> byOffset, long now) {
+        List<Delivery> out = new ArrayList<>();
+        List<Long> wanted = new ArrayList<>(candidates.size());
+        for (long o : candidates) {
+            if (claim(key(s.shard, o), now)) {
+                wanted.add(o);
+            }
+        }
+        if (wanted.isEmpty()) {
+            return out;
+        }
+        try {
+            out = lease0(s, wanted, byOffset, now);
+        } finally {
+            // what was delivered is held until its lease runs out; the rest is free again
+            out.forEach(d -> claims.put(key(d), d.lease().expiresAt()));
+            for (long o : wanted) {
+                claims.remove(key(s.shard, o), TAKING);
+            }
+        }
+        return out;
+    }
+
+    private List<Delivery> lease0(ShardState s, List<Long> wanted, Map<Long, Message> byOffset, long now) {
         List<Delivery> out = new ArrayList<>();
         List<Lease> leases = controller.acquire(
                 subscription.id(),
@@ -347,7 +380,7 @@ public final class Subscriber implements AutoCloseable {
             Map<Long, Message> byOffset,
             List<Long> done) {
         long o = e.offset();
-        if (cursor.isDone(o) || holds(shard, o)) {
+        if (cursor.isDone(o) || holds(shard, o) || claimedByOther(key(shard, o), now)) {
             return;
         }
         if (e.isTombstone()) {
@@ -416,7 +449,7 @@ public final class Subscriber implements AutoCloseable {
         byShard.forEach((shard, offsets) ->
                 shards.get(shard.shard()).offerCursor(controller.markDone(subscription.id(), shard, offsets)));
         synchronized (this) {
-            deliveries.forEach(d -> outstanding.remove(key(d)));
+            deliveries.forEach(d -> unclaim(outstanding.remove(key(d))));
         }
         metrics.acked(subscription, deliveries.size());
     }
@@ -432,7 +465,7 @@ public final class Subscriber implements AutoCloseable {
         List<Lease> leases = deliveries.stream().map(Delivery::lease).toList();
         controller.release(leases, clock.millis() + delay.toMillis());
         synchronized (this) {
-            deliveries.forEach(d -> outstanding.remove(key(d)));
+            deliveries.forEach(d -> unclaim(outstanding.remove(key(d))));
         }
         for (Delivery d : deliveries) {
             ShardState s = shards.get(d.shard().shard());
@@ -475,8 +508,9 @@ public final class Subscriber implements AutoCloseable {
                 if (outstanding.containsKey(k)) {
                     if (l != null) {
                         outstanding.put(k, new Delivery(d.shard(), d.offset(), d.message(), l));
+                        claims.put(k, l.expiresAt());
                     } else {
-                        outstanding.remove(k);
+                        unclaim(outstanding.remove(k));
                     }
                 }
             }
@@ -496,6 +530,31 @@ public final class Subscriber implements AutoCloseable {
     /** Deliveries handed out and not yet acked or released. */
     public synchronized List<Delivery> outstanding() {
         return List.copyOf(outstanding.values());
+    }
+
+    private boolean claimedByOther(long key, long now) {
+        Long until = claims.get(key);
+        return until != null && until > now;
+    }
+
+    /** Claims an offset for taking its lease; false if a consumer of this JVM holds or is taking it. */
+    private boolean claim(long key, long now) {
+        boolean[] won = {false};
+        claims.compute(key, (k, until) -> {
+            if (until == null || until <= now) {
+                won[0] = true;
+                return TAKING;
+            }
+            return until;
+        });
+        return won[0];
+    }
+
+    /** A delivery this subscriber no longer holds: its offset is free for this JVM's other consumers. */
+    private void unclaim(Delivery gone) {
+        if (gone != null) {
+            claims.remove(key(gone), gone.lease().expiresAt());
+        }
     }
 
     private long key(Delivery d) {

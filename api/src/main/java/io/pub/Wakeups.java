@@ -23,9 +23,20 @@ final class Wakeups {
 
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
 
+    /** The last store looked up and its signals: spares publishers the shared map's lock. */
+    private static volatile Last last;
+
+    private record Last(Controller store, Wakeups wakeups) {}
+
     static Wakeups of(Controller controller) {
         Controller store = controller instanceof TimedController t ? t.delegate() : controller;
-        return BY_STORE.computeIfAbsent(store, k -> new Wakeups());
+        Last l = last;
+        if (l != null && l.store == store) {
+            return l.wakeups;
+        }
+        Wakeups w = BY_STORE.computeIfAbsent(store, k -> new Wakeups());
+        last = new Last(store, w);
+        return w;
     }
 
     /** Called once a publish to {@code shard} returned: runs the wake-ups of its topic. */
@@ -45,6 +56,7 @@ final class Wakeups {
     static final class Topic {
         private final AtomicLongArray counts;
         private final List<Runnable> wakeups = new CopyOnWriteArrayList<>();
+        private final Map<String, Map<Long, Long>> claims = new ConcurrentHashMap<>();
 
         private Topic(int shards) {
             this.counts = new AtomicLongArray(Math.max(1, shards));
@@ -62,6 +74,11 @@ final class Wakeups {
             for (Runnable r : wakeups) {
                 r.run();
             }
+        }
+
+        /** What this JVM's consumers of {@code subscription} claimed: (shard << 48 | offset) to until when. */
+        Map<Long, Long> claims(String subscription) {
+            return claims.computeIfAbsent(subscription, k -> new ConcurrentHashMap<>());
         }
 
         /** Runs {@code wakeup} (quickly, without blocking) after every publish; close to stop. */

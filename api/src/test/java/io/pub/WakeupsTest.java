@@ -1,0 +1,149 @@
+package io.pub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pub.spi.Controller;
+import io.pub.spi.MutableClock;
+import io.pub.spi.Settings;
+import io.pub.spi.Subscription;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** In-JVM publish signals, polls that skip quiet shards, and claims among one JVM's consumers. */
+@Timeout(30)
+class WakeupsTest {
+    private static final Duration LONG = Duration.ofHours(1);
+
+    private MutableClock clock;
+    private Controller store;
+    private Pub pub;
+
+    @BeforeEach
+    void open() {
+        clock = new MutableClock();
+        store = Stores.open("mem:wakeups-" + UUID.randomUUID(), Settings.only(Map.of()), clock);
+        pub = Pub.builder()
+                .controller(store)
+                .clock(clock)
+                .meterRegistry(new SimpleMeterRegistry())
+                .config(Pub.Config.defaults().withShards(2).withHousekeepingInterval(Duration.ZERO))
+                .build();
+    }
+
+    @AfterEach
+    void close() {
+        pub.close();
+        store.close();
+    }
+
+    private static Message msg(String id) {
+        return Message.builder()
+                .id(id)
+                .body(id.getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
+    private Subscriber subscriber(Subscription s) {
+        return pub.subscriber(s, pub.subscriberOptions());
+    }
+
+    private Subscription shared(String topic) {
+        return pub.subscribe(
+                new Subscription(topic, "s", Subscription.Kind.SHARED_DURABLE, null, false, null, clock.millis()));
+    }
+
+    @Test
+    void aPublishRunsTheWakeupsOfItsTopicOnly() throws Exception {
+        pub.createTopic("a");
+        pub.createTopic("b");
+        Subscriber sub = subscriber(shared("a"));
+        AtomicInteger woken = new AtomicInteger();
+        AutoCloseable registration = sub.onPublish(woken::incrementAndGet);
+
+        pub.producer().publish("a", msg("1"));
+        pub.producer().publish("b", msg("2"));
+        assertThat(woken).hasValue(1);
+
+        registration.close();
+        pub.producer().publish("a", msg("3"));
+        assertThat(woken).hasValue(1);
+    }
+
+    @Test
+    void aQuietShardCostsNoStoreCallUntilSomethingIsPublishedHere() {
+        pub.createTopic("t");
+        Subscriber sub = subscriber(shared("t"));
+        assertThat(sub.poll(10, LONG)).isEmpty(); // finds both shards empty
+
+        long before = store.roundTrips();
+        assertThat(sub.poll(10, LONG)).isEmpty();
+        assertThat(store.roundTrips()).isEqualTo(before);
+
+        pub.producer().publish("t", msg("x"));
+        assertThat(ids(sub.poll(10, LONG))).containsExactly("x");
+    }
+
+    @Test
+    void aQuietShardIsPolledAgainAfterTheRecheckForPublishesFromElsewhere() throws Exception {
+        pub.createTopic("t", 1);
+        Subscriber sub = subscriber(shared("t"));
+        assertThat(sub.poll(10, Duration.ofMillis(1))).isEmpty();
+
+        // written to the store directly, as another JVM would: no signal here
+        store.append(new TopicShard("t", 0), List.of(msg("far")));
+        Thread.sleep(5); // the recheck is a real-time heuristic, not a lease: the clock is not involved
+        assertThat(ids(sub.poll(10, Duration.ofMillis(1)))).containsExactly("far");
+    }
+
+    @Test
+    void consumersOfOneJvmSkipWhatTheirSiblingsHoldButTakeItOnceItsLeaseLapses() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t");
+        pub.producer().publishBatch("t", 0, List.of(msg("0"), msg("1")));
+        Subscriber a = subscriber(s);
+        Subscriber b = subscriber(s);
+        assertThat(ids(a.poll(1))).containsExactly("0");
+
+        long before = store.roundTrips();
+        assertThat(ids(b.poll(1))).containsExactly("1");
+        // cursor, read, one acquire (none tried on "0", which a holds), the cursor again
+        assertThat(store.roundTrips() - before).isEqualTo(4);
+
+        clock.advance(pub.config().leaseDuration().plusMillis(1)); // a hung: its lease lapses
+        Subscriber c = subscriber(s);
+        List<Delivery> again = c.poll(2);
+        assertThat(ids(again)).containsExactly("0", "1");
+        assertThat(again.get(0).redelivered()).isTrue();
+    }
+
+    @Test
+    void aReleasedDeliveryIsFreeForSiblingsAndWakesThem() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t");
+        pub.producer().publish("t", msg("r"));
+        Subscriber a = subscriber(s);
+        Subscriber b = subscriber(s);
+        AtomicInteger woken = new AtomicInteger();
+        b.onPublish(woken::incrementAndGet);
+        List<Delivery> taken = a.poll(1);
+        assertThat(b.poll(1)).isEmpty();
+
+        a.release(taken, Duration.ZERO);
+        assertThat(woken).hasValue(1);
+        clock.advance(pub.config().rescanInterval()); // b looked past it: it comes back on a rescan
+        assertThat(ids(b.poll(1))).containsExactly("r");
+    }
+
+    private static List<String> ids(List<Delivery> ds) {
+        return ds.stream().map(d -> d.message().id()).toList();
+    }
+}
