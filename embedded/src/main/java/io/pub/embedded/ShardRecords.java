@@ -26,6 +26,7 @@ final class ShardRecords {
     private final Heads heads;
     // insert, append and seal of a shard decide under one lock: exactly one of them writes an offset
     private final Locks locks = new Locks();
+    private final RecentMessages recent = new RecentMessages();
 
     ShardRecords(Committer committer, Heads heads) {
         this.committer = committer;
@@ -100,6 +101,7 @@ final class ShardRecords {
             Committer.Batch b = committer.batch(true);
             for (int i = 0; i < values.size(); i++) {
                 b.put(MESSAGES, Keys.message(shard, first + i), values.get(i));
+                recent.remember(shard, first + i, values.get(i), messages.get(i));
             }
             written = b.submit();
         } finally {
@@ -125,7 +127,9 @@ final class ShardRecords {
         // an offset whose write is still queued reads as absent, like one reserved and not yet written
         List<Entry> entries = committer.scan(MESSAGES, Keys.message(shard, from), Keys.message(shard, to), (k, v) -> {
             long offset = Keys.offsetOf(k);
-            return Records.isTombstone(v) ? Entry.tombstone(offset) : new Entry(offset, Records.message(v));
+            return Records.isTombstone(v)
+                    ? Entry.tombstone(offset)
+                    : new Entry(offset, recent.decode(shard, offset, v));
         });
         return new ReadResult(entries, head);
     }

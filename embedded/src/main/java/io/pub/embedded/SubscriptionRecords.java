@@ -52,18 +52,30 @@ final class SubscriptionRecords {
             return Cursor.initial(0);
         }
         // consumers read their cursor on every poll; decoding its done set costs far more than
-        // comparing the bytes with those decoded last time (Cursor is immutable, so it can be shared)
+        // comparing the bytes with those last written or decoded (Cursor is immutable, so it can be
+        // shared); the bytes decide, so a write this cache did not see only costs a decode
         ByteBuffer k = ByteBuffer.wrap(key);
         Decoded last = decoded.get(k);
         if (last != null && Arrays.equals(last.value, value)) {
             return last.cursor;
         }
         Cursor c = Records.decode(value, Cursor.class);
+        remember(k, value, c);
+        return c;
+    }
+
+    /** Under the cursor's lock: encodes a cursor about to be written and remembers it decoded. */
+    private byte[] encodeCursor(String subscription, TopicShard shard, Cursor c) {
+        byte[] value = Records.encode(c);
+        remember(ByteBuffer.wrap(Keys.subShard(subscription, shard)), value, c);
+        return value;
+    }
+
+    private void remember(ByteBuffer key, byte[] value, Cursor c) {
         if (decoded.size() >= MAX_DECODED) {
             decoded.clear(); // subscriptions come and go; a cleared cache only costs a decode each
         }
-        decoded.put(k, new Decoded(value, c));
-        return c;
+        decoded.put(key, new Decoded(value, c));
     }
 
     Optional<Cursor> compareAndSetCursor(String subscription, TopicShard shard, Cursor expected, Cursor next) {
@@ -78,7 +90,7 @@ final class SubscriptionRecords {
             stored = next.withVersion(versions.getAsLong());
             written = committer
                     .batch(true)
-                    .put(CURSORS, Keys.subShard(subscription, shard), Records.encode(stored))
+                    .put(CURSORS, Keys.subShard(subscription, shard), encodeCursor(subscription, shard, stored))
                     .submit();
         } finally {
             lock.unlock();
@@ -100,7 +112,7 @@ final class SubscriptionRecords {
             result = current;
             if (!next.equals(current)) {
                 result = next.withVersion(versions.getAsLong());
-                b.put(CURSORS, Keys.subShard(subscription, shard), Records.encode(result));
+                b.put(CURSORS, Keys.subShard(subscription, shard), encodeCursor(subscription, shard, result));
             }
             dropLeases(b, subscription, shard, offsets);
             written = b.submitIfAny();
