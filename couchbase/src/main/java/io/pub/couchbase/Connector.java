@@ -56,7 +56,12 @@ final class Connector {
             }
             LOG.info("connected to Couchbase {}", config);
             return new CouchbaseController(
-                    cluster, keyspace, clock, "couchbase " + config.redactedUrl(), config.durability());
+                    cluster,
+                    keyspace,
+                    clock,
+                    "couchbase " + config.redactedUrl(),
+                    config.durability(),
+                    config.subdocReads());
         } catch (RuntimeException e) {
             RuntimeException explained = explain(e, cluster, config);
             cluster.disconnect();

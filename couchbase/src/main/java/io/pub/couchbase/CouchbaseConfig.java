@@ -16,8 +16,11 @@ import java.util.Map;
 /**
  * Where and how to reach Couchbase, from a store URL and the settings. The URL wins over the
  * settings: {@code couchbase[s]://[user:password@]host1[:port[=kv|manager]],host2/bucket?scope=s&layout=collections|prefix}
- * (also {@code durability}, {@code connectTimeout}, {@code kvTimeout}). Other query parameters go to
- * the SDK as connection-string parameters.
+ * (also {@code durability}, {@code connectTimeout}, {@code kvTimeout}, {@code subdocReads}). Other
+ * query parameters go to
+ * the SDK as connection-string parameters. {@code subdocReads=false} makes readers fetch whole
+ * message blocks instead of sub-document paths, for servers that mishandle them (CouchbaseMock sizes
+ * sub-document results in characters, so non-ASCII text in a looked-up path kills its KV thread).
  */
 record CouchbaseConfig(
         String connectionString,
@@ -29,6 +32,7 @@ record CouchbaseConfig(
         Duration connectTimeout,
         Duration kvTimeout,
         DurabilityLevel durability,
+        boolean subdocReads,
         String redactedUrl) {
 
     static final String CONNECTION_STRING = "COUCHBASE_CONNECTION_STRING";
@@ -111,6 +115,7 @@ record CouchbaseConfig(
         DurabilityLevel durability = durability(settings.get(DURABILITY, "none"), DURABILITY);
         Duration connectTimeout = settings.getDuration(CONNECT_TIMEOUT, Duration.ofSeconds(10));
         Duration kvTimeout = settings.getDuration(KV_TIMEOUT, Duration.ofMillis(2500));
+        boolean subdocReads = settings.getBoolean("COUCHBASE_SUBDOC_READS", true);
         Map<String, String> sdkParams = new LinkedHashMap<>();
         String query = uri.getRawQuery();
         if (query != null && !query.isEmpty()) {
@@ -127,6 +132,9 @@ record CouchbaseConfig(
                     case "durability" -> durability = durability(value, "the URL option durability");
                     case "connectTimeout" -> connectTimeout = urlDuration("connectTimeout", value);
                     case "kvTimeout" -> kvTimeout = urlDuration("kvTimeout", value);
+                    case "subdocReads" ->
+                        subdocReads = Settings.only(java.util.Map.of("subdocReads", value))
+                                .getBoolean("subdocReads", true);
                     default -> sdkParams.put(key, value);
                 }
             }
@@ -173,6 +181,7 @@ record CouchbaseConfig(
                 connectTimeout,
                 kvTimeout,
                 durability,
+                subdocReads,
                 Stores.redact(base));
     }
 

@@ -56,13 +56,18 @@ final class CouchbaseController implements Controller {
     private final ConcurrentHashMap<String, Cursor> lastCursors = new ConcurrentHashMap<>();
 
     CouchbaseController(
-            Cluster cluster, Keyspace keyspace, Clock clock, String description, DurabilityLevel durability) {
+            Cluster cluster,
+            Keyspace keyspace,
+            Clock clock,
+            String description,
+            DurabilityLevel durability,
+            boolean subdocReads) {
         this.cluster = cluster;
         this.ks = keyspace;
         this.clock = clock;
         this.description = description;
         this.kv = new Kv(description, durability);
-        this.log = new MessageLog(kv, keyspace);
+        this.log = new MessageLog(kv, keyspace, subdocReads);
         this.leaseBlocks = new LeaseBlocks(kv, keyspace, clock, LEASE_MARGIN);
     }
 

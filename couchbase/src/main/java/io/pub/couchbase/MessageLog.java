@@ -47,9 +47,12 @@ final class MessageLog {
 
     private final ConcurrentHashMap<String, LogBlock> blocks = new ConcurrentHashMap<>();
 
-    MessageLog(Kv kv, Keyspace ks) {
+    private final boolean subdocReads;
+
+    MessageLog(Kv kv, Keyspace ks, boolean subdocReads) {
         this.kv = kv;
         this.ks = ks;
+        this.subdocReads = subdocReads;
     }
 
     private void remember(String key, LogBlock block) {
@@ -345,7 +348,7 @@ final class MessageLog {
         String key = ks.block(shard, index);
         long start = Math.max(from, LogBlock.start(index));
         long end = Math.min(to, LogBlock.start(index + 1));
-        List<Long> wanted = chunksToFetch(blocks.get(key), index, start, end);
+        List<Long> wanted = subdocReads ? chunksToFetch(blocks.get(key), index, start, end) : null;
         Mono<Snapshot> snapshot = wanted == null ? whole(key, from, to) : chunks(key, wanted, from, to, start, end);
         return snapshot.flatMap(s -> entries(shard, s, start, end));
     }

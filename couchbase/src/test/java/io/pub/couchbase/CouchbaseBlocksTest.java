@@ -43,8 +43,13 @@ class CouchbaseBlocksTest {
         mock.flush();
     }
 
+    /** The mock's URL with sub-document reads on: these tests keep their text ASCII, which it handles. */
+    private static String withLookups() {
+        return mock.storeUrl().replace("subdocReads=false", "subdocReads=true");
+    }
+
     private Controller open() {
-        Controller store = Stores.open(mock.storeUrl(), mock.settings(), clock);
+        Controller store = Stores.open(withLookups(), mock.settings(), clock);
         store.createTopic(new TopicInfo(SHARD.topic(), 1, false, null));
         return store;
     }
@@ -55,6 +60,26 @@ class CouchbaseBlocksTest {
             out.add(Message.builder().id(prefix + i).build());
         }
         return out;
+    }
+
+    @Test
+    void textBeyondAsciiRoundTripsThroughBlocks() {
+        try (Controller store = Stores.open(mock.storeUrl(), mock.settings(), clock)) {
+            store.createTopic(new TopicInfo(SHARD.topic(), 1, false, null));
+            Message first = Message.builder()
+                    .id("héllo")
+                    .property("grüße", "日本語 ✓")
+                    .body("ünïcödé body ✓".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .build();
+            store.append(SHARD, List.of(first));
+            assertThat(store.read(SHARD, 0, 10).entries()).hasSize(1);
+            store.append(SHARD, List.of(first.toBuilder().id("zwéi").build()));
+            List<io.pub.spi.Entry> read = store.read(SHARD, 0, 10).entries();
+            assertThat(read).hasSize(2);
+            assertThat(read.get(0).message()).isEqualTo(first);
+            assertThat(read.get(1).message().id()).isEqualTo("zwéi");
+            assertThat(read.get(1).message().properties()).containsEntry("grüße", "日本語 ✓");
+        }
     }
 
     @Test
@@ -117,7 +142,7 @@ class CouchbaseBlocksTest {
     @Test
     void aBlockWrittenMeanwhileByAnotherStoreIsReadAgainNotLost() {
         try (Controller a = open();
-                Controller b = Stores.open(mock.storeUrl(), mock.settings(), clock)) {
+                Controller b = Stores.open(withLookups(), mock.settings(), clock)) {
             a.append(SHARD, messages("a", 2)); // a remembers block 0
             b.append(SHARD, messages("b", 2)); // b writes into it: a's memory is stale
             a.append(SHARD, messages("c", 2));
@@ -140,7 +165,7 @@ class CouchbaseBlocksTest {
     @Test
     void aReaderThatKnowsTheBlockLooksUpChunksAndStillSeesEverything() {
         try (Controller producer = open();
-                Controller reader = Stores.open(mock.storeUrl(), mock.settings(), clock)) {
+                Controller reader = Stores.open(withLookups(), mock.settings(), clock)) {
             producer.append(SHARD, messages("a", 3));
             assertThat(ids(reader.read(SHARD, 0, 10).entries())).containsExactly("a0", "a1", "a2");
 
@@ -196,7 +221,7 @@ class CouchbaseBlocksTest {
     @Test
     void aLeaseDroppedAndTakenAgainRefusesTheOldVersion() {
         try (Controller store = open();
-                Controller other = Stores.open(mock.storeUrl(), mock.settings(), clock)) {
+                Controller other = Stores.open(withLookups(), mock.settings(), clock)) {
             long t = clock.millis();
             Lease old =
                     store.acquire("s", SHARD, List.of(5L), "c1", t + 1000, t).get(0);
