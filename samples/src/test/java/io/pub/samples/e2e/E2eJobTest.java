@@ -110,7 +110,8 @@ class E2eJobTest {
     void lostEventsMakeTheJobFail() {
         // ids end in the sequence number 0..99, twice: 10 of every 100 are dropped
         // the dropped events leave holes; consumers wait at each (offset order) until it is sealed
-        Run jms = run(settings("lossy:10:e2e-" + UUID.randomUUID(), "PUB_PUBLISH_TIMEOUT", "100ms"));
+        Run jms = run(settings(
+                "lossy:10:e2e-" + UUID.randomUUID(), "PUB_PUBLISH_TIMEOUT", "100ms", "CONSUMER_MAX_EMPTY_COUNT", "50"));
         assertThat(jms.exitCode()).as(jms.output()).isEqualTo(1);
         assertThat(jms.output())
                 .contains("published     400")
