@@ -383,10 +383,14 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
         return exceptionListener;
     }
 
+    /**
+     * Like the metadata and the listener's getter, this does not count as using the connection, so the
+     * client ID can still be set afterwards: pools set their own ExceptionListener on every connection
+     * they make before the application sees it (ActiveMQ, Artemis and Qpid JMS agree).
+     */
     @Override
     public void setExceptionListener(ExceptionListener listener) throws JMSException {
         checkOpen();
-        used = true;
         this.exceptionListener = listener;
     }
 

@@ -684,11 +684,18 @@ final class PubSession implements Session, QueueSession, TopicSession {
         return null;
     }
 
+    /**
+     * Only null is accepted: a session's own listener feeds {@link #run} for an application server's
+     * ServerSessionPool, which Pub does not offer. Pools (pooled-jms, for one) reset every session they
+     * take back with {@code setMessageListener(null)}; that has nothing to undo here.
+     */
     @Override
     public void setMessageListener(MessageListener listener) throws JMSException {
         checkOpen();
-        throw new JMSException("Session.setMessageListener (an optional application-server facility) is not"
-                + " supported by Pub; set the listener on a MessageConsumer");
+        if (listener != null) {
+            throw new JMSException("Session.setMessageListener (an optional application-server facility) is not"
+                    + " supported by Pub; set the listener on a MessageConsumer");
+        }
     }
 
     @Override
