@@ -76,6 +76,8 @@ final class PubSession implements Session, QueueSession, TopicSession {
     private volatile boolean closed;
     /** AUTO/DUPS_OK listener: recover() was called from onMessage, so the current message goes back. */
     private boolean recoverCurrent;
+    /** Set on the delivery thread around a MessageListener's onMessage. */
+    private volatile boolean inMessageListener;
 
     private record Delivered(PubMessageConsumer consumer, Delivery delivery) {}
 
@@ -132,6 +134,11 @@ final class PubSession implements Session, QueueSession, TopicSession {
     boolean isDeliveryThread() {
         SessionWorker w = worker;
         return w != null && w.isCurrentThread();
+    }
+
+    /** True on this session's delivery thread while it runs a MessageListener (not a CompletionListener). */
+    boolean isInMessageListener() {
+        return inMessageListener && isDeliveryThread();
     }
 
     // ---- messages
@@ -791,6 +798,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
         long started = System.nanoTime();
         io.opentelemetry.api.trace.Span span =
                 connection.pub().metrics().tracing().startProcess(c.subscriber().subscription(), d);
+        inMessageListener = true;
         try (io.opentelemetry.context.Scope scope = span.makeCurrent()) {
             l.onMessage(m);
         } catch (RuntimeException e) {
@@ -799,6 +807,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
             org.slf4j.LoggerFactory.getLogger(PubSession.class)
                     .warn("MessageListener of {} threw {}; the message will be redelivered", c, e.toString());
         } finally {
+            inMessageListener = false;
             span.end();
         }
         connection.pub().metrics().recordProcessing(c.subscriber().subscription(), System.nanoTime() - started, !threw);
