@@ -40,12 +40,16 @@ import org.slf4j.LoggerFactory;
  * its own default connection factory or resource adapter); a second one would make every
  * {@code @Inject JMSContext} ambiguous (WELD-001409). Pub's JMSContext bean therefore steps aside when
  * another JMSContext bean is discovered, and its injection points are left to the platform. The setting
- * {@value #CONTEXT_SETTING} chooses explicitly: {@code auto} (the default), {@code enabled} (always add
+ * {@value #CONTEXT_SETTING} chooses explicitly (on servers not recognised here, set it to {@code disabled}): {@code auto} (the default), {@code enabled} (always add
  * Pub's; the application resolves any ambiguity) or {@code disabled} (never). Pub's
  * {@code ConnectionFactory} and {@code @JmsDestination} beans have no platform twin and always exist.
  */
 public class PubJmsExtension implements Extension {
     static final String CONTEXT_SETTING = "pub.cdi.jmsContext";
+    /** CDI extensions through which Jakarta EE servers provide their own JMSContext bean. */
+    private static final List<String> PLATFORM_JMS_EXTENSIONS =
+            List.of("org.glassfish.jms.injection.JMSCDIExtension"); // GlassFish, Payara
+
     private static final Logger LOG = LoggerFactory.getLogger(PubJmsExtension.class);
 
     private final List<InjectionPoint> injectionPoints = new ArrayList<>();
@@ -81,6 +85,12 @@ public class PubJmsExtension implements Extension {
                 .get(CONTEXT_SETTING)
                 .orElse("auto")
                 .toLowerCase(Locale.ROOT);
+        if (foreignContextBean == null) {
+            foreignContextBean = registeredContextBean(beanManager);
+        }
+        if (foreignContextBean == null) {
+            foreignContextBean = platformExtension(beanManager);
+        }
         switch (mode) {
             case "auto" -> {
                 if (foreignContextBean != null) {
@@ -116,6 +126,45 @@ public class PubJmsExtension implements Extension {
                         injected.destroy();
                     }
                 });
+    }
+
+    /**
+     * A JMSContext bean the container already knows. Servers register theirs in ways a library's
+     * extension may not observe (GlassFish and Payara add it from their own extension, whose beans need
+     * not reach ours as ProcessBean events), so the bean manager is asked as well; it may refuse before
+     * the end of bean discovery, and then only the events count.
+     */
+    private static String registeredContextBean(BeanManager beanManager) {
+        try {
+            for (Bean<?> bean : beanManager.getBeans(JMSContext.class)) {
+                if (bean.getBeanClass() != PubJmsExtension.class) {
+                    return bean.getBeanClass().getName();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("the bean manager cannot list JMSContext beans yet", e);
+        }
+        return null;
+    }
+
+    /**
+     * The platform's JMS extension, if it is active here. GlassFish and Payara add their JMSContext bean
+     * in this same AfterBeanDiscovery event, where no extension can see another's beans, so the
+     * extensions known to provide JMSContext are recognised by name (seen on Payara Micro 7).
+     */
+    private static String platformExtension(BeanManager beanManager) {
+        for (String name : PLATFORM_JMS_EXTENSIONS) {
+            try {
+                Class<?> type = Class.forName(name, false, PubJmsExtension.class.getClassLoader());
+                if (Extension.class.isAssignableFrom(type)) {
+                    beanManager.getExtension(type.asSubclass(Extension.class));
+                    return name;
+                }
+            } catch (ClassNotFoundException | LinkageError | IllegalArgumentException e) {
+                // not this platform, or its extension is not active in this deployment
+            }
+        }
+        return null;
     }
 
     void validate(@Observes AfterDeploymentValidation event) {
