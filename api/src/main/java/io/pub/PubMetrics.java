@@ -31,9 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A subscription's gauges ({@code pub.leases.live}, {@code pub.consumer.lag}) are one per
  * subscription (and shard) whatever the number of engines and subscribers in the JVM, and follow its
- * live subscribers. The leases gauge is removed with the subscription's last subscriber here; a
- * non-durable subscription (whose id is unique to it) loses all its meters then, a durable one keeps
- * its counters and the last lag it showed.
+ * live subscribers. When the last of them here closes, a non-durable subscription (gone with it, and
+ * whose id is unique to it) loses all its meters; a durable one keeps them, its leases gauge reading 0
+ * and its lag gauge the last lag seen.
  */
 public final class PubMetrics {
     /**
@@ -214,28 +214,29 @@ public final class PubMetrics {
     }
 
     /**
-     * Stops counting the subscriber. The subscription's gauge goes with its last subscriber; a
-     * non-durable subscription's other meters go too.
+     * Stops counting the subscriber. A non-durable subscription's meters go with its last subscriber
+     * here (the subscription itself goes with it).
      */
     void untrack(Subscriber subscriber) {
         Subscription s = subscriber.subscription();
         Tags t = tags(s);
         synchronized (shared) {
             Leases l = shared.leases.get(t);
-            if (l == null || !l.subscribers.remove(subscriber) || !l.subscribers.isEmpty()) {
-                return;
+            if (l == null
+                    || !l.subscribers.remove(subscriber)
+                    || !l.subscribers.isEmpty()
+                    || s.kind().isDurable()) {
+                return; // a durable subscription's gauges stay, reading 0 leases and its last lag
             }
             shared.leases.remove(t);
             registry.remove(l.gauge);
-            if (!s.kind().isDurable()) {
-                Map<Integer, Lag> lags = shared.lags.remove(t);
-                if (lags != null) {
-                    lags.values().forEach(x -> registry.remove(x.gauge));
-                }
-                SubscriptionMeters m = shared.meters.remove(t);
-                if (m != null) {
-                    m.all().forEach(registry::remove);
-                }
+            Map<Integer, Lag> lags = shared.lags.remove(t);
+            if (lags != null) {
+                lags.values().forEach(x -> registry.remove(x.gauge));
+            }
+            SubscriptionMeters m = shared.meters.remove(t);
+            if (m != null) {
+                m.all().forEach(registry::remove);
             }
         }
     }
