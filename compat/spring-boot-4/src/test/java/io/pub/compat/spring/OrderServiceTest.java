@@ -8,6 +8,8 @@ import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +28,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jms.config.JmsListenerEndpointRegistry;
@@ -45,7 +46,10 @@ class OrderServiceTest {
     private static final int MAX_DELIVERIES = 3;
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    @TempDir
+    /**
+     * Stores live under target/ and are left for `mvn clean`: Pub keeps an idle store open a while
+     * (PUB_STORE_LINGER) after its last connection, so deleting it right after a test would race that.
+     */
     static Path store;
 
     static ConfigurableApplicationContext app;
@@ -61,7 +65,8 @@ class OrderServiceTest {
     }
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
+        store = newStoreDirectory();
         app = new SpringApplicationBuilder(OrderServiceApplication.class).run("--app.pub.url=" + url());
     }
 
@@ -215,8 +220,9 @@ class OrderServiceTest {
     }
 
     @Test
-    void aConnectionPerSendWithNoOtherConnectionOpen(@TempDir Path quiet) throws Exception {
-        // nothing else holds this store open: every send opens it and every close may close it
+    void aConnectionPerSendWithNoOtherConnectionOpen() throws Exception {
+        Path quiet = newStoreDirectory();
+        // nothing else holds this store open: each send's connection is the only one, opened and closed
         ConnectionFactory cf = new PubConnectionFactory("embedded:" + quiet);
         JmsTemplate perSend = new JmsTemplate(cf);
         int rounds = 3;
@@ -267,6 +273,11 @@ class OrderServiceTest {
             pool.shutdownNow();
         }
         return failed.get();
+    }
+
+    static Path newStoreDirectory() throws IOException {
+        Path target = Files.createDirectories(Path.of("target", "stores"));
+        return Files.createTempDirectory(target, "pub-").toAbsolutePath();
     }
 
     private static PubConnectionFactory pub() {
