@@ -28,7 +28,6 @@ public final class EmbeddedControllerProvider implements ControllerProvider {
 
     @Override
     public Controller open(URI url, Settings settings, Clock clock) {
-        StoreUrl parsed = StoreUrl.parse(url);
-        return EmbeddedController.open(parsed.prepareDirectory(), parsed.durable());
+        return EmbeddedController.open(StoreUrl.parse(url));
     }
 }
