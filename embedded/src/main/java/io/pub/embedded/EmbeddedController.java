@@ -42,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * by offset ({@link Keys}), every write through the group committer ({@link Committer}). The
  * records live in {@link RegistryRecords}, {@link ShardRecords} and {@link SubscriptionRecords};
  * each says what it fsyncs before a call returns (unless opened with sync=false) and why.
+ *
+ * <p>Around the database: {@link StoreDirectory} checks and guards the directory, {@link
+ * StoreOpener} decides what a damaged log may cost, {@link SyncedMark} records how far the log is
+ * fsynced, {@link Reclaimer} gives back the space of removed messages, and {@link RocksLog} sends
+ * RocksDB's warnings to SLF4J.
  */
 final class EmbeddedController implements Controller, EmbeddedStore {
     private static final byte[] EPOCH = "epoch".getBytes(StandardCharsets.UTF_8);
