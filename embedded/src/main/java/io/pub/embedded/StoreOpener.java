@@ -193,9 +193,9 @@ final class StoreOpener {
                         + " acknowledged updates (messages, heads, cursors, leases)"
                 : "the store has no record of what was acknowledged (its " + SyncedMark.FILE + " file is missing),"
                         + " so what the damage holds may have been acknowledged";
-        return new StoreException("the embedded store in " + dir + " is damaged: its write-ahead log "
-                + describe(damage)
-                + "; " + loss + ". It is not opened. Restore the directory from a copy, or accept the loss with the"
+        return new StoreException("the embedded store in " + dir + " is damaged: RocksDB finds its write-ahead log"
+                + " damaged (" + describe(damage) + "); " + loss
+                + ". It is not opened. Restore the directory from a copy, or accept the loss with the"
                 + " store URL option ?recover=" + Recovery.POINT_IN_TIME.option + " (keeps the " + intactStart
                 + " updates before the damage) or ?recover=" + Recovery.SKIP_CORRUPTED.option
                 + " (keeps every intact record, updates up to #" + intactAny + ")");
