@@ -22,6 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * pub_store_op_seconds from {@link io.pub.internal.TimedController}). Tag cardinality stays bounded:
  * topics, subscriptions and shards, never message ids. Meters are looked up once per topic or
  * subscription and kept, so counting a delivery costs no registry lookup.
+ *
+ * <p>Micrometer is optional: without a registry (no Micrometer on the class path, or none given)
+ * every method returns at once and no Micrometer class is loaded; Micrometer types appear only in
+ * signatures, field types and the meter holders, which are not loaded then.
  */
 public final class PubMetrics {
     private final MeterRegistry registry;
@@ -41,6 +45,7 @@ public final class PubMetrics {
         this.tracing = tracing == null ? PubTracing.noop() : tracing;
     }
 
+    /** The registry, or null when the engine does not meter. */
     public MeterRegistry registry() {
         return registry;
     }
@@ -59,6 +64,9 @@ public final class PubMetrics {
     }
 
     void published(String topic, int count, long nanos) {
+        if (registry == null) {
+            return;
+        }
         TopicMeters m = topic(topic);
         m.published.increment(count);
         m.batchSize.record(count);
@@ -66,10 +74,16 @@ public final class PubMetrics {
     }
 
     void publishFailed(String topic) {
+        if (registry == null) {
+            return;
+        }
         topic(topic).errors.increment();
     }
 
     void delivered(Subscription s, Delivery d) {
+        if (registry == null) {
+            return;
+        }
         SubscriptionMeters m = subscription(s);
         m.delivered.increment();
         if (d.redelivered()) {
@@ -78,14 +92,23 @@ public final class PubMetrics {
     }
 
     void acked(Subscription s, int count) {
+        if (registry == null) {
+            return;
+        }
         subscription(s).acked.increment(count);
     }
 
     void expired(Subscription s) {
+        if (registry == null) {
+            return;
+        }
         subscription(s).expired.increment();
     }
 
     void deadLettered(Subscription s) {
+        if (registry == null) {
+            return;
+        }
         subscription(s).deadLettered.increment();
     }
 
@@ -99,12 +122,18 @@ public final class PubMetrics {
 
     /** Time the application's handler took for one delivery (recorded by {@link Consumer}). */
     void processed(Subscription s, long nanos, boolean success) {
+        if (registry == null) {
+            return;
+        }
         SubscriptionMeters m = subscription(s);
         (success ? m.processedOk : m.processedError).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Messages of the shard not yet done for the subscription: head minus committed offset. */
     void lag(Subscription s, TopicShard shard, long lag) {
+        if (registry == null) {
+            return;
+        }
         Tags tags = Tags.of("topic", s.topic(), "subscription", s.id(), "shard", Integer.toString(shard.shard()));
         lags.computeIfAbsent(tags, t -> {
                     AtomicLong value = new AtomicLong();
@@ -120,6 +149,9 @@ public final class PubMetrics {
 
     /** Counts the subscriber's outstanding leases in {@code pub.leases.live} until {@link #untrack}. */
     void track(Subscriber subscriber) {
+        if (registry == null) {
+            return;
+        }
         Subscription s = subscriber.subscription();
         holders.computeIfAbsent(Tags.of("topic", s.topic(), "subscription", s.id()), t -> {
                     Set<Subscriber> set = ConcurrentHashMap.newKeySet();
@@ -135,6 +167,9 @@ public final class PubMetrics {
     }
 
     void untrack(Subscriber subscriber) {
+        if (registry == null) {
+            return;
+        }
         Subscription s = subscriber.subscription();
         Set<Subscriber> set = holders.get(Tags.of("topic", s.topic(), "subscription", s.id()));
         if (set != null) {

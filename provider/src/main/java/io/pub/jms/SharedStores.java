@@ -31,7 +31,7 @@ final class SharedStores {
                         .url(url)
                         .settings(settings)
                         .clock(clock)
-                        .openTelemetry(io.opentelemetry.api.GlobalOpenTelemetry.getOrNoop())
+                        .globalOpenTelemetry()
                         .build();
                 e = new Entry(key, pub);
                 OPEN.put(key, e);
