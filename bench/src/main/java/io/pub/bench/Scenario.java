@@ -12,7 +12,8 @@ enum Scenario {
     FANOUT_4("fanout-4", true, () -> new FanOutWorkload(4)),
     ASYNC_SEND("async-send", false, () -> new AsyncSendWorkload(1000)),
     LATENCY_1500("latency-1500", false, () -> new LatencyWorkload(1500)),
-    LATENCY_200("latency-200", false, () -> new LatencyWorkload(200));
+    LATENCY_200("latency-200", false, () -> new LatencyWorkload(200)),
+    CONN_PER_SEND("conn-per-send", false, () -> new ConnectionPerSendWorkload(4));
 
     private final String label;
     private final boolean topic;
@@ -34,7 +35,7 @@ enum Scenario {
     }
 
     boolean latency() {
-        return this == LATENCY_1500 || this == LATENCY_200;
+        return this == LATENCY_1500 || this == LATENCY_200 || this == CONN_PER_SEND;
     }
 
     Workload workload() {

@@ -5,23 +5,44 @@ import io.pub.spi.Settings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One {@link Pub} per store URL in this JVM, shared by every connection that uses it and closed with
- * the last one. Sharing is required, not an optimisation: the embedded store can be opened only once
- * per process. The first opener's settings and clock decide the engine's configuration.
+ * One {@link Pub} per store URL in this JVM, shared by every connection that uses it. Sharing is
+ * required, not an optimisation: the embedded store can be opened only once per process. The first
+ * opener's settings and clock decide the engine's configuration.
+ *
+ * <p>Lifecycle: connections hold counted references. When the last one is released the engine stays
+ * open for {@code PUB_STORE_LINGER} (default 10s) and is closed only if nobody acquired it meanwhile,
+ * so an application that opens a connection per operation (JmsTemplate or camel-jms on a plain
+ * factory) does not reopen RocksDB each time. Opening and closing happen under one lock, so an open
+ * never races a close of the same store. Engines still lingering when the JVM exits are closed by a
+ * shutdown hook. {@code PUB_STORE_LINGER=0} closes with the last connection.
  */
 final class SharedStores {
+    static final String LINGER = "PUB_STORE_LINGER";
+    static final Duration DEFAULT_LINGER = Duration.ofSeconds(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedStores.class);
     private static final Map<String, Entry> OPEN = new HashMap<>();
+    private static ScheduledThreadPoolExecutor timer;
 
     private SharedStores() {}
 
     /** A reference to the shared engine of {@code url}; close it exactly once. */
     static Ref acquire(String url, Settings settings, Clock clock) {
+        Duration linger = linger(settings);
         String key = key(url);
         synchronized (OPEN) {
             Entry e = OPEN.get(key);
@@ -33,12 +54,24 @@ final class SharedStores {
                         .clock(clock)
                         .globalOpenTelemetry()
                         .build();
-                e = new Entry(key, pub);
+                e = new Entry(key, pub, linger);
                 OPEN.put(key, e);
+            }
+            if (e.pendingClose != null) {
+                e.pendingClose.cancel(false);
+                e.pendingClose = null;
             }
             e.users++;
             return new Ref(e);
         }
+    }
+
+    private static Duration linger(Settings settings) {
+        Duration d = settings.getDuration(LINGER, DEFAULT_LINGER);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(LINGER + " must be a duration of 0 or more, was " + d);
+        }
+        return d;
     }
 
     /**
@@ -60,28 +93,93 @@ final class SharedStores {
         }
     }
 
+    /** Whether an engine for {@code url} is open in this JVM (in use or lingering). */
+    static boolean isOpen(String url) {
+        synchronized (OPEN) {
+            return OPEN.containsKey(key(url));
+        }
+    }
+
     private static void release(Entry e) {
         synchronized (OPEN) {
             if (--e.users > 0) {
                 return;
             }
-            OPEN.remove(e.url);
+            if (e.linger.isZero()) {
+                closeLocked(e);
+            } else {
+                e.pendingClose = timer().schedule(() -> closeIfIdle(e), e.linger.toNanos(), TimeUnit.NANOSECONDS);
+            }
         }
-        e.pub.close();
+    }
+
+    private static void closeIfIdle(Entry e) {
+        synchronized (OPEN) {
+            if (e.users == 0 && OPEN.get(e.url) == e) {
+                closeLocked(e);
+            }
+        }
+    }
+
+    /**
+     * Closes under the registry's lock: an acquire of the same URL waits for the close to finish
+     * instead of opening the directory while RocksDB still holds it.
+     */
+    private static void closeLocked(Entry e) {
+        OPEN.remove(e.url);
+        e.pendingClose = null;
+        try {
+            e.pub.close();
+        } catch (RuntimeException ex) {
+            LOG.error("closing the store {} failed", e.url, ex);
+        }
+    }
+
+    private static ScheduledThreadPoolExecutor timer() {
+        if (timer == null) {
+            timer = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "pub-store-linger");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.setRemoveOnCancelPolicy(true);
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(SharedStores::closeLingering, "pub-store-shutdown"));
+            } catch (IllegalStateException | SecurityException ex) {
+                LOG.debug("no shutdown hook for lingering stores", ex);
+            }
+        }
+        return timer;
+    }
+
+    /** Closes every engine no connection uses; engines in use belong to their connections. */
+    static void closeLingering() {
+        synchronized (OPEN) {
+            List<Entry> idle = new ArrayList<>();
+            for (Entry e : OPEN.values()) {
+                if (e.users == 0) {
+                    idle.add(e);
+                }
+            }
+            idle.forEach(SharedStores::closeLocked);
+        }
     }
 
     static final class Entry {
         final String url;
         final Pub pub;
+        final Duration linger;
         /** Destinations known to exist in the store, so sends do not ask the registry every time. */
         final Set<String> knownQueues = ConcurrentHashMap.newKeySet();
 
         final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
         int users;
+        ScheduledFuture<?> pendingClose;
 
-        Entry(String url, Pub pub) {
+        Entry(String url, Pub pub, Duration linger) {
             this.url = url;
             this.pub = pub;
+            this.linger = linger;
         }
     }
 

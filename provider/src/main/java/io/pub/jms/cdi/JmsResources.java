@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.enterprise.inject.spi.BeanManager;
@@ -16,7 +15,10 @@ import jakarta.jms.JMSContext;
 import jakarta.jms.Queue;
 import jakarta.jms.Topic;
 
-/** The producers behind {@code @Inject ConnectionFactory}, {@code JMSContext} and destinations. */
+/**
+ * The producers behind {@code @Inject ConnectionFactory} and destinations, and what creates Pub's
+ * {@code JMSContext} bean (see {@link PubJmsExtension} for when that bean exists).
+ */
 @ApplicationScoped
 class JmsResources {
     @Inject
@@ -34,16 +36,9 @@ class JmsResources {
         return extension.pool().factory(ContextKey.factoryName(ip));
     }
 
-    @Produces
-    @Dependent
+    /** Pub's JMSContext, unless the platform provides one: the extension adds the bean that calls this. */
     JMSContext context(InjectionPoint ip) {
         return new InjectedJMSContext(extension.pool(), ContextKey.of(ip), this::requestActive, request);
-    }
-
-    void dispose(@Disposes JMSContext context) {
-        if (context instanceof InjectedJMSContext injected) {
-            injected.destroy();
-        }
     }
 
     @Produces

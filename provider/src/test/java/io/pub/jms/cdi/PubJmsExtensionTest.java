@@ -369,6 +369,66 @@ class PubJmsExtensionTest {
                 .hasMessageContaining("pub.queue.nowhere");
     }
 
+    /** Stands for a Jakarta EE platform's own JMSContext bean (Payara's InjectableJMSContext, say). */
+    @Dependent
+    static class PlatformContexts {
+        static final JMSContext PLATFORM = (JMSContext) java.lang.reflect.Proxy.newProxyInstance(
+                JMSContext.class.getClassLoader(), new Class<?>[] {JMSContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("toString")) {
+                        return "platform JMSContext";
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+
+        @jakarta.enterprise.inject.Produces
+        JMSContext context() {
+            return PLATFORM;
+        }
+    }
+
+    @Singleton
+    static class PlatformUser {
+        @Inject
+        JMSContext context;
+
+        @Inject
+        @JMSConnectionFactory("java:app/jms/SomePlatformFactory") // a platform name Pub does not know
+        JMSContext named;
+
+        @Inject
+        ConnectionFactory pubFactory;
+    }
+
+    @Test
+    void inAContainerThatProvidesJMSContextPubStepsAside() throws Exception {
+        PlatformUser user = start(PlatformContexts.class, PlatformUser.class)
+                .select(PlatformUser.class)
+                .get();
+        assertThat(user.context).isSameAs(PlatformContexts.PLATFORM);
+        assertThat(user.named).isSameAs(PlatformContexts.PLATFORM);
+        try (JMSContext own = user.pubFactory.createContext()) { // Pub's factory bean is still there
+            assertThat(own.getSessionMode()).isEqualTo(JMSContext.AUTO_ACKNOWLEDGE);
+        }
+    }
+
+    @Test
+    void theContextBeanIsSelectedExplicitly() {
+        System.setProperty(PubJmsExtension.CONTEXT_SETTING, "enabled");
+        try {
+            // both beans: the ambiguity the platform would report is the application's to resolve
+            assertThatThrownBy(() -> start(PlatformContexts.class, Shared.class))
+                    .hasMessageContaining("JMSContext");
+            System.setProperty(PubJmsExtension.CONTEXT_SETTING, "disabled");
+            assertThatThrownBy(() -> start(Shared.class)).hasMessageContaining("JMSContext");
+            System.setProperty(PubJmsExtension.CONTEXT_SETTING, "sometimes");
+            assertThatThrownBy(() -> start(Shared.class))
+                    .hasMessageContaining(PubJmsExtension.CONTEXT_SETTING)
+                    .hasMessageContaining("auto, enabled or disabled");
+        } finally {
+            System.clearProperty(PubJmsExtension.CONTEXT_SETTING);
+        }
+    }
+
     private static void await(CyclicBarrier barrier) {
         try {
             barrier.await(10, TimeUnit.SECONDS);
