@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pub.jms.PubConnectionFactory;
+import io.pub.spi.Settings;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
@@ -12,6 +13,8 @@ import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The JMS provider's meters, registered in Micrometer 1.15's global registry as an application sees them. */
 @Timeout(60)
 class FloorMetricsTest {
+    /** The store closes with its last connection, before the temporary directory is deleted. */
+    private static final Settings NO_LINGER = Settings.of(Map.of("PUB_STORE_LINGER", "0"));
+
     @TempDir
     Path dir;
 
@@ -38,7 +44,8 @@ class FloorMetricsTest {
 
     @Test
     void sendsAndDeliveriesAreCounted() throws Exception {
-        PubConnectionFactory factory = new PubConnectionFactory("embedded:" + dir.resolve("store"));
+        PubConnectionFactory factory =
+                new PubConnectionFactory("embedded:" + dir.resolve("store"), NO_LINGER, Clock.systemUTC());
         try (Connection c = factory.createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);

@@ -9,6 +9,7 @@ import io.pub.Pub;
 import io.pub.couchbase.CouchbaseMockServer;
 import io.pub.internal.OptionalLibraries;
 import io.pub.jms.PubConnectionFactory;
+import io.pub.spi.Settings;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Queue;
@@ -17,8 +18,10 @@ import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class WithoutOptionalLibrariesTest {
+    /** The store closes with its last connection, before the temporary directory is deleted. */
+    private static final Settings NO_LINGER = Settings.of(Map.of("PUB_STORE_LINGER", "0"));
+
     @TempDir
     Path dir;
 
@@ -83,7 +89,7 @@ class WithoutOptionalLibrariesTest {
 
     /** A selector, a transaction and a topic listener: the provider's paths that trace and meter. */
     private static void sendAndReceive(String url) throws Exception {
-        try (Connection c = new PubConnectionFactory(url).createConnection()) {
+        try (Connection c = new PubConnectionFactory(url, NO_LINGER, Clock.systemUTC()).createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Queue q = s.createQueue("plain");

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pub.jms.PubConnectionFactory;
+import io.pub.spi.Settings;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Queue;
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
@@ -24,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class ArtemisNeighbourTest {
+    /** The store closes with its last connection, before the temporary directory is deleted. */
+    private static final Settings NO_LINGER = Settings.of(Map.of("PUB_STORE_LINGER", "0"));
 
     private static List<Path> artemisClientJars() {
         return Pattern.compile(File.pathSeparator)
@@ -83,7 +88,8 @@ class ArtemisNeighbourTest {
         assertThat(parser.getMethod("parse", String.class).invoke(null, "colour = 'red'"))
                 .isNotNull();
         // Pub's, relocated inside its jar
-        try (JMSContext ctx = new PubConnectionFactory("embedded:" + dir).createContext()) {
+        try (JMSContext ctx =
+                new PubConnectionFactory("embedded:" + dir, NO_LINGER, Clock.systemUTC()).createContext()) {
             Queue q = ctx.createQueue("neighbours");
             ctx.createProducer().setProperty("colour", "blue").send(q, "blue");
             ctx.createProducer().setProperty("colour", "red").send(q, "red");
