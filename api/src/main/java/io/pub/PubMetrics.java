@@ -34,6 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * live subscribers. When the last of them here closes, a non-durable subscription (gone with it, and
  * whose id is unique to it) loses all its meters; a durable one keeps them, its leases gauge reading 0
  * and its lag gauge the last lag seen.
+ *
+ * <p>Micrometer is optional: without a registry (no Micrometer on the class path, or none given)
+ * every method returns at once and no Micrometer class is loaded; Micrometer types appear only in
+ * signatures, field types and the meter holders, which are not loaded then.
  */
 public final class PubMetrics {
     /**
@@ -59,9 +63,10 @@ public final class PubMetrics {
     public PubMetrics(MeterRegistry registry, PubTracing tracing) {
         this.registry = registry;
         this.tracing = tracing == null ? PubTracing.noop() : tracing;
-        this.shared = BY_REGISTRY.computeIfAbsent(registry, r -> new RegistryMeters());
+        this.shared = registry == null ? null : BY_REGISTRY.computeIfAbsent(registry, r -> new RegistryMeters());
     }
 
+    /** The registry, or null when the engine does not meter. */
     public MeterRegistry registry() {
         return registry;
     }
@@ -98,6 +103,9 @@ public final class PubMetrics {
     }
 
     void published(String topic, int count, long nanos) {
+        if (registry == null) {
+            return;
+        }
         TopicMeters m = topic(topic);
         m.published.increment(count);
         m.batchSize.record(count);
@@ -105,10 +113,16 @@ public final class PubMetrics {
     }
 
     void publishFailed(String topic) {
+        if (registry == null) {
+            return;
+        }
         topic(topic).errors.increment();
     }
 
     void delivered(Subscription s, Delivery d) {
+        if (registry == null) {
+            return;
+        }
         SubscriptionMeters m = subscription(s);
         if (m != null) {
             m.delivered.increment();
@@ -119,6 +133,9 @@ public final class PubMetrics {
     }
 
     void acked(Subscription s, int count) {
+        if (registry == null) {
+            return;
+        }
         SubscriptionMeters m = subscription(s);
         if (m != null) {
             m.acked.increment(count);
@@ -126,6 +143,9 @@ public final class PubMetrics {
     }
 
     void expired(Subscription s) {
+        if (registry == null) {
+            return;
+        }
         SubscriptionMeters m = subscription(s);
         if (m != null) {
             m.expired.increment();
@@ -133,6 +153,9 @@ public final class PubMetrics {
     }
 
     void deadLettered(Subscription s) {
+        if (registry == null) {
+            return;
+        }
         SubscriptionMeters m = subscription(s);
         if (m != null) {
             m.deadLettered.increment();
@@ -149,6 +172,9 @@ public final class PubMetrics {
 
     /** Time the application's handler took for one delivery (recorded by {@link Consumer}). */
     void processed(Subscription s, long nanos, boolean success) {
+        if (registry == null) {
+            return;
+        }
         SubscriptionMeters m = subscription(s);
         if (m != null) {
             (success ? m.processedOk : m.processedError).record(nanos, TimeUnit.NANOSECONDS);
@@ -157,6 +183,9 @@ public final class PubMetrics {
 
     /** Messages of the shard not yet done for the subscription: head minus committed offset. */
     void lag(Subscription s, TopicShard shard, long lag) {
+        if (registry == null) {
+            return;
+        }
         Map<Integer, Lag> byShard = shared.lags.get(tags(s));
         Lag value = byShard == null ? null : byShard.get(shard.shard());
         if (value == null) {
@@ -194,6 +223,9 @@ public final class PubMetrics {
      * one gauge per subscription, the sum over its live subscribers of every engine on the registry.
      */
     void track(Subscriber subscriber) {
+        if (registry == null) {
+            return;
+        }
         Subscription s = subscriber.subscription();
         synchronized (shared) {
             shared.leases
@@ -218,6 +250,9 @@ public final class PubMetrics {
      * here (the subscription itself goes with it).
      */
     void untrack(Subscriber subscriber) {
+        if (registry == null) {
+            return;
+        }
         Subscription s = subscriber.subscription();
         Tags t = tags(s);
         synchronized (shared) {

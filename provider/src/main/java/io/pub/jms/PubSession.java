@@ -796,14 +796,14 @@ final class PubSession implements Session, QueueSession, TopicSession {
         recoverCurrent = false;
         boolean threw = false;
         long started = System.nanoTime();
-        io.opentelemetry.api.trace.Span span =
+        io.pub.PubTracing.TraceSpan span =
                 connection.pub().metrics().tracing().startProcess(c.subscriber().subscription(), d);
         inMessageListener = true;
-        try (io.opentelemetry.context.Scope scope = span.makeCurrent()) {
+        try (io.pub.PubTracing.TraceScope scope = span.makeCurrent()) {
             l.onMessage(m);
         } catch (RuntimeException e) {
             threw = true;
-            io.pub.PubTracing.failed(span, e);
+            span.failed(e);
             org.slf4j.LoggerFactory.getLogger(PubSession.class)
                     .warn("MessageListener of {} threw {}; the message will be redelivered", c, e.toString());
         } finally {

@@ -52,7 +52,7 @@ final class SharedStores {
                         .url(url)
                         .settings(settings)
                         .clock(clock)
-                        .openTelemetry(io.opentelemetry.api.GlobalOpenTelemetry.getOrNoop())
+                        .globalOpenTelemetry()
                         .build();
                 e = new Entry(key, pub, linger);
                 OPEN.put(key, e);
