@@ -65,6 +65,7 @@ public final class Subscriber implements AutoCloseable {
 
     private int next;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     Subscriber(
             Controller controller,
@@ -591,8 +592,8 @@ public final class Subscriber implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        if (!closing.compareAndSet(false, true)) {
+            return; // closed already, or being closed by another thread: its entries go once
         }
         closed = true;
         try {

@@ -162,6 +162,16 @@ public class PubConnectionFactory
         option("prefetch", Integer.toString(prefetch));
     }
 
+    /** Async sends of a session that may wait for their CompletionListener before the next one blocks. */
+    public void setAsyncSendWindow(int sends) {
+        option("asyncSendWindow", Integer.toString(sends));
+    }
+
+    /** The async send window in bytes, e.g. "8MiB" or "524288". */
+    public void setAsyncSendWindowBytes(String bytes) {
+        option("asyncSendWindowBytes", bytes);
+    }
+
     /** Sets a provider option by its URL name; checked at once. */
     public synchronized void option(String name, String value) {
         java.util.Map<String, String> next = new java.util.LinkedHashMap<>(overrides);

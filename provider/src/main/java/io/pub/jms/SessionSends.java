@@ -66,6 +66,7 @@ final class SessionSends {
 
     private ExecutorService sender;
     private boolean draining;
+    private boolean closed;
     /** Sends queued or being written by the sender thread. */
     private int unpublished;
 
@@ -208,6 +209,10 @@ final class SessionSends {
     private void awaitWindow(long bytes) throws JMSException {
         boolean listenerThread = session.isDeliveryThread();
         while (true) {
+            if (closed) {
+                // closed while this send waited for room: it never went out
+                throw new jakarta.jms.IllegalStateException("the session is closed");
+            }
             int count = listenerThread ? unpublished : asyncOutstanding;
             long held = listenerThread ? unpublishedBytes : asyncBytes;
             if (count == 0 || window.fits(count, held, bytes)) {
@@ -547,6 +552,8 @@ final class SessionSends {
 
     void close() {
         synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
             if (sender != null) {
                 sender.shutdown();
             }
