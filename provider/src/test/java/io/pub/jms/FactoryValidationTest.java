@@ -41,6 +41,7 @@ class FactoryValidationTest extends JmsTestBase {
                 .hasMessageContaining("scope, layout");
         assertThatThrownBy(() -> make("couchbase://localhost/pubsub?layout=flat"))
                 .hasMessageContaining("layout");
+        assertThatThrownBy(() -> make("mem:x?bogus=1")).hasMessageContaining("bogus");
         // nothing was opened: the embedded directory is not even created
         assertThat(Files.exists(dir.resolve("never"))).isFalse();
         make("embedded:" + dir.resolve("never") + "?sync=false&clientID=a"); // good options pass
