@@ -34,6 +34,11 @@ public final class EmbeddedControllerProvider implements ControllerProvider {
     }
 
     @Override
+    public void validate(URI url, Settings settings) {
+        StoreUrl.parse(url);
+    }
+
+    @Override
     public Controller open(URI url, Settings settings, Clock clock) {
         return EmbeddedController.open(StoreUrl.parse(url));
     }
