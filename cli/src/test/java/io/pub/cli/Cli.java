@@ -6,12 +6,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Map;
 
 /** Runs the tool in the test's JVM, as `pub ARGS` would run, and keeps what it printed. */
 final class Cli {
     /** Only the test's settings: nothing from the machine's environment leaks into a test. */
-    static final Settings SETTINGS = Settings.only(Map.of());
+    static final Settings SETTINGS = TestStore.SETTINGS;
 
     record Result(int code, String out, String err) {
         @Override

@@ -17,7 +17,19 @@ enum TestStore {
     EMBEDDED,
     COUCHBASE;
 
-    static final Settings SETTINGS = Settings.only(Map.of("PUB_HOUSEKEEPING_INTERVAL", "0", "PUB_SHARDS", "2"));
+    /**
+     * For the tests' applications and for the tool alike; a JMS connection's engine closes with the
+     * connection (PUB_STORE_LINGER=0), so the tool can open the embedded store right after.
+     */
+    static final Settings SETTINGS = Settings.only(Map.of(
+            "PUB_HOUSEKEEPING_INTERVAL",
+            "0",
+            "PUB_SHARDS",
+            "2",
+            "PUB_STORE_LINGER",
+            "0",
+            "PUB_RESCAN_INTERVAL",
+            "100ms"));
 
     private static CouchbaseMockServer mock;
 
