@@ -116,8 +116,9 @@ final class CheckCommand extends StoreCommand {
                 "records",
                 problems.isEmpty() ? "ok" : "fail",
                 problems.isEmpty()
-                        ? topics + " topics and queues, " + subscriptions + " subscriptions; every cursor within its"
-                                + " shard's head"
+                        ? topics + (topics == 1 ? " topic or queue, " : " topics and queues, ") + subscriptions
+                                + (subscriptions == 1 ? " subscription" : " subscriptions")
+                                + "; every cursor within its shard's head"
                         : String.join("; ", problems)));
     }
 
