@@ -3,6 +3,7 @@ package io.pub.cli;
 import io.pub.spi.Subscription;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -63,7 +64,7 @@ final class BrowseCommand extends StoreCommand {
             Destinations dest = Destinations.resolve(store, destination);
             Subscription sub = dest.subscription(subscription);
             PendingMessages pending =
-                    new PendingMessages(store.controller(), sub, dest.topic().shards(), filter);
+                    new PendingMessages(store.controller(), sub, dest.topic().shards(), selected(sub, filter));
             long now = store.now();
             List<Row> rows = new ArrayList<>();
             PendingMessages.Item item;
@@ -99,6 +100,18 @@ final class BrowseCommand extends StoreCommand {
                     + (more ? "; more not shown (--limit " + limit + ")" : ""));
             return 0;
         }
+    }
+
+    /**
+     * What the subscription will deliver: a topic subscription's own selector passes over the rest
+     * (they are done for it once a consumer reads past them), then --selector.
+     */
+    static Predicate<io.pub.Message> selected(Subscription sub, StoredSelector extra) {
+        StoredSelector own = sub.kind() == Subscription.Kind.QUEUE ? null : StoredSelector.parse(sub.selector());
+        if (own == null) {
+            return extra;
+        }
+        return extra == null ? own : own.and(extra);
     }
 
     static Table table(List<Row> rows) {

@@ -101,15 +101,12 @@ final class ReceiveCommand extends StoreCommand {
      */
     private static SubscriberOptions options(Pub pub, Subscription sub, StoredSelector extra) {
         SubscriberOptions o = pub.subscriberOptions().withOwner("pub-cli-receive-" + UUID.randomUUID());
-        StoredSelector own = sub.kind() == Subscription.Kind.QUEUE ? null : StoredSelector.parse(sub.selector());
-        if (own == null && extra == null) {
+        Predicate<Message> selected = BrowseCommand.selected(sub, extra);
+        if (selected == null) {
             return o;
         }
-        if (extra == null) {
-            return o.withFilter(own, FilterMode.DONE);
-        }
-        Predicate<Message> both = own == null ? extra : own.and(extra);
-        return o.withFilter(both, FilterMode.SKIP);
+        // only the subscription's own selector may make a message done; --selector only passes over
+        return o.withFilter(selected, extra == null ? FilterMode.DONE : FilterMode.SKIP);
     }
 
     private int receive(Store store, Subscriber subscriber) throws IOException, InterruptedException {

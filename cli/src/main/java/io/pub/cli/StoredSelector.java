@@ -35,8 +35,13 @@ final class StoredSelector implements Predicate<Message> {
         try {
             parsed = SelectorParser.parse(text);
         } catch (FilterException | RuntimeException e) {
+            // the parser's own exception says where ("Parse error at line 1, column 9. Encountered: ="); its
+            // wrapper only repeats the selector
+            Throwable why = e.getCause() != null ? e.getCause() : e;
             throw CliException.badInput("invalid message selector '" + text + "': "
-                    + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    + (why.getMessage() == null
+                            ? why.toString()
+                            : why.getMessage().strip()));
         }
         if (names(text, UNSUPPORTED)) {
             throw CliException.badInput("invalid message selector '" + text + "': it names " + UNSUPPORTED

@@ -209,4 +209,31 @@ class BrowseCommandTest {
         assertThat(ok.code()).as(ok.toString()).isZero();
         assertThat(ok.out()).contains("text: p", "1 message of topic prices, subscription d:app:eur");
     }
+
+    @org.junit.jupiter.api.Test
+    void aSubscriptionsOwnSelectorHidesWhatItWillNeverDeliver() throws Exception {
+        String url = TestStore.EMBEDDED.url(tmp);
+        TestStore.with(url, app -> {
+            app.createTopic("prices", 1);
+            app.subscribe(new io.pub.spi.Subscription(
+                    "prices", "d:app:eur", io.pub.spi.Subscription.Kind.DURABLE, "currency = 'EUR'", false, null, 1));
+            for (String c : List.of("EUR", "USD", "EUR")) {
+                app.producer()
+                        .publish(
+                                "prices",
+                                InspectCommandsTest.text(c, null).toBuilder()
+                                        .property("currency", c)
+                                        .property("n", c.length())
+                                        .build());
+            }
+        });
+        Cli.Result r = Cli.run("--store", url, "--json", "browse", "prices", "--subscription", "d:app:eur");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(Json.parse(r.out()))
+                .extracting(n -> n.path("message").path("body").asText())
+                .containsExactly("EUR", "EUR");
+        Cli.Result none = Cli.run(
+                "--store", url, "browse", "prices", "--subscription", "d:app:eur", "--selector", "currency = 'USD'");
+        assertThat(none.out()).startsWith("no messages matching the selector");
+    }
 }

@@ -123,7 +123,7 @@ class CheckAndBadInputTest {
         assertThat(Cli.run("--store", "bogus:x", "topics").err()).contains("unknown store scheme 'bogus'");
         assertThat(Cli.run("--store", url, "browse", "orders", "--selector", "color = = 'red'")
                         .err())
-                .contains("invalid message selector 'color = = 'red''");
+                .contains("invalid message selector 'color = = 'red'': Parse error at line 1, column 9");
         assertThat(tmp.resolve("none")).as("a look never creates a store").doesNotExist();
     }
 

@@ -98,9 +98,11 @@ final class ReadOnlyController implements Controller, EmbeddedStore {
             throw new StoreException("cannot create a temporary directory to open " + dir + " read-only: " + e, e);
         }
         RocksLog rocksLog = new RocksLog(dir.toString());
-        // a secondary keeps every table file open: the primary may delete one it still needs
+        rocksLog.setInfoLogLevel(InfoLogLevel.ERROR_LEVEL);
+        // a secondary keeps every table file open: the primary may delete one it still needs. Errors
+        // only: what it reads at WARN (prefetch sizes while verifying) tells an operator nothing
         DBOptions options = new DBOptions()
-                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                .setInfoLogLevel(InfoLogLevel.ERROR_LEVEL)
                 .setLogger(rocksLog)
                 .setMaxOpenFiles(-1);
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
