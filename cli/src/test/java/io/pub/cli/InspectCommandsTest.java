@@ -153,6 +153,45 @@ class InspectCommandsTest {
         }
     }
 
+    /** The consumer claims JMS takes are what CONSUMERS counts (the provider's key format, read here). */
+    @org.junit.jupiter.api.Test
+    void countsTheConsumersOfJmsSubscriptions() throws Exception {
+        String url = TestStore.EMBEDDED.url(tmp);
+        try (jakarta.jms.Connection jms =
+                BrowseCommandTest.factory(url + "?clientID=shop").createConnection()) {
+            jakarta.jms.Session session = jms.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.Topic prices = session.createTopic("prices");
+            session.createSharedDurableConsumer(prices, "audit");
+            session.createSharedDurableConsumer(prices, "audit");
+            session.createDurableConsumer(prices, "ticker");
+            jakarta.jms.MessageConsumer gone = session.createDurableConsumer(prices, "idle");
+            gone.close();
+            session.createConsumer(prices);
+
+            Cli.Result r = Cli.run("--store", url, "--json", "subscriptions", "prices");
+            assertThat(r.code()).as(r.toString()).isZero();
+            JsonNode subs = Json.parse(r.out());
+            assertThat(Json.find(subs, "subscription", "d:shop:audit")
+                            .path("consumers")
+                            .asInt())
+                    .isEqualTo(2);
+            assertThat(Json.find(subs, "subscription", "d:shop:audit")
+                            .path("kind")
+                            .asText())
+                    .isEqualTo("shared-durable");
+            assertThat(Json.find(subs, "subscription", "d:shop:ticker")
+                            .path("consumers")
+                            .asInt())
+                    .isEqualTo(1);
+            assertThat(Json.find(subs, "subscription", "d:shop:idle")
+                            .path("consumers")
+                            .asInt())
+                    .isZero();
+            JsonNode nonDurable = Json.find(subs, "kind", "non-durable");
+            assertThat(nonDurable.path("consumers").asInt()).isEqualTo(1);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TestStore.class)
     void anEmptyStoreSaysSo(TestStore kind) throws Exception {

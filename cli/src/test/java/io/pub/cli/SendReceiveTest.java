@@ -71,7 +71,8 @@ class SendReceiveTest {
         assertThat(Cli.run("--store", url, "send", "orders", "--text-file", text.toString())
                         .code())
                 .isZero();
-        Cli.Result lines = Cli.withInput("line a\nline b\n", "--store", url, "--json", "send", "orders");
+        Cli.Result lines =
+                Cli.withInput("line a\nline b\n", "--store", url, "--json", "send", "orders", "--rate", "1000");
         assertThat(lines.code()).as(lines.toString()).isZero();
         assertThat(Json.parse(lines.out()).path("sent").asInt()).isEqualTo(2);
         try (Connection jms = BrowseCommandTest.factory(url).createConnection()) {
