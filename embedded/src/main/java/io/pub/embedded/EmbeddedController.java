@@ -186,18 +186,23 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     /** A shard's head after open: the stored head, or past the last stored message if that is further. */
     private long recoverHead(TopicShard shard) {
         try {
-            byte[] stored = db.get(families[Families.OFFSETS], Keys.shard(shard));
-            long head = stored == null ? 0 : Records.longValue(stored);
-            try (RocksIterator it = db.newIterator(families[Families.MESSAGES])) {
-                it.seekForPrev(Keys.message(shard, Long.MAX_VALUE));
-                if (it.isValid() && Keys.startsWith(it.key(), Keys.shard(shard))) {
-                    head = Math.max(head, Keys.offsetOf(it.key()) + 1);
-                }
-            }
-            return head;
+            return storedHead(db, families, shard);
         } catch (RocksDBException e) {
             throw new StoreException("read from the embedded store " + directory + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The head a shard has by what is stored: its written head, or past its last message if further. */
+    static long storedHead(RocksDB db, ColumnFamilyHandle[] families, TopicShard shard) throws RocksDBException {
+        byte[] stored = db.get(families[Families.OFFSETS], Keys.shard(shard));
+        long head = stored == null ? 0 : Records.longValue(stored);
+        try (RocksIterator it = db.newIterator(families[Families.MESSAGES])) {
+            it.seekForPrev(Keys.message(shard, Long.MAX_VALUE));
+            if (it.isValid() && Keys.startsWith(it.key(), Keys.shard(shard))) {
+                head = Math.max(head, Keys.offsetOf(it.key()) + 1);
+            }
+        }
+        return head;
     }
 
     // ---- plumbing ---------------------------------------------------------------------------
@@ -402,6 +407,18 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     @Override
     public long syncs() {
         return committer.syncs();
+    }
+
+    @Override
+    public List<String> verify() {
+        return call(() -> {
+            try {
+                db.verifyChecksum();
+                return List.of();
+            } catch (RocksDBException e) {
+                return List.of("checksum verification failed: " + e.getMessage());
+            }
+        });
     }
 
     /** The database's last sequence number (one per record written); for tests of the synced mark. */

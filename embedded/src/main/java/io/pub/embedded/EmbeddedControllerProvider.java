@@ -7,7 +7,7 @@ import java.net.URI;
 import java.time.Clock;
 
 /**
- * {@code embedded:<directory>[?sync=false][&recover=point-in-time|skip-corrupted]}: the store in a
+ * {@code embedded:<directory>[?sync=false][&recover=point-in-time|skip-corrupted][&readOnly=true]}: the store in a
  * local RocksDB directory, the default store. The directory is {@code ./pub-data}, {@code /abs/dir}
  * or {@code ///abs/dir} after the scheme and is created owner-only ({@code rwx------}) if missing;
  * the store's files are made owner-only too.
@@ -24,7 +24,8 @@ import java.time.Clock;
  * and logs what was dropped.
  *
  * <p>Only one process, and one open store within it, may use a directory at a time; a second open
- * fails naming the directory. The store never reads the clock: every time it compares comes from
+ * fails naming the directory. {@code readOnly=true} opens without that lock, also while another
+ * process has the store open, and changes nothing (see {@link ReadOnlyController}). The store never reads the clock: every time it compares comes from
  * the caller. The Controller it opens also implements {@link EmbeddedStore}.
  */
 public final class EmbeddedControllerProvider implements ControllerProvider {
@@ -40,6 +41,7 @@ public final class EmbeddedControllerProvider implements ControllerProvider {
 
     @Override
     public Controller open(URI url, Settings settings, Clock clock) {
-        return EmbeddedController.open(StoreUrl.parse(url));
+        StoreUrl parsed = StoreUrl.parse(url);
+        return parsed.readOnly() ? ReadOnlyController.open(parsed) : EmbeddedController.open(parsed);
     }
 }

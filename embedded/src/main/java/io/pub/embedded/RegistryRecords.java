@@ -37,15 +37,15 @@ final class RegistryRecords {
         this.removed = removed;
     }
 
-    private static byte[] topicKey(String topic) {
+    static byte[] topicKey(String topic) {
         return Keys.registry("t", topic);
     }
 
-    private static byte[] subscriptionKey(String topic, String id) {
+    static byte[] subscriptionKey(String topic, String id) {
         return Keys.registry("s", topic, id);
     }
 
-    private static byte[] claimKey(String key) {
+    static byte[] claimKey(String key) {
         return Keys.registry("c", key);
     }
 

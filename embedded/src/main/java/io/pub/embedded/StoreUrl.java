@@ -8,11 +8,17 @@ import java.util.Locale;
 
 /**
  * An {@code embedded:} URL: {@code embedded:./pub-data}, {@code embedded:/abs/dir} or
- * {@code embedded:///abs/dir}, with options as a query ({@code ?sync=false&recover=point-in-time}).
+ * {@code embedded:///abs/dir}, with options as a query ({@code ?sync=false&recover=point-in-time},
+ * {@code ?readOnly=true}).
  */
-record StoreUrl(Path directory, boolean durable, Recovery recovery) {
+record StoreUrl(Path directory, boolean durable, Recovery recovery, boolean readOnly) {
     private static final String FORMS = "embedded:./dir, embedded:/abs/dir or embedded:///abs/dir";
-    private static final String OPTIONS = "sync=true|false, recover=" + Recovery.CHOICES.replace(", ", "|");
+    private static final String OPTIONS =
+            "sync=true|false, recover=" + Recovery.CHOICES.replace(", ", "|") + ", readOnly=true|false";
+
+    StoreUrl(Path directory, boolean durable, Recovery recovery) {
+        this(directory, durable, recovery, false);
+    }
 
     static StoreUrl parse(URI url) {
         String path;
@@ -36,19 +42,26 @@ record StoreUrl(Path directory, boolean durable, Recovery recovery) {
                     + FORMS + "), was '" + url + "'");
         }
         boolean durable = true;
+        boolean readOnly = false;
         Recovery recovery = Recovery.NONE;
         if (query != null && !query.isEmpty()) {
             for (String option : query.split("&")) {
                 String[] kv = option.split("=", 2);
                 String value = kv.length > 1 ? kv[1].toLowerCase(Locale.ROOT) : "";
-                switch (kv[0]) {
-                    case "sync" -> durable = parseSync(value, url);
+                // readOnly also as readonly: a URL typed by hand in a shell
+                switch (kv[0].equals("readOnly") ? "readonly" : kv[0]) {
+                    case "sync" -> durable = parseBoolean("sync", value, url);
+                    case "readonly" -> readOnly = parseBoolean("readOnly", value, url);
                     case "recover" -> recovery = Recovery.parse(value, url);
                     default ->
                         throw new IllegalArgumentException(Stores.URL_SETTING + ": unknown embedded store option '"
                                 + kv[0] + "' in '" + url + "'; known options: " + OPTIONS);
                 }
             }
+        }
+        if (readOnly && recovery != Recovery.NONE) {
+            throw new IllegalArgumentException(Stores.URL_SETTING + ": the embedded store options readOnly and recover"
+                    + " cannot be combined (recovering rewrites the store), in '" + url + "'");
         }
         Path dir;
         try {
@@ -57,17 +70,16 @@ record StoreUrl(Path directory, boolean durable, Recovery recovery) {
             throw new IllegalArgumentException(
                     Stores.URL_SETTING + ": '" + path + "' is not a valid directory path: " + e.getMessage(), e);
         }
-        return new StoreUrl(dir, durable, recovery);
+        return new StoreUrl(dir, durable, recovery, readOnly);
     }
 
-    private static boolean parseSync(String value, URI url) {
+    private static boolean parseBoolean(String option, String value, URI url) {
         return switch (value) {
             case "true" -> true;
             case "false" -> false;
             default ->
-                throw new IllegalArgumentException(Stores.URL_SETTING
-                        + ": the embedded store option sync must be true or false, was '" + value + "' in '" + url
-                        + "'");
+                throw new IllegalArgumentException(Stores.URL_SETTING + ": the embedded store option " + option
+                        + " must be true or false, was '" + value + "' in '" + url + "'");
         };
     }
 }
