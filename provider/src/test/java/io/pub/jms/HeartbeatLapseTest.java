@@ -29,13 +29,13 @@ class HeartbeatLapseTest extends JmsTestBase {
 
     @Test
     void aLapseThatCostNothingIsReportedAndTheConnectionGoesOn() throws Exception {
-        Connection c = track(factory("heartbeat=300ms").createConnection());
+        Connection c = track(factory("heartbeat=2s").createConnection());
         BlockingQueue<JMSException> errors = new LinkedBlockingQueue<>();
         c.setExceptionListener(errors::add);
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
         TemporaryQueue replies = s.createTemporaryQueue();
 
-        TestStores.CLOCK.advance(Duration.ofSeconds(5)); // as if this JVM had paused past its heartbeat
+        TestStores.CLOCK.advance(Duration.ofSeconds(30)); // as if this JVM had paused past its heartbeat
 
         JMSException e = errors.poll(ARRIVE_MS, TimeUnit.MILLISECONDS);
         assertThat(e).isNotNull();
@@ -48,7 +48,7 @@ class HeartbeatLapseTest extends JmsTestBase {
 
     @Test
     void aLapseDuringWhichAnotherJvmReapedWhatItOwnedClosesTheConnection() throws Exception {
-        Connection c = track(factory("heartbeat=300ms").createConnection());
+        Connection c = track(factory("heartbeat=2s").createConnection());
         BlockingQueue<JMSException> errors = new LinkedBlockingQueue<>();
         c.setExceptionListener(errors::add);
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -62,11 +62,16 @@ class HeartbeatLapseTest extends JmsTestBase {
             store.deleteSubscription(topic.getTopicName(), sub.id());
         }
 
-        TestStores.CLOCK.advance(Duration.ofSeconds(5));
+        TestStores.CLOCK.advance(Duration.ofSeconds(30));
 
-        JMSException e = errors.poll(ARRIVE_MS, TimeUnit.MILLISECONDS);
-        assertThat(e).isNotNull();
-        assertThat(e.getErrorCode()).isEqualTo(PubConnection.HEARTBEAT_LAPSED);
+        // a loaded machine may also delay a renewal in real time: such a lapse, before anything was
+        // reaped, is reported as harmless; the one that matters is the lapse that finds the losses
+        JMSException e;
+        do {
+            e = errors.poll(ARRIVE_MS, TimeUnit.MILLISECONDS);
+            assertThat(e).isNotNull();
+            assertThat(e.getErrorCode()).isEqualTo(PubConnection.HEARTBEAT_LAPSED);
+        } while (e.getMessage().contains("nothing it owned was removed"));
         assertThat(e.getMessage())
                 .contains(replies.getQueueName())
                 .contains("subscription")
