@@ -54,7 +54,7 @@ public final class Consumer implements AutoCloseable {
                         period,
                         period,
                         TimeUnit.MILLISECONDS);
-        this.lagRefresh = pub.scheduler()
+        this.lagRefresh = pub.housekeepingScheduler() // store reads, not liveness
                 .scheduleWithFixedDelay(
                         () -> {
                             try {

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Retention and reaping, run by every JVM now and then; all of it is idempotent, so several JVMs may
@@ -22,10 +23,13 @@ final class Housekeeper {
 
     private final Controller controller;
     private final Clock clock;
+    /** Told of each temporary topic reaped, so the engine drops what it kept about it. */
+    private final Consumer<String> reaped;
 
-    Housekeeper(Controller controller, Clock clock) {
+    Housekeeper(Controller controller, Clock clock, Consumer<String> reaped) {
         this.controller = controller;
         this.clock = clock;
+        this.reaped = reaped;
     }
 
     void run() {
@@ -33,6 +37,7 @@ final class Housekeeper {
         for (TopicInfo topic : controller.topics()) {
             if (topic.temporary() && lapsed(topic.owner(), now)) {
                 controller.deleteTopic(topic.name());
+                reaped.accept(topic.name());
                 continue;
             }
             List<Subscription> live = new ArrayList<>();

@@ -12,7 +12,10 @@ import java.util.Objects;
  * Times are epoch milliseconds; 0 means "none" for expiration and "immediately" for delivery time.
  */
 public final class Message {
-    /** Largest body accepted by {@link Producer}; Couchbase documents top out at 20 MiB. */
+    /**
+     * Largest body a message may have, 16 MiB, checked when it is built (a JMS send of a larger one
+     * fails with MessageFormatException naming the limit); Couchbase documents top out at 20 MiB.
+     */
     public static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
     private final String id;
@@ -239,8 +242,8 @@ public final class Message {
 
         public Message build() {
             if (body != null && body.length > MAX_BODY_BYTES) {
-                throw new IllegalArgumentException(
-                        "body must be at most " + MAX_BODY_BYTES + " bytes, was " + body.length);
+                throw new IllegalArgumentException("a message body must be at most 16 MiB (" + MAX_BODY_BYTES
+                        + " bytes), was " + body.length + " bytes");
             }
             return new Message(this);
         }

@@ -14,9 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,6 +30,24 @@ import java.util.function.LongSupplier;
  *     pub.producer().publish("orders", Message.builder().body(bytes).build());
  * }
  * }</pre>
+ *
+ * <p><b>Threads.</b> An engine starts two kinds of threads, both daemons, both ended by {@link #close}.
+ * {@code pub-liveness-1} and {@code -2} ({@link #scheduler()}, {@value #LIVENESS_THREADS} threads)
+ * renew what proves a process alive: heartbeats and the claims held with them, and the leases of
+ * delivered messages (native consumers, JMS consumers); each task is one or a few store calls, so only
+ * a slow or unreachable store blocks them (bounded by the store's own timeouts, e.g.
+ * COUCHBASE_KV_TIMEOUT), and two threads keep one slow renewal from holding up the others.
+ * {@code pub-housekeeping} runs retention and reaping ({@link #housekeep}, which scans every topic
+ * and subscription in the store) and refreshes consumer lag; a large or slow store blocks it, and it
+ * blocks nothing else: liveness never waits behind it. Both can be supplied instead through the
+ * builder. Store calls themselves may run on the store's threads (the embedded store's committer, the
+ * Couchbase SDK's I/O threads). The JMS provider adds, per session, {@code pub-session-N}, which runs
+ * the session's MessageListeners and CompletionListeners (blocked by application code, which it
+ * survives whatever it throws) and {@code pub-sender}, which writes async sends (blocked by store
+ * writes; the application thread is what a full send window blocks); per JVM, {@code
+ * pub-store-linger}, which closes an engine no connection used for PUB_STORE_LINGER, and a
+ * {@code pub-connection-close} thread for a connection that closes itself because its heartbeat
+ * lapsed.
  */
 public final class Pub implements AutoCloseable {
     /** The subscription id that makes a topic a queue. */
@@ -41,7 +60,14 @@ public final class Pub implements AutoCloseable {
     private final String instanceId = "pub-" + UUID.randomUUID();
     private final LongSupplier nanoTime;
     private final boolean ownsController;
+    /** Threads of {@link #scheduler()} unless one is supplied. */
+    public static final int LIVENESS_THREADS = 2;
+
     private final ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService housekeeping;
+    private final boolean ownsSchedulers;
+    private final boolean ownsHousekeeping;
+    private final Wakeups wakeups;
     private final Producer internalProducer;
     private final Housekeeper housekeeper;
 
@@ -61,16 +87,28 @@ public final class Pub implements AutoCloseable {
         // store operations timed (pub.store.op) and traced as children of publish/receive spans
         this.controller = new TimedController(store, metrics.registry(), metrics.tracing());
         this.internalProducer = new Producer(controller, clock, metrics, 0, nanoTime);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pub-housekeeping");
+        this.wakeups = Wakeups.of(controller);
+        this.ownsSchedulers = b.liveness == null;
+        this.ownsHousekeeping = b.housekeeping == null;
+        this.scheduler = b.liveness != null ? b.liveness : executor("pub-liveness", LIVENESS_THREADS);
+        this.housekeeping = b.housekeeping != null ? b.housekeeping : executor("pub-housekeeping", 1);
+        this.housekeeper = new Housekeeper(controller, clock, this::forget);
+        if (config.housekeepingInterval().toMillis() > 0) {
+            long period = config.housekeepingInterval().toMillis();
+            housekeeping.scheduleWithFixedDelay(this::housekeepQuietly, period, period, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static ScheduledExecutorService executor(String name, int threads) {
+        AtomicInteger count = new AtomicInteger();
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(threads, r -> {
+            Thread t = new Thread(r, threads == 1 ? name : name + "-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        this.housekeeper = new Housekeeper(controller, clock);
-        if (config.housekeepingInterval().toMillis() > 0) {
-            long period = config.housekeepingInterval().toMillis();
-            scheduler.scheduleWithFixedDelay(this::housekeepQuietly, period, period, TimeUnit.MILLISECONDS);
-        }
+        // consumers and connections come and go: their cancelled renewals must not stay queued
+        e.setRemoveOnCancelPolicy(true);
+        return e;
     }
 
     public static Builder builder() {
@@ -98,9 +136,40 @@ public final class Pub implements AutoCloseable {
         return instanceId;
     }
 
-    /** A scheduler for periodic engine work (lease renewal, heartbeats); do not block in it. */
+    /**
+     * The liveness scheduler: for heartbeats, claim and lease renewal, nothing else; a task must be
+     * short (a few store calls) and never wait for other work. See the class comment's threads.
+     */
     public ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    /** The housekeeping scheduler: store scans and other work that may take long. */
+    ScheduledExecutorService housekeepingScheduler() {
+        return housekeeping;
+    }
+
+    /**
+     * Deletes a topic with everything it holds (subscriptions, cursors, leases, messages), and what
+     * this engine kept about it: its meters and in-JVM wake-up entries. For temporary topics, whose
+     * unique names would otherwise pile up in meter registries.
+     */
+    public boolean deleteTopic(String name) {
+        try {
+            return controller.deleteTopic(name);
+        } finally {
+            forget(name);
+        }
+    }
+
+    /** Drops what this engine kept about a deleted topic. */
+    private void forget(String topic) {
+        metrics.forgetTopic(topic);
+    }
+
+    /** In-JVM wake-up entries of this engine's store: topics with subscribers and their claim maps. */
+    int wakeupEntries() {
+        return wakeups.size();
     }
 
     /** Registers a topic with {@code shards} shards, or returns the existing one. */
@@ -173,11 +242,17 @@ public final class Pub implements AutoCloseable {
     }
 
     /**
-     * Starts a heartbeat claim under {@code key}, renewed every third of {@code ttl} until closed;
-     * what names it as owner is reaped by any JVM once it lapses.
+     * Starts a heartbeat claim under {@code key}, renewed every third of {@code ttl} on the liveness
+     * scheduler until closed; what names it as owner is reaped by any JVM once it lapses. A lapse
+     * found while renewing is logged.
      */
     public Heartbeat heartbeat(String key, Duration ttl) {
-        return new Heartbeat(controller, clock, scheduler, key, ttl);
+        return heartbeat(key, ttl, Heartbeat.logLapses());
+    }
+
+    /** As {@link #heartbeat(String, Duration)}, with lapses found while renewing handed to {@code onLapse}. */
+    public Heartbeat heartbeat(String key, Duration ttl, java.util.function.Consumer<Heartbeat.Lapse> onLapse) {
+        return new Heartbeat(controller, clock, scheduler, key, ttl, onLapse);
     }
 
     /** Retention and reaping once, now (it also runs every housekeeping interval). */
@@ -195,9 +270,19 @@ public final class Pub implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        if (ownsSchedulers) {
+            scheduler.shutdownNow();
+        }
+        if (ownsHousekeeping) {
+            housekeeping.shutdownNow();
+        }
         try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            if (ownsSchedulers) {
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            }
+            if (ownsHousekeeping) {
+                housekeeping.awaitTermination(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -221,7 +306,22 @@ public final class Pub implements AutoCloseable {
             String deadLetterQueue,
             Duration housekeepingInterval) {
 
+        /** The shortest lease: renewals run every quarter of it, so less leaves no room for a store call. */
+        public static final Duration MIN_LEASE_DURATION = Duration.ofMillis(100);
+        /** The shortest publish timeout: a hole is sealed only after a producer had this long to write. */
+        public static final Duration MIN_PUBLISH_TIMEOUT = Duration.ofMillis(100);
+
+        public static final Duration MIN_RESCAN_INTERVAL = Duration.ofMillis(10);
+        /** The shortest housekeeping period (0 turns housekeeping off): each run scans the whole store. */
+        public static final Duration MIN_HOUSEKEEPING_INTERVAL = Duration.ofMillis(100);
+
         public Config {
+            atLeast(leaseDuration, MIN_LEASE_DURATION, "PUB_LEASE_DURATION");
+            atLeast(publishTimeout, MIN_PUBLISH_TIMEOUT, "PUB_PUBLISH_TIMEOUT");
+            atLeast(rescanInterval, MIN_RESCAN_INTERVAL, "PUB_RESCAN_INTERVAL");
+            if (housekeepingInterval == null || !housekeepingInterval.isZero()) {
+                atLeast(housekeepingInterval, MIN_HOUSEKEEPING_INTERVAL, "PUB_HOUSEKEEPING_INTERVAL (0 = off)");
+            }
             if (shards < 1 || shards > 1024) {
                 throw new IllegalArgumentException("PUB_SHARDS must be between 1 and 1024, was " + shards);
             }
@@ -229,6 +329,13 @@ public final class Pub implements AutoCloseable {
                 throw new IllegalArgumentException("CONSUMER_BATCH_SIZE must be >= 1, was " + batchSize);
             }
             Names.checkTopic(deadLetterQueue, "PUB_DEAD_LETTER_QUEUE");
+        }
+
+        private static void atLeast(Duration d, Duration min, String name) {
+            if (d == null || d.compareTo(min) < 0) {
+                throw new IllegalArgumentException(name + " must be at least " + Settings.format(min) + ", was "
+                        + (d == null ? "none" : Settings.format(d)));
+            }
         }
 
         public static Config defaults() {
@@ -324,8 +431,25 @@ public final class Pub implements AutoCloseable {
         private LongSupplier nanoTime = System::nanoTime;
         private OpenTelemetry openTelemetry;
         private boolean globalOpenTelemetry;
+        private ScheduledExecutorService liveness;
+        private ScheduledExecutorService housekeeping;
 
         private Builder() {}
+
+        /**
+         * Runs heartbeats and claim and lease renewals on {@code scheduler} instead of the engine's own
+         * {@code pub-liveness} threads; the caller shuts it down. Give it nothing that can block.
+         */
+        public Builder livenessScheduler(ScheduledExecutorService scheduler) {
+            this.liveness = scheduler;
+            return this;
+        }
+
+        /** Runs housekeeping on {@code scheduler} instead of the engine's {@code pub-housekeeping} thread. */
+        public Builder housekeepingScheduler(ScheduledExecutorService scheduler) {
+            this.housekeeping = scheduler;
+            return this;
+        }
 
         /** Where the engine's spans go (no tracing by default); see {@link PubTracing}. */
         public Builder openTelemetry(OpenTelemetry openTelemetry) {

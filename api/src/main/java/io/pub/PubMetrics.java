@@ -79,8 +79,18 @@ public final class PubMetrics {
         return topics.computeIfAbsent(topic, t -> new TopicMeters(registry, t));
     }
 
-    private static Tags tags(Subscription s) {
-        return Tags.of("topic", s.topic(), "subscription", s.id());
+    /**
+     * What a subscription's meters are keyed by. Not their Tags: this class must load without
+     * Micrometer, and a key of our own also tells which topic a key belongs to ({@link #forgetTopic}).
+     */
+    private record SubKey(String topic, String id) {
+        static SubKey of(Subscription s) {
+            return new SubKey(s.topic(), s.id());
+        }
+    }
+
+    private static Tags tags(SubKey k) {
+        return Tags.of("topic", k.topic(), "subscription", k.id());
     }
 
     /**
@@ -89,16 +99,19 @@ public final class PubMetrics {
      * unique to it, so keeping them would only pile up series).
      */
     private SubscriptionMeters subscription(Subscription s) {
-        Tags t = tags(s);
+        SubKey t = SubKey.of(s);
         SubscriptionMeters m = shared.meters.get(t);
-        if (m != null || s.kind().isDurable()) {
-            return m != null ? m : shared.meters.computeIfAbsent(t, k -> new SubscriptionMeters(registry, k));
+        if (m != null) {
+            return m;
         }
         synchronized (shared) {
-            if (!shared.leases.containsKey(t)) {
+            if (!s.kind().isDurable() && !shared.leases.containsKey(t)) {
                 return null;
             }
-            return shared.meters.computeIfAbsent(t, k -> new SubscriptionMeters(registry, k));
+            if (shared.forgotten.contains(t.topic())) {
+                return null; // its topic was deleted (a temporary destination): no new meters for it
+            }
+            return shared.meters.computeIfAbsent(t, k -> new SubscriptionMeters(registry, tags(k)));
         }
     }
 
@@ -186,7 +199,7 @@ public final class PubMetrics {
         if (registry == null) {
             return;
         }
-        Map<Integer, Lag> byShard = shared.lags.get(tags(s));
+        Map<Integer, Lag> byShard = shared.lags.get(SubKey.of(s));
         Lag value = byShard == null ? null : byShard.get(shard.shard());
         if (value == null) {
             value = registerLag(s, shard.shard());
@@ -198,18 +211,18 @@ public final class PubMetrics {
     }
 
     private Lag registerLag(Subscription s, int shard) {
-        Tags t = tags(s);
+        SubKey key = SubKey.of(s);
         synchronized (shared) {
-            if (!s.kind().isDurable() && !shared.leases.containsKey(t)) {
+            if (!s.kind().isDurable() && !shared.leases.containsKey(key) || shared.forgotten.contains(key.topic())) {
                 return null;
             }
             return shared.lags
-                    .computeIfAbsent(t, k -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(key, k -> new ConcurrentHashMap<>())
                     .computeIfAbsent(shard, k -> {
                         AtomicLong value = new AtomicLong();
                         Gauge gauge = Gauge.builder("pub.consumer.lag", value, AtomicLong::get)
                                 .description("messages published and not yet done for the subscription (head - cursor)")
-                                .tags(t.and("shard", Integer.toString(shard)))
+                                .tags(tags(key).and("shard", Integer.toString(shard)))
                                 // a durable subscription's last value stays readable after its consumers closed
                                 .strongReference(true)
                                 .register(registry);
@@ -228,13 +241,14 @@ public final class PubMetrics {
         }
         Subscription s = subscriber.subscription();
         synchronized (shared) {
+            shared.forgotten.remove(s.topic()); // consumed again: a topic recreated under its name
             shared.leases
-                    .computeIfAbsent(tags(s), t -> {
+                    .computeIfAbsent(SubKey.of(s), k -> {
                         Set<Subscriber> set = ConcurrentHashMap.newKeySet();
                         Gauge gauge = Gauge.builder("pub.leases.live", set, PubMetrics::leases)
                                 .description(
                                         "leases held by this JVM's consumers (delivered, not yet acked or released)")
-                                .tags(t)
+                                .tags(tags(k))
                                 .strongReference(true)
                                 .register(registry);
                         return new Leases(set, gauge);
@@ -254,7 +268,7 @@ public final class PubMetrics {
             return;
         }
         Subscription s = subscriber.subscription();
-        Tags t = tags(s);
+        SubKey t = SubKey.of(s);
         synchronized (shared) {
             Leases l = shared.leases.get(t);
             if (l == null
@@ -263,18 +277,51 @@ public final class PubMetrics {
                     || s.kind().isDurable()) {
                 return; // a durable subscription's gauges stay, reading 0 leases and its last lag
             }
-            // removals happen in the holders: a Gauge passed where a Meter is expected would make the
-            // verifier load Micrometer with this class, which must load without it
-            shared.leases.remove(t);
+            removeSubscription(t);
+        }
+    }
+
+    /**
+     * Removes every meter of {@code topic}, which was deleted (a temporary destination, whose name is
+     * unique to it): its publishing meters and those of its subscriptions. Meters of a deleted topic
+     * would otherwise stay in the registry for ever, one set per temporary destination.
+     */
+    public void forgetTopic(String topic) {
+        if (registry == null) {
+            return;
+        }
+        TopicMeters t = topics.remove(topic);
+        synchronized (shared) {
+            if (t != null) {
+                t.removeFrom(registry);
+            }
+            java.util.Set<SubKey> keys = new java.util.HashSet<>(shared.leases.keySet());
+            keys.addAll(shared.lags.keySet());
+            keys.addAll(shared.meters.keySet());
+            for (SubKey k : keys) {
+                if (k.topic().equals(topic)) {
+                    removeSubscription(k);
+                }
+            }
+            shared.forgotten.add(topic);
+        }
+    }
+
+    /** Under the shared lock: removes a subscription's meters. */
+    private void removeSubscription(SubKey t) {
+        // removals happen in the holders: a Gauge passed where a Meter is expected would make the
+        // verifier load Micrometer with this class, which must load without it
+        Leases l = shared.leases.remove(t);
+        if (l != null) {
             l.removeFrom(registry);
-            Map<Integer, Lag> lags = shared.lags.remove(t);
-            if (lags != null) {
-                lags.values().forEach(x -> x.removeFrom(registry));
-            }
-            SubscriptionMeters m = shared.meters.remove(t);
-            if (m != null) {
-                m.removeFrom(registry);
-            }
+        }
+        Map<Integer, Lag> lags = shared.lags.remove(t);
+        if (lags != null) {
+            lags.values().forEach(x -> x.removeFrom(registry));
+        }
+        SubscriptionMeters m = shared.meters.remove(t);
+        if (m != null) {
+            m.removeFrom(registry);
         }
     }
 
@@ -288,9 +335,19 @@ public final class PubMetrics {
 
     /** The subscription meters of one registry; {@code leases} and removals are guarded by the instance. */
     private static final class RegistryMeters {
-        final Map<Tags, Leases> leases = new HashMap<>();
-        final ConcurrentMap<Tags, Map<Integer, Lag>> lags = new ConcurrentHashMap<>();
-        final ConcurrentMap<Tags, SubscriptionMeters> meters = new ConcurrentHashMap<>();
+        final Map<SubKey, Leases> leases = new HashMap<>();
+        final ConcurrentMap<SubKey, Map<Integer, Lag>> lags = new ConcurrentHashMap<>();
+        final ConcurrentMap<SubKey, SubscriptionMeters> meters = new ConcurrentHashMap<>();
+        /**
+         * Deleted topics, so that a late count for one of them (an ack racing the deletion) does not
+         * register its meters again; bounded, since only a topic consumed again leaves it early.
+         */
+        final Set<String> forgotten = Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > 10_000;
+            }
+        });
     }
 
     /** A subscription's live subscribers and the gauge that sums their leases. */
@@ -312,6 +369,10 @@ public final class PubMetrics {
         final Counter errors;
         final DistributionSummary batchSize;
         final Timer latency;
+
+        void removeFrom(MeterRegistry registry) {
+            List.<Meter>of(published, errors, batchSize, latency).forEach(registry::remove);
+        }
 
         TopicMeters(MeterRegistry registry, String topic) {
             published = Counter.builder("pub.published")

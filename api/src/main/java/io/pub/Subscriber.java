@@ -54,6 +54,7 @@ public final class Subscriber implements AutoCloseable {
     private final Map<Long, Delivery> outstanding = new LinkedHashMap<>();
     private final Producer deadLetters;
     private final PubMetrics metrics;
+    private final Wakeups wakeups;
     private final Wakeups.Topic signal;
     /**
      * Offsets this JVM's consumers of the subscription hold (until when their lease runs) or are
@@ -64,6 +65,7 @@ public final class Subscriber implements AutoCloseable {
 
     private int next;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     Subscriber(
             Controller controller,
@@ -82,8 +84,9 @@ public final class Subscriber implements AutoCloseable {
         for (int s = 0; s < shardCount; s++) {
             shards.add(new ShardState(new TopicShard(subscription.topic(), s)));
         }
-        this.signal = Wakeups.of(controller).topic(subscription.topic(), shardCount);
-        this.claims = signal.claims(subscription.id());
+        this.wakeups = Wakeups.of(controller);
+        this.signal = wakeups.acquire(subscription.topic(), shardCount);
+        this.claims = signal.acquireClaims(subscription.id());
         metrics.track(this);
     }
 
@@ -571,17 +574,44 @@ public final class Subscriber implements AutoCloseable {
         }
     }
 
-    /** Releases every outstanding delivery for immediate redelivery. */
+    /**
+     * Forgets deliveries without a store call: this subscriber no longer holds, renews or acks them,
+     * and their leases lapse by themselves (for deliveries whose release failed, or whose subscription
+     * is gone).
+     */
+    public void forget(Collection<Delivery> deliveries) {
+        synchronized (this) {
+            deliveries.forEach(d -> unclaim(outstanding.remove(key(d))));
+        }
+    }
+
+    /**
+     * Releases every outstanding delivery for immediate redelivery, then lets go of what this
+     * subscriber registered in the JVM (its meters, its wake-up and claim entries). Those go even if
+     * the release fails (its leases then lapse by themselves), and the failure is thrown afterwards.
+     */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        if (!closing.compareAndSet(false, true)) {
+            return; // closed already, or being closed by another thread: its entries go once
         }
         closed = true;
-        metrics.untrack(this);
-        List<Delivery> left = outstanding();
-        if (!left.isEmpty()) {
-            release(left, Duration.ZERO);
+        try {
+            List<Delivery> left = outstanding();
+            if (!left.isEmpty()) {
+                try {
+                    release(left, Duration.ZERO);
+                } finally {
+                    forget(left);
+                }
+            }
+        } finally {
+            try {
+                metrics.untrack(this);
+            } finally {
+                signal.releaseClaims(subscription.id());
+                wakeups.release(signal);
+            }
         }
     }
 

@@ -47,18 +47,44 @@ final class Wakeups {
         }
     }
 
-    /** The signal of one topic; {@code shards} sizes its per-shard publish counters. */
-    Topic topic(String name, int shards) {
-        return topics.computeIfAbsent(name, n -> new Topic(shards));
+    /**
+     * The signal of one topic for a new user ({@code shards} sizes its per-shard publish counters);
+     * the user gives it back with {@link #release}. A topic's entry lives while it has users, so the
+     * map does not keep every topic (temporary ones, a UUID each) this JVM ever consumed.
+     */
+    Topic acquire(String name, int shards) {
+        return topics.compute(name, (n, t) -> {
+            Topic topic = t != null ? t : new Topic(n, shards);
+            topic.users++;
+            return topic;
+        });
+    }
+
+    /** Gives back a topic from {@link #acquire}; the last user's release removes its entry. */
+    void release(Topic topic) {
+        topics.computeIfPresent(topic.name, (n, t) -> t == topic && --t.users == 0 ? null : t);
+    }
+
+    /** Topics with users, and subscriptions with claim maps, in this JVM (for leak checks). */
+    int size() {
+        int n = topics.size();
+        for (Topic t : topics.values()) {
+            n += t.claims.size();
+        }
+        return n;
     }
 
     /** One topic's publish counters and the wake-ups registered on it. */
     static final class Topic {
+        private final String name;
         private final AtomicLongArray counts;
         private final List<Runnable> wakeups = new CopyOnWriteArrayList<>();
-        private final Map<String, Map<Long, Long>> claims = new ConcurrentHashMap<>();
+        private final Map<String, Claims> claims = new ConcurrentHashMap<>();
+        /** Guarded by the map entry's compute. */
+        private int users;
 
-        private Topic(int shards) {
+        private Topic(String name, int shards) {
+            this.name = name;
             this.counts = new AtomicLongArray(Math.max(1, shards));
         }
 
@@ -76,9 +102,21 @@ final class Wakeups {
             }
         }
 
-        /** What this JVM's consumers of {@code subscription} claimed: (shard << 48 | offset) to until when. */
-        Map<Long, Long> claims(String subscription) {
-            return claims.computeIfAbsent(subscription, k -> new ConcurrentHashMap<>());
+        /**
+         * What this JVM's consumers of {@code subscription} claimed: (shard << 48 | offset) to until
+         * when; shared by them, kept while one of them is open (give it back with {@link #releaseClaims}).
+         */
+        Map<Long, Long> acquireClaims(String subscription) {
+            return claims.compute(subscription, (k, c) -> {
+                        Claims held = c != null ? c : new Claims();
+                        held.users++;
+                        return held;
+                    })
+                    .offsets;
+        }
+
+        void releaseClaims(String subscription) {
+            claims.computeIfPresent(subscription, (k, c) -> --c.users == 0 ? null : c);
         }
 
         /** Runs {@code wakeup} (quickly, without blocking) after every publish; close to stop. */
@@ -86,5 +124,12 @@ final class Wakeups {
             wakeups.add(wakeup);
             return () -> wakeups.remove(wakeup);
         }
+    }
+
+    /** One subscription's claims in this JVM and how many of its subscribers share them. */
+    private static final class Claims {
+        final Map<Long, Long> offsets = new ConcurrentHashMap<>();
+        /** Guarded by the map entry's compute. */
+        int users;
     }
 }

@@ -556,7 +556,7 @@ public abstract class DeliveryInvariantsContract {
         assertThatThrownBy(() -> Message.builder()
                         .body(new byte[Message.MAX_BODY_BYTES + 1])
                         .build())
-                .hasMessageContaining("body must be at most");
+                .hasMessageContaining("body must be at most 16 MiB");
         assertThatThrownBy(() -> subscriber(shared("t", "s")).poll(0)).hasMessageContaining("max must be >= 1");
         assertThat(store.head(new TopicShard("t", 0))).isZero();
         assertThat(store.head(new TopicShard("t", 1))).isZero();

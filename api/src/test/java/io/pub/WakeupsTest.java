@@ -146,4 +146,37 @@ class WakeupsTest {
     private static List<String> ids(List<Delivery> ds) {
         return ds.stream().map(d -> d.message().id()).toList();
     }
+
+    @Test
+    void subscribersThatCloseAndTopicsThatAreDeletedLeaveNeitherEntriesNorMeters() {
+        pub.createTopic("kept", 1);
+        SimpleMeterRegistry registry = (SimpleMeterRegistry) pub.metrics().registry();
+        cycle(); // the kept topic's meters and the store operations' timers exist from here on
+        int entries = pub.wakeupEntries();
+        int meters = registry.getMeters().size();
+        for (int i = 0; i < 50; i++) {
+            cycle();
+        }
+        assertThat(pub.wakeupEntries()).isEqualTo(entries);
+        assertThat(registry.getMeters()).hasSize(meters);
+    }
+
+    /** A temporary topic and a non-durable subscription of a kept one, each used once, then gone. */
+    private void cycle() {
+        String temporary = "tmp-" + UUID.randomUUID();
+        pub.createTopic(temporary, 1);
+        Subscriber sub = subscriber(pub.subscribe(new Subscription(
+                temporary, Pub.QUEUE_SUBSCRIPTION, Subscription.Kind.QUEUE, null, false, null, clock.millis())));
+        Subscription nd = pub.subscribe(new Subscription(
+                "kept", "nd-" + UUID.randomUUID(), Subscription.Kind.NON_DURABLE, null, false, null, clock.millis()));
+        Subscriber nonDurable = subscriber(nd);
+        pub.producer().publish(temporary, msg("m"));
+        pub.producer().publish("kept", msg("k"));
+        sub.ack(sub.poll(1));
+        nonDurable.ack(nonDurable.poll(1));
+        sub.close();
+        nonDurable.close();
+        store.deleteSubscription("kept", nd.id());
+        pub.deleteTopic(temporary);
+    }
 }

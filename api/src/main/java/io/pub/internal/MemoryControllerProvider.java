@@ -19,11 +19,25 @@ public final class MemoryControllerProvider implements ControllerProvider {
     }
 
     @Override
-    public Controller open(URI url, Settings settings, Clock clock) {
+    public void validate(URI url, Settings settings) {
+        name(url);
+    }
+
+    private static String name(URI url) {
         String name = url.getSchemeSpecificPart();
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a mem: store URL needs a name, e.g. mem:test");
         }
+        if (name.contains("?")) {
+            throw new IllegalArgumentException("unknown option in the mem: store URL 'mem:" + name
+                    + "': the in-memory store has no options (mem:<name>)");
+        }
+        return name;
+    }
+
+    @Override
+    public Controller open(URI url, Settings settings, Clock clock) {
+        String name = name(url);
         synchronized (OPEN) {
             MemoryController c = OPEN.computeIfAbsent(name, n -> new MemoryController(n, () -> closed(n)));
             USERS.merge(name, 1, Integer::sum);

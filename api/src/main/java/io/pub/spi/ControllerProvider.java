@@ -13,6 +13,14 @@ public interface ControllerProvider {
     boolean supports(String scheme);
 
     /**
+     * Checks a store URL without opening anything: its form and its options, so that a mistake such
+     * as an unknown option fails where the URL is configured (a connection factory is constructed),
+     * not at the first connection. Throws IllegalArgumentException naming what is wrong and what was
+     * expected. The default accepts every URL; {@link #open} still checks everything.
+     */
+    default void validate(URI url, Settings settings) {}
+
+    /**
      * Opens the store. {@code url} is the store URL; {@code settings} resolves further settings by
      * name (environment variables and system properties, e.g. COUCHBASE_USERNAME).
      */

@@ -92,6 +92,61 @@ public final class Settings {
         };
     }
 
+    /**
+     * A duration of at least {@code min}: a smaller one (zero and negative ones included) is refused
+     * naming the setting, the minimum and the value.
+     */
+    public java.time.Duration getDuration(String name, java.time.Duration defaultValue, java.time.Duration min) {
+        java.time.Duration d = getDuration(name, defaultValue);
+        if (d.compareTo(min) < 0) {
+            throw new IllegalArgumentException(name + " must be at least " + format(min) + ", was "
+                    + get(name).orElse(format(d)));
+        }
+        return d;
+    }
+
+    /** A duration the way settings write it: 30s, 500ms, 2m. */
+    public static String format(java.time.Duration d) {
+        long ms = d.toMillis();
+        if (ms != 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms != 0 && ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+
+    /**
+     * A size in bytes: a plain number of bytes, or a number with KiB, MiB or GiB (case does not
+     * matter), at least {@code min}.
+     */
+    public long getBytes(String name, long defaultValue, long min) {
+        Optional<String> v = get(name);
+        if (v.isEmpty()) {
+            return defaultValue;
+        }
+        String s = v.get().toLowerCase(java.util.Locale.ROOT).replace(" ", "");
+        long unit = 1;
+        for (String[] u : new String[][] {{"kib", "1024"}, {"mib", "1048576"}, {"gib", "1073741824"}}) {
+            if (s.endsWith(u[0])) {
+                unit = Long.parseLong(u[1]);
+                s = s.substring(0, s.length() - u[0].length());
+            }
+        }
+        long parsed;
+        try {
+            parsed = Math.multiplyExact(Long.parseLong(s), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException(
+                    name + " must be a size in bytes such as 8388608, 512KiB or 8MiB, was '" + v.get() + "'");
+        }
+        if (parsed < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + " bytes, was '" + v.get() + "'");
+        }
+        return parsed;
+    }
+
     /** A duration such as 30s, 500ms, 2m or a plain number of seconds. */
     public java.time.Duration getDuration(String name, java.time.Duration defaultValue) {
         Optional<String> v = get(name);

@@ -1,8 +1,10 @@
 package io.pub.couchbase;
 
+import com.couchbase.client.core.env.ConnectionStringPropertyLoader;
 import com.couchbase.client.core.error.InvalidArgumentException;
 import com.couchbase.client.core.msg.kv.DurabilityLevel;
 import com.couchbase.client.core.util.ConnectionString;
+import com.couchbase.client.java.env.ClusterEnvironment;
 import io.pub.Stores;
 import io.pub.spi.Settings;
 import java.net.URI;
@@ -73,8 +75,23 @@ record CouchbaseConfig(
                 + ", durability=" + durability + ", user=" + username + "]";
     }
 
+    /** The options this store reads from a URL's query; any other goes to the SDK, which must know it. */
+    static final String OPTIONS = "scope, layout, durability, connectTimeout, kvTimeout, subdocReads";
+
     /** Reads the settings, then lets the URL (if any) override them. */
     static CouchbaseConfig from(URI url, Settings settings) {
+        return from(url, settings, true);
+    }
+
+    /**
+     * Checks a store URL without connecting: its form, its options and the SDK parameters among them.
+     * Credentials may still be missing: they can come from the environment where it is opened.
+     */
+    static void validate(URI url, Settings settings) {
+        from(url, settings, false);
+    }
+
+    private static CouchbaseConfig from(URI url, Settings settings, boolean requireUser) {
         String base = url != null ? url.toString() : settings.get(CONNECTION_STRING, DEFAULT_CONNECTION_STRING);
         URI uri = url != null ? url : parse(base);
         String scheme = uri.getScheme();
@@ -155,13 +172,16 @@ record CouchbaseConfig(
                             + "; expected couchbase://host1,host2/bucket",
                     e);
         }
+        if (!sdkParams.isEmpty()) {
+            checkSdkParams(connectionString, sdkParams.keySet(), base);
+        }
         if (bucket.isBlank()) {
             throw new IllegalArgumentException(BUCKET + " (or the URL path) must name a bucket");
         }
         if (scope.isBlank()) {
             throw new IllegalArgumentException(SCOPE + " (or the URL option scope) must name a scope");
         }
-        if (username.isEmpty()) {
+        if (requireUser && username.isEmpty()) {
             throw new IllegalArgumentException("no Couchbase user: set " + USERNAME + " and " + PASSWORD
                     + " or put user:password@ in the store URL");
         }
@@ -183,6 +203,23 @@ record CouchbaseConfig(
                 durability,
                 subdocReads,
                 Stores.redact(base));
+    }
+
+    /**
+     * Applies the SDK parameters of the connection string to an environment builder that is never
+     * built (nothing is started): a parameter the SDK does not know fails here, at once, instead of
+     * when the first connection is opened.
+     */
+    private static void checkSdkParams(String connectionString, java.util.Set<String> names, String base) {
+        try {
+            ClusterEnvironment.builder().load(new ConnectionStringPropertyLoader(connectionString));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "unknown or invalid option among " + names + " in the Couchbase store"
+                            + " URL '" + Stores.redact(base) + "': the store's options are " + OPTIONS
+                            + ", and any other must be a setting of the Couchbase SDK (" + e.getMessage() + ")",
+                    e);
+        }
     }
 
     /**

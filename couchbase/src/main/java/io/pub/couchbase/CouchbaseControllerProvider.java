@@ -22,6 +22,11 @@ public final class CouchbaseControllerProvider implements ControllerProvider {
     }
 
     @Override
+    public void validate(URI url, Settings settings) {
+        CouchbaseConfig.validate(url, settings);
+    }
+
+    @Override
     public Controller open(URI url, Settings settings, Clock clock) {
         return Connector.connect(CouchbaseConfig.from(url, settings), clock);
     }

@@ -35,6 +35,11 @@ public final class EmbeddedControllerProvider implements ControllerProvider {
     }
 
     @Override
+    public void validate(URI url, Settings settings) {
+        StoreUrl.parse(url);
+    }
+
+    @Override
     public Controller open(URI url, Settings settings, Clock clock) {
         StoreUrl parsed = StoreUrl.parse(url);
         return parsed.readOnly() ? ReadOnlyController.open(parsed) : EmbeddedController.open(parsed);

@@ -48,7 +48,22 @@ final class JmsExceptions {
         CLIENT_ID
     }
 
+    /** Error code of a JMSException for an Error thrown in background work (kept as its cause). */
+    static final String INTERNAL = "PUB-INTERNAL";
+
     private JmsExceptions() {}
+
+    /**
+     * The JMSException to report a failure of background work (delivery thread, sender thread,
+     * renewals) with: as {@link #toJms}, except that an Error is wrapped rather than rethrown, since
+     * there is nobody to rethrow it to.
+     */
+    static JMSException ofBackground(Throwable t) {
+        if (t instanceof Error) {
+            return withCause(new JMSException("background work of the connection failed: " + t, INTERNAL), t);
+        }
+        return toJms(t);
+    }
 
     static JMSException toJms(Throwable t) {
         return toJms(t, Context.GENERAL);

@@ -26,10 +26,25 @@ import java.util.Map;
  * <tr><td>redeliveryDelay</td><td>PUB_REDELIVERY_DELAY</td><td>0ms</td><td>delay before a rolled back, recovered or failed message is redelivered</td></tr>
  * <tr><td>redeliveryBackoff</td><td>PUB_REDELIVERY_BACKOFF</td><td>2</td><td>multiplier of that delay per further delivery</td></tr>
  * <tr><td>redeliveryMaxDelay</td><td>PUB_REDELIVERY_MAX_DELAY</td><td>5m</td><td>cap of the backed-off delay</td></tr>
- * <tr><td>leaseDuration</td><td>PUB_LEASE_DURATION</td><td>30s</td><td>lease of a delivered message (renewed while the consumer lives)</td></tr>
+ * <tr><td>leaseDuration</td><td>PUB_LEASE_DURATION</td><td>30s</td><td>lease of a delivered message (renewed while the
+ *     consumer lives); at least 100ms</td></tr>
  * <tr><td>prefetch</td><td>PUB_PREFETCH</td><td>1</td><td>messages a consumer leases ahead; higher priority first among them</td></tr>
- * <tr><td>heartbeat</td><td>PUB_HEARTBEAT_TTL</td><td>10s</td><td>lifetime of a connection's liveness claims</td></tr>
+ * <tr><td>heartbeat</td><td>PUB_HEARTBEAT_TTL</td><td>10s</td><td>lifetime of a connection's liveness claims, renewed
+ *     every third of it; at least 100ms. A connection whose heartbeat lapses is told through its ExceptionListener
+ *     (see {@link PubConnection})</td></tr>
+ * <tr><td>asyncSendWindow</td><td>PUB_ASYNC_SEND_WINDOW</td><td>4096</td><td>async sends of a session whose
+ *     CompletionListener has not returned yet; one more blocks the sender until one completes</td></tr>
+ * <tr><td>asyncSendWindowBytes</td><td>PUB_ASYNC_SEND_WINDOW_BYTES</td><td>8MiB</td><td>the same window in bytes
+ *     (bodies, headers and properties): 8388608, 512KiB, 8MiB; at least 1KiB</td></tr>
  * </table>
+ *
+ * <p>Durations are written 500ms, 30s, 2m (a plain number is seconds). Their minimums keep background
+ * renewals meaningful: a lease is renewed every quarter of it and a heartbeat every third, and each
+ * renewal is a store call; values under a second are for tests, production wants seconds.
+ * redeliveryDelay may be 0 (none); redeliveryMaxDelay must be positive.
+ *
+ * <p>Secrets: the passwords of {@code users} are never printed; {@link #toString} and every error
+ * message show {@code user:****} ({@link Secrets}).
  */
 record ProviderOptions(
         String storeUrl,
@@ -43,7 +58,11 @@ record ProviderOptions(
         Duration redeliveryMaxDelay,
         Duration leaseDuration,
         int prefetch,
-        Duration heartbeatTtl) {
+        Duration heartbeatTtl,
+        SendWindow sendWindow) {
+
+    static final Duration MIN_LEASE = io.pub.Pub.Config.MIN_LEASE_DURATION;
+    static final Duration MIN_HEARTBEAT = Duration.ofMillis(100);
 
     static final List<String> URL_OPTIONS = List.of(
             "clientID",
@@ -56,19 +75,23 @@ record ProviderOptions(
             "redeliveryMaxDelay",
             "leaseDuration",
             "prefetch",
-            "heartbeat");
+            "heartbeat",
+            "asyncSendWindow",
+            "asyncSendWindowBytes");
 
-    private static final Map<String, String> SETTING_OF = Map.of(
-            "users", "PUB_USERS",
-            "defaultUser", "PUB_DEFAULT_USER",
-            "maxDeliveries", "PUB_MAX_DELIVERIES",
-            "deadLetterQueue", "PUB_DEAD_LETTER_QUEUE",
-            "redeliveryDelay", "PUB_REDELIVERY_DELAY",
-            "redeliveryBackoff", "PUB_REDELIVERY_BACKOFF",
-            "redeliveryMaxDelay", "PUB_REDELIVERY_MAX_DELAY",
-            "leaseDuration", "PUB_LEASE_DURATION",
-            "prefetch", "PUB_PREFETCH",
-            "heartbeat", "PUB_HEARTBEAT_TTL");
+    private static final Map<String, String> SETTING_OF = Map.ofEntries(
+            Map.entry("users", "PUB_USERS"),
+            Map.entry("defaultUser", "PUB_DEFAULT_USER"),
+            Map.entry("maxDeliveries", "PUB_MAX_DELIVERIES"),
+            Map.entry("deadLetterQueue", "PUB_DEAD_LETTER_QUEUE"),
+            Map.entry("redeliveryDelay", "PUB_REDELIVERY_DELAY"),
+            Map.entry("redeliveryBackoff", "PUB_REDELIVERY_BACKOFF"),
+            Map.entry("redeliveryMaxDelay", "PUB_REDELIVERY_MAX_DELAY"),
+            Map.entry("leaseDuration", "PUB_LEASE_DURATION"),
+            Map.entry("prefetch", "PUB_PREFETCH"),
+            Map.entry("heartbeat", "PUB_HEARTBEAT_TTL"),
+            Map.entry("asyncSendWindow", "PUB_ASYNC_SEND_WINDOW"),
+            Map.entry("asyncSendWindowBytes", "PUB_ASYNC_SEND_WINDOW_BYTES"));
 
     /** Splits {@code url} into the store URL and the provider's options, then resolves them. */
     static ProviderOptions parse(String url, Settings settings) {
@@ -134,13 +157,13 @@ record ProviderOptions(
         int maxDeliveries = s.getInt("maxDeliveries", engine.maxDeliveries(), 0);
         String dlq = s.get("deadLetterQueue", engine.deadLetterQueue());
         io.pub.Names.checkTopic(dlq, "deadLetterQueue");
-        Duration lease = positive(s.getDuration("leaseDuration", engine.leaseDuration()), "leaseDuration");
-        Duration heartbeat = positive(s.getDuration("heartbeat", Duration.ofSeconds(10)), "heartbeat");
-        Duration delay = s.getDuration("redeliveryDelay", Duration.ZERO);
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("redeliveryDelay must not be negative, was " + delay);
-        }
-        Duration maxDelay = positive(s.getDuration("redeliveryMaxDelay", Duration.ofMinutes(5)), "redeliveryMaxDelay");
+        Duration lease = s.getDuration("leaseDuration", engine.leaseDuration(), MIN_LEASE);
+        Duration heartbeat = s.getDuration("heartbeat", Duration.ofSeconds(10), MIN_HEARTBEAT);
+        SendWindow window = new SendWindow(
+                s.getInt("asyncSendWindow", SendWindow.DEFAULT_MESSAGES, 1),
+                s.getBytes("asyncSendWindowBytes", SendWindow.DEFAULT_BYTES, 1024));
+        Duration delay = s.getDuration("redeliveryDelay", Duration.ZERO, Duration.ZERO);
+        Duration maxDelay = s.getDuration("redeliveryMaxDelay", Duration.ofMinutes(5), Duration.ofMillis(1));
         Map<String, String> users = parseUsers(s.get("users").orElse(null));
         return new ProviderOptions(
                 storeUrl,
@@ -154,14 +177,8 @@ record ProviderOptions(
                 maxDelay,
                 lease,
                 s.getInt("prefetch", 1, 1),
-                heartbeat);
-    }
-
-    private static Duration positive(Duration d, String name) {
-        if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
-        }
-        return d;
+                heartbeat,
+                window);
     }
 
     private static Map<String, String> parseUsers(String spec) {
@@ -169,12 +186,16 @@ record ProviderOptions(
         if (spec == null || spec.isBlank()) {
             return Map.of();
         }
-        for (String entry : spec.split(",")) {
+        String[] entries = spec.split(",");
+        for (int i = 0; i < entries.length; i++) {
+            String entry = entries[i];
             int colon = entry.indexOf(':');
             if (colon <= 0) {
-                throw new IllegalArgumentException(
-                        "users (PUB_USERS) must be user:password pairs separated by commas, got '" + entry.trim()
-                                + "'");
+                // never the entry itself: it may be a password (one with a comma in it, split here)
+                throw new IllegalArgumentException("users (PUB_USERS) must be user:password pairs separated by"
+                        + " commas; entry " + (i + 1) + " of " + entries.length + " is not"
+                        + (colon == 0 ? " (it has no user name)" : " (it has no ':')")
+                        + "; a password cannot contain a comma");
             }
             users.put(entry.substring(0, colon).trim(), entry.substring(colon + 1));
         }
@@ -216,7 +237,20 @@ record ProviderOptions(
                 redeliveryMaxDelay,
                 leaseDuration,
                 prefetch,
-                heartbeatTtl);
+                heartbeatTtl,
+                sendWindow);
+    }
+
+    /** The options, with every password masked. */
+    @Override
+    public String toString() {
+        Map<String, String> masked = new LinkedHashMap<>();
+        users.keySet().forEach(u -> masked.put(u, Secrets.MASK));
+        return "ProviderOptions[storeUrl=" + Secrets.mask(storeUrl) + ", clientId=" + clientId + ", users=" + masked
+                + ", defaultUser=" + defaultUser + ", maxDeliveries=" + maxDeliveries + ", deadLetterQueue="
+                + deadLetterQueue + ", redeliveryDelay=" + redeliveryDelay + ", redeliveryBackoff=" + redeliveryBackoff
+                + ", redeliveryMaxDelay=" + redeliveryMaxDelay + ", leaseDuration=" + leaseDuration + ", prefetch="
+                + prefetch + ", heartbeat=" + heartbeatTtl + ", " + sendWindow + "]";
     }
 
     /** The delay before the next delivery of a message delivered {@code deliveries} times so far. */

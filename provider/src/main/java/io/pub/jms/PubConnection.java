@@ -26,30 +26,40 @@ import jakarta.jms.TopicSession;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A JMS connection: a hold on the shared engine of its store, a heartbeat that owns its temporary
  * destinations and non-durable subscriptions (so a dead JVM's leftovers are reaped), its client ID
- * claim and the claims of its active consumers, renewed together while it lives.
+ * claim and the claims of its active consumers, renewed together while it lives (on the engine's
+ * liveness thread, which never waits behind housekeeping).
+ *
+ * <p>A lapsed heartbeat: if a renewal finds that the heartbeat's claim expired before it was renewed
+ * (this JVM paused, or the store or the renewal was too slow), is gone or another owner's, or that
+ * another connection took one of its claims (client ID, durable consumer slot), then another JVM may
+ * meanwhile have reaped what this connection owned. The connection tells its ExceptionListener (a
+ * JMSException with error code {@value #HEARTBEAT_LAPSED}, naming what was lost) and then checks: if
+ * nothing was lost (its temporary destinations and its consumers' non-durable subscriptions all
+ * exist, and it holds all its claims again), it goes on; otherwise it closes itself, on a thread of
+ * its own, since what it lost cannot be given back and carrying on would lose messages silently:
+ * later calls fail with IllegalStateException saying why, and the application (or its pool, which
+ * the ExceptionListener call prompts) opens a new connection.
  */
 public final class PubConnection implements Connection, QueueConnection, TopicConnection, TemporaryDestinationOwner {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PubConnection.class);
     private final String id = "conn-" + UUID.randomUUID();
     private final ProviderOptions options;
     private final SharedStores.Ref store;
     private final Pub pub;
-    private final Heartbeat heartbeat;
-    /** Claims this connection holds (key -> owner), renewed with the heartbeat. */
-    private final Map<String, String> claims = new ConcurrentHashMap<>();
+    /** Error code of the JMSException that tells the ExceptionListener that the heartbeat lapsed. */
+    public static final String HEARTBEAT_LAPSED = "PUB-HEARTBEAT-LAPSED";
 
-    private final Set<String> sharedClaims = ConcurrentHashMap.newKeySet();
-    private final ScheduledFuture<?> renewal;
+    /** Renewed with its claims on the liveness thread. */
+    private final Heartbeat heartbeat;
+
     private final List<PubSession> sessions = new CopyOnWriteArrayList<>();
     private final Set<String> temporaries = ConcurrentHashMap.newKeySet();
     private final Object lifecycle = new Object();
@@ -60,6 +70,9 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
     private volatile boolean started;
     private volatile boolean closing;
     private volatile boolean closed;
+    /** Why the connection closed itself, for the message of later calls; null if it did not. */
+    private volatile String closedBecause;
+
     private volatile ExceptionListener exceptionListener;
 
     PubConnection(ProviderOptions options, Settings settings, Clock clock) throws JMSException {
@@ -70,24 +83,27 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
             throw JmsExceptions.toJms(e);
         }
         this.pub = store.pub();
-        Heartbeat hb = null;
         try {
-            hb = pub.heartbeat("hb:" + id, options.heartbeatTtl());
+            this.heartbeat = pub.heartbeat("hb:" + id, options.heartbeatTtl(), this::lapsed);
+        } catch (RuntimeException e) {
+            store.close();
+            throw JmsExceptions.toJms(e);
+        }
+        try {
             if (options.clientId() != null) {
                 claimClientId(options.clientId());
             }
         } catch (JMSException | RuntimeException e) {
-            if (hb != null) {
-                hb.close();
+            try {
+                heartbeat.close();
+            } catch (RuntimeException ignored) {
+                // the claim lapses by itself; the client ID's failure is the one to report
             }
             store.close();
             throw e instanceof JMSException j ? j : JmsExceptions.toJms(e);
         }
-        this.heartbeat = hb;
         this.clientId = options.clientId();
         this.clientIdFixed = options.clientId() != null;
-        long period = Math.max(1, options.heartbeatTtl().toMillis() / 3);
-        this.renewal = pub.scheduler().scheduleWithFixedDelay(this::renewClaims, period, period, TimeUnit.MILLISECONDS);
     }
 
     // ---- what sessions use
@@ -122,14 +138,7 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
 
     /** Takes a claim for the life of the connection (or until released); false if another holds it. */
     boolean holdClaim(String key, String owner) {
-        long now = pub.clock().millis();
-        if (controller()
-                .claim(key, owner, now + options.heartbeatTtl().toMillis(), now)
-                .isEmpty()) {
-            return false;
-        }
-        claims.put(key, owner);
-        return true;
+        return heartbeat.hold(key, owner);
     }
 
     /**
@@ -138,14 +147,11 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
      * releasing it would let housekeeping reap what that JVM uses. It lapses by itself.
      */
     void holdSharedClaim(String key) {
-        long now = pub.clock().millis();
-        controller().claim(key, key, now + options.heartbeatTtl().toMillis(), now);
-        sharedClaims.add(key);
+        heartbeat.holdShared(key);
     }
 
     void releaseClaim(String key, String owner) {
-        claims.remove(key, owner);
-        controller().releaseClaim(key, owner);
+        heartbeat.release(key, owner);
     }
 
     /** True if the claim {@code key} is held live by anyone. */
@@ -156,44 +162,95 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
                 .orElse(false);
     }
 
-    private void renewClaims() {
-        if (closed) {
+    /**
+     * Liveness thread: a renewal found the heartbeat lapsed or a claim lost. Tells the
+     * ExceptionListener, and closes the connection if anything it owned is gone (see the class comment).
+     */
+    private void lapsed(Heartbeat.Lapse lapse) {
+        if (closed || closing) {
             return;
         }
-        long now = pub.clock().millis();
-        long until = now + options.heartbeatTtl().toMillis();
-        for (Map.Entry<String, String> c : claims.entrySet()) {
-            try {
-                if (controller().claim(c.getKey(), c.getValue(), until, now).isEmpty()) {
-                    claims.remove(c.getKey(), c.getValue());
-                    failed(new IllegalStateException("claim " + c.getKey() + " was lost to another owner"
-                            + " (this connection did not renew it in time)"));
+        List<String> lost = new ArrayList<>();
+        for (String claim : lapse.lostClaims()) {
+            lost.add("claim " + claim + " (taken by another connection)");
+        }
+        if (!lapse.retaken()) {
+            lost.add("its heartbeat claim " + lapse.key() + " (taken by another owner)");
+        }
+        try {
+            lost.addAll(missingResources());
+        } catch (RuntimeException e) {
+            lost.add("what it owns could not be checked (" + e + ")");
+        }
+        String what = lapse.heartbeatLapsed()
+                ? "the heartbeat of connection " + id + " lapsed: " + lapse.reason() + " (heartbeat "
+                        + io.pub.spi.Settings.format(options.heartbeatTtl()) + "; the JVM paused, or the store or"
+                        + " the renewal was too slow), so other JVMs may have reaped what it owned"
+                : "connection " + id + " lost claims it held";
+        String outcome = lost.isEmpty()
+                ? "; nothing it owned was removed and its claims are renewed again, so it goes on"
+                : "; lost: " + String.join(", ", lost) + ". The connection is closed: open a new one";
+        JMSException e = new JMSException(what + outcome, HEARTBEAT_LAPSED);
+        LOG.warn("{}", e.getMessage());
+        report(e);
+        if (!lost.isEmpty()) {
+            closeBecause(e.getMessage());
+        }
+    }
+
+    /** Temporary destinations and non-durable subscriptions of this connection that are gone. */
+    private List<String> missingResources() {
+        List<String> missing = new ArrayList<>();
+        for (String name : temporaries) {
+            if (controller().topic(name).isEmpty()) {
+                missing.add("temporary destination " + name);
+            }
+        }
+        for (PubSession s : sessions) {
+            for (Subscription sub : s.transientSubscriptions()) {
+                if (controller().subscription(sub.topic(), sub.id()).isEmpty()) {
+                    missing.add("subscription " + sub.id() + " of topic " + sub.topic());
                 }
-            } catch (RuntimeException e) {
-                failed(e);
             }
         }
-        for (String key : sharedClaims) {
-            try {
-                controller().claim(key, key, until, now);
-            } catch (RuntimeException e) {
-                failed(e);
-            }
-        }
+        return missing;
+    }
+
+    /**
+     * Closes the connection on a thread of its own: close waits for listeners and async sends, which
+     * the liveness thread that found the lapse must not do.
+     */
+    private void closeBecause(String reason) {
+        closedBecause = reason;
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        close();
+                    } catch (JMSException | RuntimeException e) {
+                        LOG.warn("closing connection {} after its heartbeat lapsed failed: {}", id, e.toString());
+                    }
+                },
+                "pub-connection-close");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Reports a failure of background work to the ExceptionListener, if any. */
     void failed(Throwable t) {
+        report(JmsExceptions.ofBackground(t));
+    }
+
+    /** Hands {@code e} to the ExceptionListener; logs it when there is none (or the connection closed). */
+    void report(JMSException e) {
         ExceptionListener l = exceptionListener;
         if (l == null || closed) {
-            org.slf4j.LoggerFactory.getLogger(PubConnection.class).warn("connection {}: {}", id, t.toString());
+            LOG.warn("connection {}: {}", id, e.toString());
             return;
         }
         try {
-            l.onException(JmsExceptions.toJms(t));
-        } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(PubConnection.class)
-                    .warn("ExceptionListener of connection {} failed: {}", id, e.toString());
+            l.onException(e);
+        } catch (Throwable t) {
+            LOG.warn("ExceptionListener of connection {} failed: {}", id, t.toString());
         }
     }
 
@@ -268,8 +325,9 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
     }
 
     void checkOpen() throws IllegalStateException {
-        if (closed) {
-            throw new IllegalStateException("the connection is closed");
+        if (closed || closedBecause != null) {
+            String why = closedBecause;
+            throw new IllegalStateException("the connection is closed" + (why == null ? "" : " (" + why + ")"));
         }
     }
 
@@ -460,25 +518,16 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
             }
         }
         closed = true;
-        renewal.cancel(false);
         for (String name : new ArrayList<>(temporaries)) {
             try {
-                controller().deleteTopic(name);
+                pub.deleteTopic(name);
             } catch (RuntimeException e) {
                 first = first == null ? JmsExceptions.toJms(e) : first; // reaped once the heartbeat lapses
             }
         }
         temporaries.clear();
-        for (Map.Entry<String, String> c : new ArrayList<>(claims.entrySet())) {
-            try {
-                controller().releaseClaim(c.getKey(), c.getValue());
-            } catch (RuntimeException e) {
-                first = first == null ? JmsExceptions.toJms(e) : first; // lapses by itself
-            }
-        }
-        claims.clear();
         try {
-            heartbeat.close();
+            heartbeat.close(); // releases its claims too; what fails to go lapses by itself
         } catch (RuntimeException e) {
             first = first == null ? JmsExceptions.toJms(e) : first;
         }
@@ -528,7 +577,7 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
             }
         }
         try {
-            controller().deleteTopic(destination.name());
+            pub.deleteTopic(destination.name());
         } catch (RuntimeException e) {
             throw JmsExceptions.toJms(e);
         }

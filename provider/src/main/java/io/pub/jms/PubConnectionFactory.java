@@ -31,6 +31,12 @@ import java.util.ServiceLoader;
  * {@link #setDefaultUser}), one of the users; without one they are refused when users are
  * configured. The same rule applies to every store; a Couchbase store's own credentials stay in its
  * URL or COUCHBASE_USERNAME / COUCHBASE_PASSWORD and are never exposed to clients.
+ *
+ * <p>Passwords are never shown: {@link #toString}, {@link #getUrl} and error messages mask them
+ * ({@code users=alice:****}, {@code user:****@}). The factory keeps the real URL in memory. Its
+ * serialized form holds a salted hash (a verifier) of each {@code users} password instead of the
+ * password, which is enough to check credentials, so a deserialized factory accepts the same users;
+ * see {@link Secrets}.
  */
 public class PubConnectionFactory
         implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory, Serializable {
@@ -62,15 +68,20 @@ public class PubConnectionFactory
 
     /** The factory URL: a store URL, optionally with provider options. */
     public synchronized void setUrl(String url) {
-        checkScheme(ProviderOptions.parse(url, settings()).storeUrl()); // fail fast on a bad URL
+        checkStore(ProviderOptions.parse(url, settings()).storeUrl(), settings()); // fail fast on a bad URL
         this.url = url;
     }
 
-    /** A URL no store on the class path can open is refused now, not at the first connection. */
-    private static void checkScheme(String storeUrl) {
+    /**
+     * A URL no store on the class path can open, or with options its store does not know, is refused
+     * now, not at the first connection.
+     */
+    private static void checkStore(String storeUrl, Settings settings) {
         String scheme;
+        java.net.URI uri;
         try {
-            scheme = new java.net.URI(storeUrl).getScheme();
+            uri = new java.net.URI(storeUrl.trim());
+            scheme = uri.getScheme();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException("the connection factory URL is not a valid URL ('"
                     + Stores.redact(storeUrl) + "'): " + e.getReason());
@@ -82,6 +93,18 @@ public class PubConnectionFactory
         for (ControllerProvider p :
                 ServiceLoader.load(ControllerProvider.class, PubConnectionFactory.class.getClassLoader())) {
             if (p.supports(scheme)) {
+                try {
+                    p.validate(uri, settings);
+                } catch (IllegalArgumentException e) {
+                    String m = e.getMessage() == null ? e.toString() : e.getMessage();
+                    if (m.startsWith(Stores.URL_SETTING + ": ")) {
+                        m = m.substring(Stores.URL_SETTING.length() + 2);
+                    }
+                    throw new IllegalArgumentException(
+                            "the connection factory URL: " + m + " (the options of the JMS provider itself are "
+                                    + ProviderOptions.URL_OPTIONS + ")",
+                            e);
+                }
                 return;
             }
         }
@@ -89,8 +112,12 @@ public class PubConnectionFactory
                 + "expected embedded:, couchbase://, couchbases:// or mem: (add the store's jar for its scheme)");
     }
 
+    /**
+     * The factory URL with its passwords masked ({@code users=alice:****}, {@code user:****@}): for
+     * display and logs. Setting it back with {@link #setUrl} would set the masked text as passwords.
+     */
     public synchronized String getUrl() {
-        return url;
+        return Secrets.mask(url);
     }
 
     /** The client ID given to every connection (overrides a clientID in the URL). */
@@ -133,6 +160,16 @@ public class PubConnectionFactory
     /** Messages a consumer leases ahead (higher priority first among them). */
     public void setPrefetch(int prefetch) {
         option("prefetch", Integer.toString(prefetch));
+    }
+
+    /** Async sends of a session that may wait for their CompletionListener before the next one blocks. */
+    public void setAsyncSendWindow(int sends) {
+        option("asyncSendWindow", Integer.toString(sends));
+    }
+
+    /** The async send window in bytes, e.g. "8MiB" or "524288". */
+    public void setAsyncSendWindowBytes(String bytes) {
+        option("asyncSendWindowBytes", bytes);
     }
 
     /** Sets a provider option by its URL name; checked at once. */
@@ -204,7 +241,7 @@ public class PubConnectionFactory
                     + " PUB_DEFAULT_USER or setDefaultUser) to one of the users");
         }
         String expected = o.users().get(user);
-        if (expected == null || !expected.equals(password == null ? "" : password)) {
+        if (expected == null || !Secrets.matches(expected, password == null ? "" : password)) {
             throw new JMSSecurityException("user '" + user + "' is unknown or the password is wrong");
         }
     }
@@ -269,7 +306,18 @@ public class PubConnectionFactory
 
     @Override
     public String toString() {
-        return "PubConnectionFactory[" + io.pub.Stores.redact(url) + "]";
+        return "PubConnectionFactory[" + getUrl() + "]";
+    }
+
+    /** The serialized form: the users option's passwords replaced by their verifiers ({@link Secrets}). */
+    private synchronized void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        java.util.Map<String, String> safe = new java.util.LinkedHashMap<>(overrides);
+        safe.computeIfPresent("users", (k, v) -> Secrets.mapPasswords(v, Secrets::verifier));
+        java.io.ObjectOutputStream.PutField fields = out.putFields();
+        fields.put("url", Secrets.withVerifiers(url));
+        fields.put("clientId", clientId);
+        fields.put("overrides", safe);
+        out.writeFields();
     }
 
     /** Thrown through JMSContext creation when the session mode is not one JMS defines. */

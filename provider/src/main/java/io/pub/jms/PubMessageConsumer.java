@@ -118,11 +118,25 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
     private void renew(Duration margin) {
         try {
             subscriber.renew(margin);
-            if (closed && subscriber.outstanding().isEmpty()) {
-                renewal.cancel(false);
-            }
+            settled();
         } catch (RuntimeException e) {
             session.connection().failed(e);
+        }
+    }
+
+    /**
+     * Called when deliveries of this consumer were acked or released: once it is closed and its
+     * session holds none of its deliveries any more, its renewal stops and its subscriber closes
+     * (meters, wake-up and claim entries go).
+     */
+    void settled() {
+        if (closed && (subscriptionGone || subscriber.outstanding().isEmpty())) {
+            renewal.cancel(false);
+            try {
+                subscriber.close();
+            } catch (RuntimeException e) {
+                session.connection().failed(e); // what it still held lapses by itself
+            }
         }
     }
 
@@ -350,15 +364,21 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
         session.consumerClosed(this);
     }
 
+    /**
+     * Every step runs even if one before it failed, so that what the consumer registered goes in any
+     * case: a failed release must not keep a non-durable subscription in the store. The first failure
+     * is thrown at the end.
+     */
     void closeInternal() throws JMSException {
         if (closed) {
             return;
         }
         closed = true;
+        List<Exception> failures = new ArrayList<>();
         try {
             wakeups.close();
         } catch (Exception e) {
-            throw JmsExceptions.toJms(e);
+            failures.add(e);
         }
         synchronized (signal) {
             signal.notifyAll();
@@ -368,17 +388,24 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
             held.forEach(h -> back.add(subscriber.current(h.delivery)));
             held.clear();
         }
-        try {
-            if (!back.isEmpty()) {
+        if (!back.isEmpty()) {
+            try {
                 subscriber.release(back, Duration.ZERO);
+            } catch (RuntimeException e) {
+                failures.add(e);
+                subscriber.forget(back); // their leases lapse by themselves
             }
-            subscriptionGone = onClose.close();
+        }
+        try {
+            subscriptionGone = onClose.close(failures);
         } catch (RuntimeException e) {
-            throw JmsExceptions.toJms(e);
-        } finally {
-            if (subscriptionGone || subscriber.outstanding().isEmpty()) {
-                renewal.cancel(false);
-            }
+            failures.add(e);
+        }
+        settled();
+        if (!failures.isEmpty()) {
+            Exception first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw JmsExceptions.toJms(first);
         }
     }
 

@@ -99,7 +99,8 @@ final class PubSession implements Session, QueueSession, TopicSession {
         this.mode = mode;
         this.domain = domain;
         this.subscriptions = new Subscriptions(connection);
-        this.sends = new SessionSends(this, connection.pub().producer());
+        this.sends = new SessionSends(
+                this, connection.pub().producer(), connection.options().sendWindow());
     }
 
     static boolean validMode(int mode) {
@@ -444,7 +445,13 @@ final class PubSession implements Session, QueueSession, TopicSession {
         try {
             subscriber = connection.pub().subscriber(s, options);
         } catch (RuntimeException e) {
-            opened.onClose().close();
+            List<Exception> failures = new ArrayList<>();
+            try {
+                opened.onClose().close(failures);
+            } catch (RuntimeException again) {
+                failures.add(again);
+            }
+            failures.forEach(e::addSuppressed);
             throw JmsExceptions.toJms(e, JmsExceptions.Context.DESTINATION);
         }
         PubMessageConsumer c = new PubMessageConsumer(
@@ -534,6 +541,18 @@ final class PubSession implements Session, QueueSession, TopicSession {
         }
     }
 
+    /** The subscriptions of open consumers that go with their consumers (non-durable, shared). */
+    List<Subscription> transientSubscriptions() {
+        List<Subscription> out = new ArrayList<>();
+        for (PubMessageConsumer c : consumers) {
+            Subscription s = c.subscriber().subscription();
+            if (!c.isClosed() && !s.kind().isDurable()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
     boolean hasOpenConsumer(String subscriptionId) {
         for (PubMessageConsumer c : consumers) {
             if (!c.isClosed() && c.subscriber().subscription().id().equals(subscriptionId)) {
@@ -583,6 +602,8 @@ final class PubSession implements Session, QueueSession, TopicSession {
                     .ack(ds.stream().map(consumer.subscriber()::current).toList());
         } catch (RuntimeException e) {
             throw JmsExceptions.toJms(e);
+        } finally {
+            consumer.settled();
         }
     }
 
@@ -654,7 +675,11 @@ final class PubSession implements Session, QueueSession, TopicSession {
             byDelay.computeIfAbsent(connection.options().redeliveryDelay(d.deliveryCount()), k -> new ArrayList<>())
                     .add(sub.current(d));
         }
-        byDelay.forEach((delay, list) -> sub.release(list, delay));
+        try {
+            byDelay.forEach((delay, list) -> sub.release(list, delay));
+        } finally {
+            consumer.settled();
+        }
     }
 
     private void releaseAll() throws JMSException {
@@ -726,7 +751,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
     private SessionWorker worker() {
         synchronized (lock) {
             if (worker == null) {
-                worker = new SessionWorker(this::deliverOne, this::idle);
+                worker = new SessionWorker(this::deliverOne, this::idle, connection::failed);
             }
             return worker;
         }
@@ -785,12 +810,21 @@ final class PubSession implements Session, QueueSession, TopicSession {
         return false;
     }
 
+    /**
+     * Runs the listener on one delivery. Whatever it throws, an Error such as an AssertionError
+     * included, counts as the RuntimeException the specification calls a programming error: it is
+     * logged, AUTO and DUPS_OK give the message back for redelivery, CLIENT and TRANSACTED keep it
+     * unacknowledged, and the delivery thread goes on with the next message. Nothing is rethrown, not
+     * even a VirtualMachineError: the thread that runs this session's listeners and completions must
+     * survive, or its CompletionListeners would never be called and its close would never return.
+     */
     private void onMessage(PubMessageConsumer c, Delivery d, MessageListener l) {
         Message m;
         try {
             m = deliver(c, d, true);
-        } catch (JMSException e) {
+        } catch (JMSException | RuntimeException e) {
             connection.failed(e);
+            releaseQuietly(c, d); // not handed to the application: it goes back as it was
             return;
         }
         recoverCurrent = false;
@@ -801,11 +835,17 @@ final class PubSession implements Session, QueueSession, TopicSession {
         inMessageListener = true;
         try (io.pub.PubTracing.TraceScope scope = span.makeCurrent()) {
             l.onMessage(m);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             threw = true;
             span.failed(e);
-            org.slf4j.LoggerFactory.getLogger(PubSession.class)
-                    .warn("MessageListener of {} threw {}; the message will be redelivered", c, e.toString());
+            org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PubSession.class);
+            String text = "MessageListener of {} threw {}; the message will be redelivered"
+                    + (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE ? "" : " after recover or rollback");
+            if (e instanceof Error) {
+                log.error(text, c, e.toString(), e);
+            } else {
+                log.warn(text, c, e.toString());
+            }
         } finally {
             inMessageListener = false;
             span.end();
@@ -823,6 +863,14 @@ final class PubSession implements Session, QueueSession, TopicSession {
             }
         } catch (JMSException | RuntimeException e) {
             connection.failed(e);
+        }
+    }
+
+    private void releaseQuietly(PubMessageConsumer c, Delivery d) {
+        try {
+            release(c, List.of(d));
+        } catch (RuntimeException e) {
+            connection.failed(e); // its lease lapses by itself
         }
     }
 

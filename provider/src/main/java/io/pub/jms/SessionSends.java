@@ -17,7 +17,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sending side of a session: one engine producer for the whole session (JMS orders messages per
@@ -29,6 +32,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * per destination shard, so a window of async sends costs a few group-committed writes, not one fsync
  * each; a sync send made while async ones are queued goes through the sender too, so it stays behind
  * them.
+ *
+ * <p>Flow control: async sends whose CompletionListener has not returned yet are bounded by the
+ * window ({@link SendWindow}, options asyncSendWindow and asyncSendWindowBytes); a send that would
+ * overfill it blocks the sending thread until earlier ones complete, as a broker's producer window
+ * does. Every async send is answered exactly once: if the sender thread itself fails (an
+ * OutOfMemoryError, say), every send it had not answered gets onException, and the thread is ready
+ * for the next send; so close, which waits for the answers, always returns. A CompletionListener
+ * that throws is logged with the message id and destination, and the next ones are still called.
  */
 final class SessionSends {
     /** Orders the messages of all sessions of this JVM: the tie-break of equal publish times. */
@@ -38,8 +49,13 @@ final class SessionSends {
     /** Rounds being stored at once: the next round is written while the previous one is fsynced. */
     private static final int MAX_ROUNDS_IN_FLIGHT = 2;
 
+    private static final Logger LOG = LoggerFactory.getLogger(SessionSends.class);
+    /** Error code of the onException of sends that the failed sender thread could not write. */
+    static final String SENDER_FAILED = "PUB-SENDER-FAILED";
+
     private final PubSession session;
     private final Producer producer;
+    private final SendWindow window;
     private final Object lock = new Object();
     /** The shard each destination last got from this session. */
     private final Map<String, Integer> lastShard = new HashMap<>();
@@ -50,14 +66,19 @@ final class SessionSends {
 
     private ExecutorService sender;
     private boolean draining;
+    private boolean closed;
     /** Sends queued or being written by the sender thread. */
     private int unpublished;
 
     private int roundsInFlight;
     /** Completes when the last round started has finished; sender thread only. */
     private CompletableFuture<Void> lastRound = CompletableFuture.completedFuture(null);
-    /** Async sends whose CompletionListener has not returned yet. */
+    /** Async sends whose CompletionListener has not returned yet, and their size in bytes. */
     private int asyncOutstanding;
+
+    private long asyncBytes;
+    /** Bytes of the sends counted in {@link #unpublished}. */
+    private long unpublishedBytes;
     /** True on the delivery thread while a CompletionListener runs. */
     private volatile boolean inCompletionListener;
 
@@ -69,7 +90,10 @@ final class SessionSends {
         final io.pub.Message stored;
         final Message message;
         final CompletionListener listener;
+        final long bytes;
         final CompletableFuture<JMSException> published = new CompletableFuture<>();
+        /** Set once the send is answered (published completed, or its completion handed on). */
+        final AtomicBoolean answered = new AtomicBoolean();
         /** Written by the sender thread before the completion is handed on. */
         volatile JMSException failure;
 
@@ -78,6 +102,7 @@ final class SessionSends {
             this.stored = stored;
             this.message = message;
             this.listener = listener;
+            this.bytes = SendWindow.sizeOf(stored);
         }
 
         void awaitPublished() throws JMSException {
@@ -103,9 +128,10 @@ final class SessionSends {
         }
     }
 
-    SessionSends(PubSession session, Producer producer) {
+    SessionSends(PubSession session, Producer producer, SendWindow window) {
         this.session = session;
         this.producer = producer;
+        this.window = window;
     }
 
     /**
@@ -143,7 +169,7 @@ final class SessionSends {
             if (listener != null) {
                 // Accepted into the transaction: complete as far as the application can tell; whether
                 // it is stored is decided by commit (a rollback calls onException).
-                session.onDeliveryThread(() -> completion(() -> listener.onCompletion(message)));
+                session.onDeliveryThread(() -> callListener(topic, message, () -> listener.onCompletion(message)));
             }
             return;
         }
@@ -164,9 +190,39 @@ final class SessionSends {
             }
             return;
         }
+        Pipelined async = new Pipelined(topic, stored, message, listener);
         synchronized (lock) {
+            awaitWindow(async.bytes);
+            enqueue(async);
             asyncOutstanding++;
-            enqueue(new Pipelined(topic, stored, message, listener));
+            asyncBytes += async.bytes;
+        }
+    }
+
+    /**
+     * Under lock: waits until an async send of {@code bytes} fits the window. The sends counted are
+     * those whose CompletionListener has not returned, except on the session's delivery thread (a
+     * listener sending): the completions that free the window run on that very thread, after the
+     * listener returns, so there only the sends not yet stored are counted. A send never waits when
+     * nothing is counted, so one larger than the window still goes.
+     */
+    private void awaitWindow(long bytes) throws JMSException {
+        boolean listenerThread = session.isDeliveryThread();
+        while (true) {
+            if (closed) {
+                // closed while this send waited for room: it never went out
+                throw new jakarta.jms.IllegalStateException("the session is closed");
+            }
+            int count = listenerThread ? unpublished : asyncOutstanding;
+            long held = listenerThread ? unpublishedBytes : asyncBytes;
+            if (count == 0 || window.fits(count, held, bytes)) {
+                return;
+            }
+            try {
+                lock.wait();
+            } catch (InterruptedException e) {
+                throw JmsExceptions.toJms(e); // nothing was queued: the send did not happen
+            }
         }
     }
 
@@ -174,6 +230,7 @@ final class SessionSends {
     private void enqueue(Pipelined p) {
         pipeline.add(p);
         unpublished++;
+        unpublishedBytes += p.bytes;
         if (!draining) {
             draining = true;
             if (sender == null) {
@@ -194,30 +251,82 @@ final class SessionSends {
      * completions to the session's delivery thread in send order, in one task.
      */
     private void drain() {
-        while (true) {
-            List<Pipelined> round = new ArrayList<>();
-            synchronized (lock) {
-                // waiting for a slot lets the round gather the sends made meanwhile
-                while (roundsInFlight >= MAX_ROUNDS_IN_FLIGHT) {
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        // only close() ends the sender, after every send has completed
+        List<Pipelined> round = List.of();
+        boolean counted = false;
+        try {
+            while (true) {
+                round = new ArrayList<>();
+                counted = false;
+                synchronized (lock) {
+                    // waiting for a slot lets the round gather the sends made meanwhile
+                    while (roundsInFlight >= MAX_ROUNDS_IN_FLIGHT) {
+                        try {
+                            lock.wait();
+                        } catch (InterruptedException e) {
+                            // only close() ends the sender, after every send has completed
+                        }
                     }
+                    while (!pipeline.isEmpty() && round.size() < MAX_PIPELINED_BATCH) {
+                        round.add(pipeline.poll());
+                    }
+                    if (round.isEmpty()) {
+                        draining = false;
+                        return;
+                    }
+                    roundsInFlight++;
+                    counted = true;
                 }
-                while (!pipeline.isEmpty() && round.size() < MAX_PIPELINED_BATCH) {
-                    round.add(pipeline.poll());
-                }
-                if (round.isEmpty()) {
-                    draining = false;
-                    return;
-                }
-                roundsInFlight++;
+                List<Pipelined> started = round;
+                CompletableFuture<Void> stored = startRound(started);
+                round = List.of(); // from here on the round's future answers it
+                counted = false;
+                // a round finishes after the one before it, so completions keep the send order; neither
+                // future fails (failures are noted in the sends), so one round never fails the next
+                lastRound = lastRound.thenCombine(stored, (a, b) -> null).handle((v, e) -> {
+                    finishRound(started, e);
+                    return null;
+                });
             }
-            CompletableFuture<Void> stored = startRound(round);
-            // a round finishes after the one before it, so completions keep the send order
-            lastRound = lastRound.thenCombine(stored, (a, b) -> null);
-            lastRound = lastRound.whenComplete((v, e) -> finishRound(round));
+        } catch (Throwable t) {
+            senderFailed(t, round, counted);
+        }
+    }
+
+    /**
+     * The sender thread failed (an Error: what the store throws is noted in the sends): every send it
+     * had taken or that waits for it gets onException (a sync one its exception), and the next send
+     * starts the thread's work afresh. Rounds already being stored are answered by their futures.
+     */
+    private void senderFailed(Throwable t, List<Pipelined> round, boolean counted) {
+        List<Pipelined> failed = new ArrayList<>(round);
+        try {
+            LOG.error("the sender thread of {} failed; its unsent messages get onException", session, t);
+        } finally {
+            synchronized (lock) {
+                failed.addAll(pipeline);
+                pipeline.clear();
+                forget(failed);
+                if (counted) {
+                    roundsInFlight--;
+                }
+                draining = false;
+                lock.notifyAll();
+            }
+            JMSException f = JmsExceptions.withCause(
+                    new JMSException(
+                            "the session's sender thread failed while sending the message (it may or may"
+                                    + " not have been stored): " + t,
+                            SENDER_FAILED),
+                    t);
+            answer(failed, f);
+        }
+    }
+
+    /** Under lock: the sends leave {@link #unpublished}. */
+    private void forget(List<Pipelined> sends) {
+        unpublished -= sends.size();
+        for (Pipelined p : sends) {
+            unpublishedBytes -= p.bytes;
         }
     }
 
@@ -258,23 +367,53 @@ final class SessionSends {
         return CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]));
     }
 
-    /** Store thread, after the round's writes were answered: releases its sync sends and completions. */
-    private void finishRound(List<Pipelined> round) {
-        List<Pipelined> completions = new ArrayList<>(round.size());
-        for (Pipelined p : round) {
+    /**
+     * Store thread, after the round's writes were answered ({@code error} only if answering them
+     * failed): releases its sync sends and hands its completions to the delivery thread.
+     */
+    private void finishRound(List<Pipelined> round, Throwable error) {
+        try {
+            JMSException f = error == null
+                    ? null
+                    : JmsExceptions.withCause(
+                            new JMSException("the message may not have been stored: " + error, SENDER_FAILED), error);
+            answer(round, f);
+        } finally {
+            synchronized (lock) {
+                forget(round);
+                roundsInFlight--;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Answers each send not answered yet, with {@code failure} if it has none of its own: a sync one
+     * through its future, async ones by handing their completions to the delivery thread in order.
+     */
+    private void answer(List<Pipelined> sends, JMSException failure) {
+        List<Pipelined> completions = new ArrayList<>(sends.size());
+        for (Pipelined p : sends) {
+            if (!p.answered.compareAndSet(false, true)) {
+                continue;
+            }
+            if (failure != null && p.failure == null) {
+                p.failure = failure;
+            }
             if (p.listener == null) {
                 p.published.complete(p.failure);
             } else {
                 completions.add(p);
             }
         }
-        synchronized (lock) {
-            unpublished -= round.size();
-            roundsInFlight--;
-            lock.notifyAll();
+        if (completions.isEmpty()) {
+            return;
         }
-        if (!completions.isEmpty()) {
+        try {
             session.onDeliveryThread(() -> complete(completions));
+        } catch (Throwable t) {
+            // could not even queue them: answer here rather than never
+            complete(completions);
         }
     }
 
@@ -282,22 +421,46 @@ final class SessionSends {
     private void complete(List<Pipelined> round) {
         try {
             for (Pipelined p : round) {
-                try {
-                    completion(() -> {
-                        if (p.failure == null) {
-                            p.listener.onCompletion(p.message);
-                        } else {
-                            p.listener.onException(p.message, p.failure);
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    // a throwing listener must not keep the next sends from hearing of theirs
-                }
+                // a throwing listener must not keep the next sends from hearing of theirs
+                callListener(p.topic, p.message, () -> {
+                    if (p.failure == null) {
+                        p.listener.onCompletion(p.message);
+                    } else {
+                        p.listener.onException(p.message, p.failure);
+                    }
+                });
             }
         } finally {
             synchronized (lock) {
                 asyncOutstanding -= round.size();
+                for (Pipelined p : round) {
+                    asyncBytes -= p.bytes;
+                }
                 lock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Calls a CompletionListener: marked, so that the calls section 7.3.8 forbids are refused, and
+     * guarded: what it throws (an Error too) is logged with the message's id and destination, and
+     * goes no further, since nobody could act on it.
+     */
+    private void callListener(String topic, Message message, Runnable call) {
+        try {
+            completion(call);
+        } catch (Throwable t) {
+            String id;
+            try {
+                id = message.getJMSMessageID();
+            } catch (JMSException | RuntimeException e) {
+                id = null;
+            }
+            String text = "CompletionListener threw for message {} to {}; ignored: {}";
+            if (t instanceof Error) {
+                LOG.error(text, id, topic, t.toString(), t);
+            } else {
+                LOG.warn(text, id, topic, t.toString(), t);
             }
         }
     }
@@ -381,13 +544,16 @@ final class SessionSends {
     private void failHeld(List<Held> sends, JMSException failure) {
         for (Held h : sends) {
             if (h.listener != null) {
-                session.onDeliveryThread(() -> h.listener.onException(h.message, failure));
+                session.onDeliveryThread(
+                        () -> callListener(h.topic, h.message, () -> h.listener.onException(h.message, failure)));
             }
         }
     }
 
     void close() {
         synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
             if (sender != null) {
                 sender.shutdown();
             }

@@ -9,6 +9,7 @@ import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
 import jakarta.jms.ResourceAllocationException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,8 +36,20 @@ final class Subscriptions {
 
     @FunctionalInterface
     interface Closer {
-        /** Returns true if the subscription itself is gone (its unacked deliveries can be forgotten). */
-        boolean close();
+        /**
+         * Runs every step of the consumer's close, adding what fails to {@code failures} and going on.
+         * Returns true if the subscription itself is gone (its unacked deliveries can be forgotten).
+         */
+        boolean close(List<Exception> failures);
+    }
+
+    /** Runs a step of a close; a failure is noted and the next step runs all the same. */
+    private static void step(List<Exception> failures, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
     }
 
     private Controller controller() {
@@ -52,7 +65,7 @@ final class Subscriptions {
         Subscription s = controller()
                 .subscription(queue.name(), Pub.QUEUE_SUBSCRIPTION)
                 .orElseThrow(() -> new InvalidDestinationException("queue " + queue.name() + " does not exist"));
-        return new Opened(s, () -> false);
+        return new Opened(s, failures -> false);
     }
 
     Opened nonDurable(PubDestination topic, String selector, boolean noLocal) throws JMSException {
@@ -67,7 +80,8 @@ final class Subscriptions {
                         noLocal,
                         connection.heartbeatKey(),
                         now()));
-        return new Opened(s, () -> {
+        return new Opened(s, failures -> {
+            // if this fails, housekeeping reaps it once the connection's heartbeat lapses
             controller().deleteSubscription(s.topic(), s.id());
             return true;
         });
@@ -83,9 +97,10 @@ final class Subscriptions {
         try {
             Subscription wanted = new Subscription(topic.name(), id, Kind.SHARED, selector, false, alive, now());
             Subscription opened = open(wanted, name, slot, SHARED_SLOTS);
-            return new Opened(opened, () -> {
-                connection.releaseClaim(slot.key(), slot.owner());
-                if (!othersActive(id, SHARED_SLOTS, null)) {
+            return new Opened(opened, failures -> {
+                step(failures, () -> connection.releaseClaim(slot.key(), slot.owner()));
+                // this consumer's own slot does not count, whether or not its release went through
+                if (!othersActive(id, SHARED_SLOTS, slot.key())) {
                     controller().deleteSubscription(opened.topic(), opened.id());
                     return true;
                 }
@@ -117,7 +132,7 @@ final class Subscriptions {
         try {
             Subscription wanted = new Subscription(topic.name(), id, kind, selector, noLocal, null, now());
             Subscription s = open(wanted, name, slot, slots);
-            return new Opened(s, () -> {
+            return new Opened(s, failures -> {
                 connection.releaseClaim(slot.key(), slot.owner());
                 return false;
             });

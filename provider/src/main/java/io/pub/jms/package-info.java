@@ -5,7 +5,9 @@
  * {@link io.pub.jms.PubInitialContextFactory}). A factory URL names the store and may carry the
  * provider's options ({@code clientID}, {@code users}, {@code defaultUser}, {@code maxDeliveries}, {@code deadLetterQueue},
  * {@code redeliveryDelay}, {@code redeliveryBackoff}, {@code redeliveryMaxDelay}, {@code leaseDuration},
- * {@code prefetch}, {@code heartbeat}); each also has a PUB_ setting and a factory setter.
+ * {@code prefetch}, {@code heartbeat}, {@code asyncSendWindow}, {@code asyncSendWindowBytes}); each also has a
+ * PUB_ setting, and the common ones a factory setter. A store option the store does not know fails
+ * when the factory is made.
  *
  * <p>Choices where the specification leaves room, and what the store model implies:
  * <ul>
@@ -19,6 +21,18 @@
  *   <li>Leases are taken when a message is handed out (prefetch 1). With a larger prefetch, messages
  *       held but never handed out are given back when the consumer closes and then count as delivered
  *       once: their next receiver sees JMSRedelivered=true.
+ *   <li>A MessageListener that throws, a RuntimeException or an Error (an AssertionError, even an
+ *       OutOfMemoryError), is logged and treated as the RuntimeException the specification calls a
+ *       programming error: the session's delivery thread goes on. A CompletionListener that throws is
+ *       logged (WARN, with the message id and destination) and ignored.
+ *   <li>Async sends are flow controlled: once {@code asyncSendWindow} sends (4096) or
+ *       {@code asyncSendWindowBytes} (8 MiB) of a session wait for their CompletionListener, the next
+ *       send blocks until one completes. Every async send is answered, onException included when the
+ *       session's sender thread fails, so close never waits for ever.
+ *   <li>A connection whose heartbeat lapsed while it lived is told through its ExceptionListener
+ *       (error code PUB-HEARTBEAT-LAPSED) and closes itself if another JVM reaped what it owned
+ *       meanwhile (see {@link io.pub.jms.PubConnection}).
+ *   <li>A message body is at most 16 MiB; a larger one is refused with MessageFormatException.
  *   <li>Rollback, recover and a MessageListener's RuntimeException (AUTO, DUPS_OK) give messages back
  *       after {@code redeliveryDelay} x {@code redeliveryBackoff}^(deliveries-1) (default: at once);
  *       after {@code maxDeliveries} (default 10) a message moves to {@code deadLetterQueue} (default
@@ -37,6 +51,8 @@
  *       default user identity, {@code defaultUser} (PUB_DEFAULT_USER), which must be one of the users;
  *       with users and no default identity they throw JMSSecurityException. It is the same for every
  *       store; the store's own credentials (e.g. COUCHBASE_USERNAME) are never exposed to clients.
+ *       Passwords never show in toString, getUrl or messages; a serialized factory holds salted
+ *       hashes of the users' passwords, not the passwords.
  *   <li>Shared subscription names, durable and non-durable, are scoped by client identifier, not by
  *       topic, in all JVMs: opening a name that exists for another topic or selector fails while that
  *       subscription has an active consumer, and replaces it otherwise.

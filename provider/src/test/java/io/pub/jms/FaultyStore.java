@@ -1,0 +1,54 @@
+package io.pub.jms;
+
+import io.pub.Stores;
+import io.pub.spi.Controller;
+import io.pub.spi.ControllerProvider;
+import io.pub.spi.Settings;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * A store that fails on demand: {@code faulty:<name>} is the in-memory store {@code mem:<name>}
+ * whose operations throw what a test set with {@link #fail} (by Controller method name) until
+ * {@link #heal}. For the close, cleanup and sender paths that only a failing store reaches.
+ */
+public final class FaultyStore implements ControllerProvider {
+    private static final Map<String, Supplier<? extends Throwable>> FAULTS = new ConcurrentHashMap<>();
+
+    /** Makes every call of {@code method} on store {@code name} throw what {@code fault} gives. */
+    static void fail(String name, String method, Supplier<? extends Throwable> fault) {
+        FAULTS.put(name + "/" + method, fault);
+    }
+
+    static void heal(String name) {
+        FAULTS.keySet().removeIf(k -> k.startsWith(name + "/"));
+    }
+
+    @Override
+    public boolean supports(String scheme) {
+        return "faulty".equals(scheme);
+    }
+
+    @Override
+    public Controller open(URI url, Settings settings, Clock clock) {
+        String name = url.getSchemeSpecificPart();
+        Controller memory = Stores.open("mem:" + name, settings, clock);
+        return (Controller) Proxy.newProxyInstance(
+                Controller.class.getClassLoader(), new Class<?>[] {Controller.class}, (proxy, method, args) -> {
+                    Supplier<? extends Throwable> fault = FAULTS.get(name + "/" + method.getName());
+                    if (fault != null) {
+                        throw fault.get();
+                    }
+                    try {
+                        return method.invoke(memory, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+}
