@@ -55,7 +55,9 @@ final class Store implements AutoCloseable {
         try {
             return new Store(url, Stores.open(opened, env.settings(), env.clock()), env);
         } catch (IllegalArgumentException e) {
-            throw CliException.badInput("cannot open the store " + Stores.redact(url) + ": " + e.getMessage());
+            // the store names the setting its URL came from; here it may have come from --store
+            String why = String.valueOf(e.getMessage()).replaceFirst("^" + Stores.URL_SETTING + ": ", "");
+            throw CliException.badInput("cannot open the store " + Stores.redact(url) + ": " + why);
         } catch (StoreException e) {
             String why = String.valueOf(e.getMessage());
             if ("embedded".equals(scheme) && why.contains("is already open")) {
