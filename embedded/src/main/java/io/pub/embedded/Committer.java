@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -45,6 +46,7 @@ final class Committer implements AutoCloseable {
     private final boolean durable;
     private final Consumer<WriteBatch> beforeWrite;
     private final Runnable afterFailure;
+    private final LongConsumer synced;
     private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
     private final BlockingQueue<List<Batch>> unsynced = new LinkedBlockingQueue<>();
     private final ConcurrentHashMap<Key, Pending> overlay = new ConcurrentHashMap<>();
@@ -61,6 +63,7 @@ final class Committer implements AutoCloseable {
      * @param durable false only in the explicitly less durable mode: nothing is fsynced
      * @param beforeWrite adds records every write must carry (the shards' heads)
      * @param afterFailure undoes what beforeWrite consumed when a write fails
+     * @param synced told after each fsync the sequence number up to which the log is now durable
      */
     Committer(
             RocksDB db,
@@ -68,12 +71,14 @@ final class Committer implements AutoCloseable {
             boolean durable,
             String name,
             Consumer<WriteBatch> beforeWrite,
-            Runnable afterFailure) {
+            Runnable afterFailure,
+            LongConsumer synced) {
         this.db = db;
         this.families = families;
         this.durable = durable;
         this.beforeWrite = beforeWrite;
         this.afterFailure = afterFailure;
+        this.synced = synced;
         this.name = name;
         this.thread = new Thread(this::run, "pub-embedded-committer " + name);
         this.syncer = new Thread(this::runSyncer, "pub-embedded-syncer " + name);
@@ -229,10 +234,13 @@ final class Committer implements AutoCloseable {
             pending.forEach(batches::addAll);
             if (!batches.isEmpty()) {
                 try {
-                    // one fsync covers every write the committer made before this call
+                    // one fsync covers every write the committer made before this call, so at
+                    // least everything up to the sequence number published before it
+                    long upTo = db.getLatestSequenceNumber();
                     db.syncWal();
                     syncs.incrementAndGet();
                     batches.forEach(b -> b.done.complete(null));
+                    synced.accept(upTo);
                 } catch (RocksDBException | RuntimeException | Error e) {
                     fail(batches, "fsync of", e);
                 }

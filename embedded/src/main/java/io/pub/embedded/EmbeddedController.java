@@ -10,6 +10,7 @@ import io.pub.spi.ReadResult;
 import io.pub.spi.StoreException;
 import io.pub.spi.Subscription;
 import io.pub.spi.TopicInfo;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+import org.rocksdb.AbstractEventListener;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -32,25 +34,46 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Controller on RocksDB: one column family per record kind ({@link Families}), keys that sort
  * by offset ({@link Keys}), every write through the group committer ({@link Committer}). The
  * records live in {@link RegistryRecords}, {@link ShardRecords} and {@link SubscriptionRecords};
  * each says what it fsyncs before a call returns (unless opened with sync=false) and why.
+ *
+ * <p>Around the database: {@link StoreDirectory} checks and guards the directory, {@link
+ * StoreOpener} decides what a damaged log may cost, {@link SyncedMark} records how far the log is
+ * fsynced, {@link Reclaimer} gives back the space of removed messages, and {@link RocksLog} sends
+ * RocksDB's warnings to SLF4J.
  */
 final class EmbeddedController implements Controller, EmbeddedStore {
     private static final byte[] EPOCH = "epoch".getBytes(StandardCharsets.UTF_8);
 
+    /**
+     * When the write-ahead log grows past this, RocksDB flushes the column families that keep its
+     * oldest file alive, so the file can go. Without it the limit is four times all write buffers
+     * (over 2 GB here), and a family written rarely (the registry) kept every log file for as long.
+     */
+    static final long MAX_TOTAL_WAL_SIZE = 64L << 20;
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedController.class);
+
     private final Path directory;
     private final boolean durable;
+    private final Recovery recovery;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions familyOptions;
+    private final RocksLog rocksLog;
+    private final AbstractEventListener ownerOnly;
     private final RocksDB db;
     private final List<ColumnFamilyHandle> handles;
     private final ColumnFamilyHandle[] families;
+    private final SyncedMark mark;
     private final Heads heads;
     private final Committer committer;
+    private final Reclaimer reclaimer;
     private final RegistryRecords registry;
     private final ShardRecords shards;
     private final SubscriptionRecords subscriptions;
@@ -62,21 +85,28 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedController(
-            Path directory,
-            boolean durable,
+            StoreUrl url,
+            StoreDirectory dir,
             DBOptions dbOptions,
             ColumnFamilyOptions familyOptions,
-            RocksDB db,
-            List<ColumnFamilyHandle> handles)
-            throws RocksDBException {
-        this.directory = directory;
-        this.durable = durable;
+            RocksLog rocksLog,
+            AbstractEventListener ownerOnly,
+            StoreOpener.Opened opened)
+            throws RocksDBException, IOException {
+        this.directory = dir.path();
+        this.durable = url.durable();
+        this.recovery = url.recovery();
         this.dbOptions = dbOptions;
         this.familyOptions = familyOptions;
-        this.db = db;
-        this.handles = handles;
+        this.rocksLog = rocksLog;
+        this.ownerOnly = ownerOnly;
+        this.db = opened.db();
+        this.handles = opened.handles();
         this.families = handles.subList(1, handles.size()).toArray(new ColumnFamilyHandle[0]);
         this.versionBase = nextEpoch() << 40;
+        dir.restrictFiles();
+        // fsynced by nextEpoch: everything the database holds now is durable
+        this.mark = SyncedMark.open(directory, db.getLatestSequenceNumber());
         this.heads = new Heads(this::recoverHead);
         this.committer = new Committer(
                 db,
@@ -84,46 +114,58 @@ final class EmbeddedController implements Controller, EmbeddedStore {
                 durable,
                 directory.toString(),
                 wb -> heads.writeMoved(wb, families[Families.OFFSETS]),
-                heads::writeFailed);
-        this.registry = new RegistryRecords(committer, heads, this::nextVersion);
-        this.shards = new ShardRecords(committer, heads);
+                heads::writeFailed,
+                mark::advance);
+        this.reclaimer = new Reclaimer(db, families[Families.MESSAGES], directory.toString());
+        this.registry = new RegistryRecords(committer, heads, this::nextVersion, reclaimer::removed);
+        this.shards = new ShardRecords(committer, heads, reclaimer::removed);
         this.subscriptions = new SubscriptionRecords(committer, this::nextVersion);
     }
 
-    static EmbeddedController open(Path directory, boolean durable) {
+    static EmbeddedController open(StoreUrl url) {
         RocksDB.loadLibrary();
+        StoreDirectory dir = StoreDirectory.prepare(url.directory());
+        // before RocksDB touches the directory: a store missing its CURRENT file must stay as it is
+        boolean fresh = dir.isNew();
+        RocksLog rocksLog = new RocksLog(dir.toString());
+        AbstractEventListener ownerOnly = dir.ownerOnlyListener();
         DBOptions dbOptions = new DBOptions()
-                .setCreateIfMissing(true)
                 .setCreateMissingColumnFamilies(true)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-                .setKeepLogFileNum(2);
+                .setLogger(rocksLog)
+                .setParanoidChecks(true)
+                .setMaxTotalWalSize(MAX_TOTAL_WAL_SIZE)
+                .setListeners(List.of(ownerOnly));
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions));
         for (String f : Families.NAMES) {
             descriptors.add(new ColumnFamilyDescriptor(f.getBytes(StandardCharsets.UTF_8), familyOptions));
         }
-        List<ColumnFamilyHandle> handles = new ArrayList<>();
-        RocksDB db = null;
+        StoreOpener.Opened opened = null;
         try {
-            db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
-            return new EmbeddedController(directory, durable, dbOptions, familyOptions, db, handles);
-        } catch (RocksDBException e) {
-            handles.forEach(ColumnFamilyHandle::close);
-            if (db != null) {
-                db.close();
+            opened = new StoreOpener(dir, url.recovery(), dbOptions, descriptors, rocksLog).open(fresh);
+            return new EmbeddedController(url, dir, dbOptions, familyOptions, rocksLog, ownerOnly, opened);
+        } catch (RocksDBException | IOException | RuntimeException e) {
+            if (opened != null) {
+                opened.close();
             }
             familyOptions.close();
             dbOptions.close();
+            rocksLog.close();
+            ownerOnly.close();
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
             String why = String.valueOf(e.getMessage());
-            if (why.toLowerCase(Locale.ROOT).contains("lock")) {
+            if (e instanceof RocksDBException && why.toLowerCase(Locale.ROOT).contains("lock")) {
                 throw new StoreException(
-                        "the embedded store directory " + directory + " is already open, by another process or"
+                        "the embedded store directory " + dir + " is already open, by another process or"
                                 + " another store in this process; only one may use a directory at a time (" + why
                                 + ")",
                         e);
             }
-            throw new StoreException("cannot open the embedded store in " + directory + ": " + why, e);
+            throw new StoreException("cannot open the embedded store in " + dir + ": " + why, e);
         }
     }
 
@@ -362,6 +404,16 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         return committer.syncs();
     }
 
+    /** The database's last sequence number (one per record written); for tests of the synced mark. */
+    long latestSequence() {
+        return call(db::getLatestSequenceNumber);
+    }
+
+    /** Waits until the space of removed messages has been given back, as far as it is worth it; for tests. */
+    void awaitReclaimed() throws InterruptedException {
+        reclaimer.awaitIdle();
+    }
+
     /** Waits for calls in progress and the committer, then frees the database; idempotent. */
     @Override
     public void close() {
@@ -375,14 +427,37 @@ final class EmbeddedController implements Controller, EmbeddedStore {
             exclusive.unlock();
         }
         committer.close();
+        reclaimer.close();
+        long synced = -1;
+        try {
+            // a clean close leaves the mark at the very end of the log, also with sync=false
+            db.syncWal();
+            synced = db.getLatestSequenceNumber();
+        } catch (RocksDBException e) {
+            log.warn("embedded store {}: the final fsync failed: {}", directory, e.getMessage());
+        }
+        try {
+            mark.close(synced);
+        } catch (IOException e) {
+            log.warn("embedded store {}: cannot write {}: {}", directory, SyncedMark.FILE, e.toString());
+        }
         handles.forEach(ColumnFamilyHandle::close);
         db.close();
         familyOptions.close();
         dbOptions.close();
+        rocksLog.close();
+        ownerOnly.close();
     }
 
     @Override
     public String toString() {
-        return "embedded:" + directory + (durable ? "" : "?sync=false");
+        List<String> options = new ArrayList<>();
+        if (!durable) {
+            options.add("sync=false");
+        }
+        if (recovery != Recovery.NONE) {
+            options.add("recover=" + recovery.option);
+        }
+        return "embedded:" + directory + (options.isEmpty() ? "" : "?" + String.join("&", options));
     }
 }

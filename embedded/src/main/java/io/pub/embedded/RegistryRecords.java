@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Lock;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,11 +27,14 @@ final class RegistryRecords {
     private final Heads heads;
     private final LongSupplier versions;
     private final Locks locks = new Locks();
+    private final BiConsumer<byte[], byte[]> removed;
 
-    RegistryRecords(Committer committer, Heads heads, LongSupplier versions) {
+    /** @param removed told of the message ranges of deleted topics, so their disk space can be given back */
+    RegistryRecords(Committer committer, Heads heads, LongSupplier versions, BiConsumer<byte[], byte[]> removed) {
         this.committer = committer;
         this.heads = heads;
         this.versions = versions;
+        this.removed = removed;
     }
 
     private static byte[] topicKey(String topic) {
@@ -102,6 +106,7 @@ final class RegistryRecords {
             lock.unlock();
         }
         Committer.await(written);
+        removed.accept(Keys.prefix(name), Keys.prefixEnd(name));
         return true;
     }
 

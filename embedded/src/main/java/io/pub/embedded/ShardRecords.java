@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Lock;
+import java.util.function.BiConsumer;
 
 /**
  * Offsets and messages. Messages and tombstones are fsynced before the call returns: they are what
@@ -27,10 +28,13 @@ final class ShardRecords {
     // insert, append and seal of a shard decide under one lock: exactly one of them writes an offset
     private final Locks locks = new Locks();
     private final RecentMessages recent = new RecentMessages();
+    private final BiConsumer<byte[], byte[]> removed;
 
-    ShardRecords(Committer committer, Heads heads) {
+    /** @param removed told of message ranges trimmed away, so their disk space can be given back */
+    ShardRecords(Committer committer, Heads heads, BiConsumer<byte[], byte[]> removed) {
         this.committer = committer;
         this.heads = heads;
+        this.removed = removed;
     }
 
     /** Every offset below the floor was trimmed: it is done, and nothing may be written there. */
@@ -163,6 +167,8 @@ final class ShardRecords {
 
     void trim(TopicShard shard, long offset) {
         CompletableFuture<Void> written;
+        byte[] from = Keys.message(shard, 0);
+        byte[] to = Keys.message(shard, offset);
         Lock lock = locks.of(shard);
         lock.lock();
         try {
@@ -171,13 +177,14 @@ final class ShardRecords {
             }
             written = committer
                     .batch(false)
-                    .deleteRange(MESSAGES, Keys.message(shard, 0), Keys.message(shard, offset))
+                    .deleteRange(MESSAGES, from, to)
                     .put(OFFSETS, Keys.floor(shard), Records.longValue(offset))
                     .submit();
         } finally {
             lock.unlock();
         }
         Committer.await(written);
+        removed.accept(from, to);
     }
 
     void delete(TopicShard shard, Collection<Long> offsets) {

@@ -1,19 +1,18 @@
 package io.pub.embedded;
 
 import io.pub.Stores;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
  * An {@code embedded:} URL: {@code embedded:./pub-data}, {@code embedded:/abs/dir} or
- * {@code embedded:///abs/dir}, with options as a query ({@code ?sync=false}).
+ * {@code embedded:///abs/dir}, with options as a query ({@code ?sync=false&recover=point-in-time}).
  */
-record StoreUrl(Path directory, boolean durable) {
+record StoreUrl(Path directory, boolean durable, Recovery recovery) {
     private static final String FORMS = "embedded:./dir, embedded:/abs/dir or embedded:///abs/dir";
+    private static final String OPTIONS = "sync=true|false, recover=" + Recovery.CHOICES.replace(", ", "|");
 
     static StoreUrl parse(URI url) {
         String path;
@@ -37,23 +36,18 @@ record StoreUrl(Path directory, boolean durable) {
                     + FORMS + "), was '" + url + "'");
         }
         boolean durable = true;
+        Recovery recovery = Recovery.NONE;
         if (query != null && !query.isEmpty()) {
             for (String option : query.split("&")) {
                 String[] kv = option.split("=", 2);
                 String value = kv.length > 1 ? kv[1].toLowerCase(Locale.ROOT) : "";
-                if (!kv[0].equals("sync")) {
-                    throw new IllegalArgumentException(Stores.URL_SETTING + ": unknown embedded store option '" + kv[0]
-                            + "' in '" + url + "'; known options: sync=true|false");
-                }
-                durable = switch (value) {
-                    case "true" -> true;
-                    case "false" -> false;
+                switch (kv[0]) {
+                    case "sync" -> durable = parseSync(value, url);
+                    case "recover" -> recovery = Recovery.parse(value, url);
                     default ->
-                        throw new IllegalArgumentException(Stores.URL_SETTING
-                                + ": the embedded store option sync must be true or false, was '" + value + "' in '"
-                                + url
-                                + "'");
-                };
+                        throw new IllegalArgumentException(Stores.URL_SETTING + ": unknown embedded store option '"
+                                + kv[0] + "' in '" + url + "'; known options: " + OPTIONS);
+                }
             }
         }
         Path dir;
@@ -63,22 +57,17 @@ record StoreUrl(Path directory, boolean durable) {
             throw new IllegalArgumentException(
                     Stores.URL_SETTING + ": '" + path + "' is not a valid directory path: " + e.getMessage(), e);
         }
-        return new StoreUrl(dir, durable);
+        return new StoreUrl(dir, durable, recovery);
     }
 
-    /** Creates the directory if needed; fails naming the setting and the path if it cannot be used. */
-    Path prepareDirectory() {
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException | SecurityException e) {
-            throw new IllegalArgumentException(
-                    Stores.URL_SETTING + ": cannot create the embedded store directory " + directory + " (" + e + ")",
-                    e);
-        }
-        if (!Files.isWritable(directory)) {
-            throw new IllegalArgumentException(
-                    Stores.URL_SETTING + ": the embedded store directory " + directory + " is not writable");
-        }
-        return directory;
+    private static boolean parseSync(String value, URI url) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default ->
+                throw new IllegalArgumentException(Stores.URL_SETTING
+                        + ": the embedded store option sync must be true or false, was '" + value + "' in '" + url
+                        + "'");
+        };
     }
 }

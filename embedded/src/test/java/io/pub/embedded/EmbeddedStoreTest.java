@@ -217,8 +217,9 @@ class EmbeddedStoreTest {
             assertThat(((EmbeddedStore) store).directory()).isEqualTo(dir);
             assertThat(((EmbeddedStore) store).durable()).isTrue();
         }
-        try (Controller store = open("embedded://" + dir)) {
+        try (Controller store = open("embedded://" + dir + "?recover=skip-corrupted")) {
             assertThat(store.topic("orders")).isPresent();
+            assertThat(store).hasToString("embedded:" + dir + "?recover=skip-corrupted");
         }
         Path relative = Path.of("").toAbsolutePath().relativize(dir);
         try (Controller store = open("embedded:./" + relative + "?sync=false")) {
@@ -234,7 +235,14 @@ class EmbeddedStoreTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(Stores.URL_SETTING)
                 .hasMessageContaining("fsync")
-                .hasMessageContaining("sync=true|false");
+                .hasMessageContaining("sync=true|false")
+                .hasMessageContaining("recover=none|point-in-time|skip-corrupted");
+        assertThatThrownBy(() -> open("embedded:" + tmp + "?recover=maybe"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Stores.URL_SETTING)
+                .hasMessageContaining("recover")
+                .hasMessageContaining("'maybe'")
+                .hasMessageContaining("none, point-in-time, skip-corrupted");
         assertThatThrownBy(() -> open("embedded:" + tmp + "?sync=maybe"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(Stores.URL_SETTING)

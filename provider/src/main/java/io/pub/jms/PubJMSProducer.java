@@ -178,6 +178,9 @@ final class PubJMSProducer implements JMSProducer {
 
     @Override
     public JMSProducer setTimeToLive(long timeToLive) {
+        if (timeToLive < 0) {
+            throw new JMSRuntimeException("timeToLive must be >= 0 ms (0 = unlimited), was " + timeToLive);
+        }
         this.timeToLive = timeToLive;
         return this;
     }

@@ -194,7 +194,10 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
 
     /** Waits up to {@code timeoutMs} (0 = forever, negative = not at all) for a delivery. */
     private Delivery next(long timeoutMs) throws JMSException {
-        long deadline = timeoutMs == 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMs * 1_000_000;
+        // a timeout too long to count in nanoseconds (receive(Long.MAX_VALUE)) waits as long as 0 does
+        long deadline = timeoutMs == 0 || timeoutMs > Long.MAX_VALUE / 2_000_000
+                ? Long.MAX_VALUE
+                : System.nanoTime() + timeoutMs * 1_000_000;
         long backoff = 1;
         while (true) {
             if (closed || session.isClosed()) {

@@ -126,6 +126,7 @@ final class PubMessageProducer implements MessageProducer, QueueSender, TopicPub
     @Override
     public void setTimeToLive(long timeToLive) throws JMSException {
         checkOpen();
+        checkTimeToLive(timeToLive);
         this.timeToLive = timeToLive;
     }
 
@@ -138,6 +139,9 @@ final class PubMessageProducer implements MessageProducer, QueueSender, TopicPub
     @Override
     public void setDeliveryDelay(long deliveryDelay) throws JMSException {
         checkOpen();
+        if (deliveryDelay < 0) {
+            throw new JMSException("deliveryDelay must be >= 0 ms (0 = none), was " + deliveryDelay);
+        }
         this.deliveryDelay = deliveryDelay;
     }
 
@@ -300,27 +304,40 @@ final class PubMessageProducer implements MessageProducer, QueueSender, TopicPub
         }
         checkDeliveryMode(mode);
         checkPriority(prio);
+        checkTimeToLive(ttl);
         PubConnection connection = session.connection();
         connection.ensure(to);
         long now = connection.pub().clock().millis();
         message.setJMSDestination(to);
         message.setJMSDeliveryMode(mode);
         message.setJMSPriority(prio);
-        message.setJMSExpiration(ttl > 0 ? now + ttl : 0);
-        message.setJMSDeliveryTime(now + Math.max(0, deliveryDelay));
+        // saturating: a time to live or delay of Long.MAX_VALUE means "never" / "far future", not overflow
+        message.setJMSExpiration(ttl > 0 ? plus(now, ttl) : 0);
+        message.setJMSDeliveryTime(plus(now, deliveryDelay));
         message.setJMSTimestamp(disableTimestamp ? 0 : now);
         message.setJMSMessageID(disableMessageId ? null : MESSAGE_ID_PREFIX + MESSAGE_IDS.incrementAndGet());
         PubMessage pm = message instanceof PubMessage p ? p : PubMessage.copyOf(message);
         io.pub.Message stored;
         try {
             stored = MessageMapping.storedBuilder(pm, now)
-                    .deliveryTime(deliveryDelay > 0 ? now + deliveryDelay : 0)
+                    .deliveryTime(deliveryDelay > 0 ? plus(now, deliveryDelay) : 0)
                     .header(JmsHeaders.ORIGIN, connection.id())
                     .build();
         } catch (IllegalArgumentException e) {
             throw JmsExceptions.withCause(new MessageFormatException(e.getMessage()), e);
         }
         session.send(to.name(), stored, message, listener);
+    }
+
+    static long plus(long epochMillis, long millis) {
+        long sum = epochMillis + millis;
+        return millis > 0 && sum < epochMillis ? Long.MAX_VALUE : sum;
+    }
+
+    static void checkTimeToLive(long timeToLive) throws JMSException {
+        if (timeToLive < 0) {
+            throw new JMSException("timeToLive must be >= 0 ms (0 = unlimited), was " + timeToLive);
+        }
     }
 
     @Override

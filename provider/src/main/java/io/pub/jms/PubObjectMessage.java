@@ -78,22 +78,49 @@ final class PubObjectMessage extends PubMessage implements ObjectMessage {
     }
 
     private static Serializable deserialize(byte[] bytes) throws MessageFormatException {
-        try (ObjectInputStream in = new ContextClassLoaderObjectInputStream(new ByteArrayInputStream(bytes))) {
+        DeserializationPolicy policy = DeserializationPolicy.configured();
+        try (ObjectInputStream in = new ContextClassLoaderObjectInputStream(new ByteArrayInputStream(bytes), policy)) {
             return (Serializable) in.readObject();
+        } catch (RefusedClassException e) {
+            throw JmsExceptions.withCause(new MessageFormatException(policy.refusal(e.getMessage())), e);
         } catch (IOException | ClassNotFoundException | ClassCastException e) {
             throw JmsExceptions.withCause(
                     new MessageFormatException("cannot deserialize the ObjectMessage body: " + e), e);
         }
     }
 
-    /** Resolves classes with the thread's context class loader, then as ObjectInputStream would. */
+    /** A class the deserialization policy refuses; the message is the class name. */
+    private static final class RefusedClassException extends java.io.InvalidClassException {
+        RefusedClassException(String className) {
+            super(className);
+        }
+    }
+
+    /**
+     * Resolves classes with the thread's context class loader, then as ObjectInputStream would, and
+     * only those the policy allows: a class is refused as soon as it is resolved (loaded, never
+     * initialised), and the policy also filters every class the stream meets (the JDK's
+     * ObjectInputFilter, which covers proxies and array elements as well).
+     */
     private static final class ContextClassLoaderObjectInputStream extends ObjectInputStream {
-        ContextClassLoaderObjectInputStream(InputStream in) throws IOException {
+        private final DeserializationPolicy policy;
+
+        ContextClassLoaderObjectInputStream(InputStream in, DeserializationPolicy policy) throws IOException {
             super(in);
+            this.policy = policy;
+            setObjectInputFilter(policy);
         }
 
         @Override
         protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            Class<?> resolved = resolve(desc);
+            if (!policy.allows(resolved)) {
+                throw new RefusedClassException(resolved.getName());
+            }
+            return resolved;
+        }
+
+        private Class<?> resolve(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
             if (loader != null) {
                 try {

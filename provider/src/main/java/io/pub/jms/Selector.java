@@ -5,9 +5,14 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.InvalidSelectorException;
 import java.util.function.Predicate;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.selector.filter.BinaryExpression;
 import org.apache.activemq.artemis.selector.filter.BooleanExpression;
+import org.apache.activemq.artemis.selector.filter.Expression;
 import org.apache.activemq.artemis.selector.filter.FilterException;
 import org.apache.activemq.artemis.selector.filter.Filterable;
+import org.apache.activemq.artemis.selector.filter.LogicExpression;
+import org.apache.activemq.artemis.selector.filter.PropertyExpression;
+import org.apache.activemq.artemis.selector.filter.UnaryExpression;
 import org.apache.activemq.artemis.selector.impl.SelectorParser;
 
 /**
@@ -30,14 +35,40 @@ final class Selector implements Predicate<Message> {
         if (text == null || text.isBlank()) {
             return null;
         }
+        BooleanExpression parsed;
         try {
-            return new Selector(text, SelectorParser.parse(text));
+            parsed = SelectorParser.parse(text);
         } catch (FilterException | RuntimeException e) {
             InvalidSelectorException ex = new InvalidSelectorException("invalid message selector '" + text + "': "
                     + (e.getMessage() == null ? e.toString() : e.getMessage()));
             ex.initCause(e);
             throw ex;
         }
+        if (names(parsed, UNSUPPORTED)) {
+            throw new InvalidSelectorException("invalid message selector '" + text + "': it names " + UNSUPPORTED
+                    + ", which Pub cannot select on: a selector is evaluated before the message is leased, when"
+                    + " its delivery count is not yet known; select on message properties instead");
+        }
+        return new Selector(text, parsed);
+    }
+
+    /** The property a selector may not name: it would silently match nothing. */
+    private static final String UNSUPPORTED = "JMSXDeliveryCount";
+
+    private static boolean names(Expression e, String property) {
+        if (e instanceof PropertyExpression p) {
+            return p.getName().equals(property);
+        }
+        if (e instanceof BinaryExpression b) {
+            return names(b.getLeft(), property) || names(b.getRight(), property);
+        }
+        if (e instanceof LogicExpression l) {
+            return names(l.getLeft(), property) || names(l.getRight(), property);
+        }
+        if (e instanceof UnaryExpression u) {
+            return names(u.getRight(), property);
+        }
+        return false;
     }
 
     String text() {

@@ -1,0 +1,193 @@
+package io.pub.embedded;
+
+import io.pub.Stores;
+import io.pub.spi.StoreException;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.rocksdb.AbstractEventListener;
+import org.rocksdb.CompactionJobInfo;
+import org.rocksdb.FlushJobInfo;
+import org.rocksdb.RocksDB;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's directory. It is checked before RocksDB touches it, and kept private to its owner:
+ * created {@code rwx------}, so nobody else can reach the files in it whatever mode they get, and
+ * its files set to {@code rw-------} at open and whenever RocksDB has made new ones (RocksDB creates
+ * files following the umask, and its Java API cannot change that). Where the file system has no
+ * POSIX permissions, only the checks apply.
+ */
+final class StoreDirectory {
+    private static final Logger log = LoggerFactory.getLogger(StoreDirectory.class);
+    static final String CURRENT = "CURRENT";
+    // files that hold a store's data: with any of them and no CURRENT, RocksDB would start an
+    // empty store and then delete the log holding the messages
+    private static final Pattern DATA_FILE =
+            Pattern.compile("MANIFEST-\\d+|\\d+\\.(log|sst|blob)|OPTIONS-\\d+|" + Pattern.quote(SyncedMark.FILE));
+    private static final Set<PosixFilePermission> OWNER_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+
+    private final Path path;
+    private final boolean posix;
+
+    private StoreDirectory(Path path) {
+        this.path = path;
+        this.posix = path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /**
+     * Creates the directory owner-only if it does not exist; fails naming the setting and the path
+     * if it cannot be used. An existing directory keeps its mode (it may be shared on purpose), with
+     * a warning if others can read it.
+     */
+    static StoreDirectory prepare(Path directory) {
+        StoreDirectory dir = new StoreDirectory(directory);
+        try {
+            if (!Files.isDirectory(directory)) {
+                Path parent = directory.getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                try {
+                    if (dir.posix) {
+                        Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_DIRECTORY));
+                    } else {
+                        Files.createDirectory(directory);
+                    }
+                } catch (FileAlreadyExistsException e) {
+                    if (!Files.isDirectory(directory)) {
+                        throw e;
+                    } // else created by someone else just now: use it as it is
+                }
+            } else if (dir.posix) {
+                Set<PosixFilePermission> mode = Files.getPosixFilePermissions(directory);
+                if (!OWNER_DIRECTORY.containsAll(mode)) {
+                    log.warn(
+                            "the embedded store directory {} is open to other users ({}); the store makes its files"
+                                    + " owner-only, but `chmod 700` on the directory keeps them out of reach from the"
+                                    + " moment they are created",
+                            directory,
+                            PosixFilePermissions.toString(mode));
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException(
+                    Stores.URL_SETTING + ": cannot create the embedded store directory " + directory + " (" + e + ")",
+                    e);
+        }
+        if (!Files.isWritable(directory)) {
+            throw new IllegalArgumentException(
+                    Stores.URL_SETTING + ": the embedded store directory " + directory + " is not writable");
+        }
+        return dir;
+    }
+
+    /**
+     * True if the directory holds no store yet, so RocksDB may create one; fails if it holds a store
+     * without its CURRENT file (a copy or backup that skipped it). Reads only: nothing is created or
+     * deleted, so the directory stays as it was for whoever restores the missing file.
+     */
+    boolean isNew() {
+        if (Files.exists(path.resolve(CURRENT))) {
+            return false;
+        }
+        Set<String> data = new TreeSet<>();
+        for (Path f : files()) {
+            String name = f.getFileName().toString();
+            if (DATA_FILE.matcher(name).matches()) {
+                data.add(name);
+            }
+        }
+        if (data.isEmpty()) {
+            return true;
+        }
+        String manifest = data.stream()
+                .filter(n -> n.startsWith("MANIFEST-"))
+                .reduce((a, b) -> b)
+                .orElse(null);
+        throw new StoreException("the embedded store directory " + path + " holds a store (" + String.join(", ", data)
+                + ") but its file " + CURRENT + " is missing, as in a copy or backup that skipped it; opening it"
+                + " would start an empty store and delete the log that holds the messages, so it is left as it is."
+                + " Restore " + CURRENT + " from where the directory came from"
+                + (manifest == null
+                        ? ""
+                        : " (it is one line naming the current manifest, most likely '" + manifest + "')")
+                + ", or use an empty directory for a new store");
+    }
+
+    /** Makes every file in the directory owner-only; files deleted meanwhile are skipped. */
+    void restrictFiles() {
+        if (!posix) {
+            return;
+        }
+        for (Path f : files()) {
+            try {
+                if (Files.isRegularFile(f) && !Files.getPosixFilePermissions(f).equals(OWNER_FILE)) {
+                    Files.setPosixFilePermissions(f, OWNER_FILE);
+                }
+            } catch (NoSuchFileException gone) {
+                // an obsolete file RocksDB deleted while we looked
+            } catch (IOException e) {
+                log.warn("cannot make {} owner-only: {}", f, e.toString());
+            }
+        }
+    }
+
+    /**
+     * Makes new files owner-only once RocksDB reports them: flushes and compactions write the SST
+     * files, and a flush follows the switch to a new log file. A new file is open to others (as far
+     * as the directory lets them in) only until then.
+     */
+    AbstractEventListener ownerOnlyListener() {
+        return new AbstractEventListener(
+                AbstractEventListener.EnabledEventCallback.ON_FLUSH_COMPLETED,
+                AbstractEventListener.EnabledEventCallback.ON_COMPACTION_COMPLETED) {
+            @Override
+            public void onFlushCompleted(RocksDB db, FlushJobInfo info) {
+                restrictFilesQuietly();
+            }
+
+            @Override
+            public void onCompactionCompleted(RocksDB db, CompactionJobInfo info) {
+                restrictFilesQuietly();
+            }
+        };
+    }
+
+    // on a RocksDB thread, where an exception has nowhere to go
+    private void restrictFilesQuietly() {
+        try {
+            restrictFiles();
+        } catch (RuntimeException e) {
+            log.warn("cannot make the files in {} owner-only: {}", path, e.toString());
+        }
+    }
+
+    private List<Path> files() {
+        try (Stream<Path> s = Files.list(path)) {
+            return s.toList();
+        } catch (IOException e) {
+            throw new StoreException("cannot list the embedded store directory " + path + ": " + e, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+}
