@@ -17,7 +17,7 @@ import java.util.Map;
  * <pre>
  * chaos/run.sh [--store embedded|couchbase-mock|both] [--minutes N | --seconds N] [--seed N]
  *              [--rate MSGS_PER_S_PER_PRODUCER] [--lease 3s] [--heartbeat 3s] [--dir DIR]
- *              [--spare op:KIND,...]   (faults never injected, e.g. markDone:LOST_REPLY)
+ *              [--spare op:KIND,...|known-bugs]   (faults never injected, e.g. markDone:LOST_REPLY)
  *              [--acts kill,pause,faults]   (which acts of chaos; all by default)
  * chaos/run.sh --soak [--minutes N | --seconds N] [--report-every 30s] [--rate N] [--dir DIR]
  * </pre>
@@ -28,18 +28,23 @@ public final class Chaos {
     public static void main(String[] args) throws Exception {
         int code;
         try {
+            if (List.of(args).contains("--help")) {
+                System.out.println(USAGE);
+                System.exit(0);
+            }
             code = run(args, System.out);
         } catch (IllegalArgumentException e) {
             System.err.println("chaos: " + e.getMessage());
-            System.err.println("usage: chaos/run.sh [--store embedded|couchbase-mock|both] [--minutes N | --seconds N]"
-                    + " [--seed N] [--rate N] [--lease 3s] [--heartbeat 3s] [--dir DIR] [--spare op:KIND,...]"
-                    + " [--acts kill,pause,faults]\n"
-                    + "       chaos/run.sh --soak [--minutes N | --seconds N] [--report-every 30s] [--rate N]"
-                    + " [--dir DIR]");
+            System.err.println(USAGE);
             code = 2;
         }
         System.exit(code);
     }
+
+    private static final String USAGE = "usage: chaos/run.sh [--store embedded|couchbase-mock|both]"
+            + " [--minutes N | --seconds N] [--seed N] [--rate N] [--lease 3s] [--heartbeat 3s] [--dir DIR]"
+            + " [--spare op:KIND,...|known-bugs] [--acts kill,pause,faults]\n"
+            + "       chaos/run.sh --soak [--minutes N | --seconds N] [--report-every 30s] [--rate N] [--dir DIR]";
 
     /** Runs what the arguments say; returns the exit code. */
     static int run(String[] args, PrintStream out) throws Exception {

@@ -105,6 +105,7 @@ final class ChaosRun {
     private String factoryUrl;
     private CouchbaseMockServer mock;
     private final List<String> died = new ArrayList<>();
+    private final Set<Action> done = EnumSet.noneOf(Action.class);
 
     /** A place for a child JVM and its incarnations. */
     private static final class Slot {
@@ -312,15 +313,25 @@ final class ChaosRun {
         if (total == 0) {
             return;
         }
-        int pick = random.nextInt(total);
         Action act = null;
-        for (Map.Entry<Action, Integer> w : weights.entrySet()) {
-            act = w.getKey();
-            pick -= w.getValue();
-            if (pick < 0) {
+        // a run's first acts are one of each kind, so that even a short run does every one of them
+        for (Action a : config.actions()) {
+            if (!done.contains(a) && weights.containsKey(a)) {
+                act = a;
                 break;
             }
         }
+        int pick = random.nextInt(total);
+        for (Map.Entry<Action, Integer> w : weights.entrySet()) {
+            if (act != null) {
+                break;
+            }
+            pick -= w.getValue();
+            if (pick < 0) {
+                act = w.getKey();
+            }
+        }
+        done.add(act);
         if (act == Action.KILL) {
             Slot s = idle.get(random.nextInt(idle.size()));
             harness.log("KILL", s.child.name, s.child.pid()); // before the kill: it happened no later
@@ -351,7 +362,7 @@ final class ChaosRun {
         control = control.withSpared(config.sparedFaults())
                 .withFaults(rate, rate > 0 ? EnumSet.allOf(Fault.class) : Set.of(), MAX_FAULT_DELAY_MS);
         control.write(controlFile);
-        harness.log("FAULTS", rate);
+        harness.log("FAULTS", rate, rate > BASELINE_FAULT_RATE ? "window" : "baseline");
     }
 
     // ---- the end
@@ -444,6 +455,23 @@ final class ChaosRun {
         }
     }
 
+    /** The message at an offset and its lease: which message is stuck, and who held it until when. */
+    private static String describe(Controller store, String subscription, TopicShard shard, long offset) {
+        String message = store.read(shard, offset, 1).entries().stream()
+                .filter(e -> e.offset() == offset)
+                .findFirst()
+                .map(e -> e.isTombstone()
+                        ? "tombstone"
+                        : "message " + e.message().properties().get("cid"))
+                .orElse("nothing (a hole)");
+        String lease = store.leases(subscription, shard, offset, offset + 1).stream()
+                .findFirst()
+                .map(l -> "leased by " + l.owner() + " until " + (l.expiresAt() - System.currentTimeMillis())
+                        + " ms from now, delivery count " + l.deliveryCount())
+                .orElse("no lease");
+        return message + ", " + lease;
+    }
+
     /** With every child gone, the store itself: every cursor of every subscription at its head. */
     private void finalStoreCheck(Map<String, List<String>> findings) {
         try (Controller store = Stores.open(storeUrl, Settings.only(Map.of()), Clock.systemUTC())) {
@@ -461,9 +489,10 @@ final class ChaosRun {
                         long committed = store.cursor(s.id(), ts).committed();
                         long head = store.head(ts);
                         if (committed != head) {
-                            findings.computeIfAbsent("stuck", k -> new ArrayList<>())
-                                    .add("final store: " + topic + " " + s.id() + " shard " + shard + " committed "
-                                            + committed + ", head " + head);
+                            findings.computeIfAbsent("store not drained", k -> new ArrayList<>())
+                                    .add(topic + " " + s.id() + " shard " + shard + " committed "
+                                            + committed + ", head " + head + "; at " + committed + ": "
+                                            + describe(store, s.id(), ts, committed));
                         }
                     }
                 }

@@ -39,6 +39,7 @@ final class Checker {
     private final long leaseMs;
     private final Map<String, List<String>> violations = new LinkedHashMap<>();
     private final Map<String, Long> figures = new LinkedHashMap<>();
+    private final Map<String, Long> excused = new java.util.TreeMap<>();
 
     Checker(Ledger ledger, long leaseMs) {
         this.ledger = ledger;
@@ -121,6 +122,9 @@ final class Checker {
                             "after " + x + " came " + y + " (JMSRedelivered must be true, JMSXDeliveryCount higher)");
                 }
                 String excuse = excuse(x, y);
+                if (excuse != null) {
+                    excused.merge(excuse, 1L, Long::sum);
+                }
                 if (excuse == null) {
                     if (acked(x, y.at())) {
                         violation("delivered after acknowledged", x + " was acknowledged, then " + y);
@@ -135,13 +139,14 @@ final class Checker {
         }
         figures.put("messages delivered (per subscription)", distinct);
         figures.put("redeliveries", again);
+        excused.forEach((why, n) -> figures.put("redeliveries after " + why, n));
     }
 
     /** Why {@code y} could follow {@code x} legitimately, or null. */
     private String excuse(Delivery x, Delivery y) {
         for (Settled s : ledger.settled.getOrDefault(x.consumer() + " " + x.cid(), List.of())) {
             if (!s.type().equals("ACK") && s.at() >= x.at() && s.at() <= y.at()) {
-                return s.type();
+                return s.type().equals("RELEASE") ? "give-back" : "failed ack";
             }
         }
         for (long c : ledger.closes.getOrDefault(x.consumer(), List.of())) {

@@ -257,7 +257,7 @@ final class Ledger {
             }
             case "SPAWN" -> count("JVMs started");
             case "FAULTS" -> {
-                if (!f[2].equals("0.0")) {
+                if (f.length > 3 && f[3].equals("window")) {
                     count("fault windows");
                 }
             }
