@@ -275,7 +275,7 @@ final class ChaosRun {
             if (!s.busy && !s.child.isAlive()) {
                 died.add(s.child.name + " exited by itself with code " + s.child.awaitExit(0) + " (see " + s.child.name
                         + ".log and its journal)");
-                harness.log("DIED", s.child.name);
+                harness.log("DIED", s.child.name, s.child.awaitExit(0));
                 spawn(s);
             }
         }
@@ -347,7 +347,7 @@ final class ChaosRun {
             s.child.pause();
             s.busy = true;
             at(TimeUnit.MILLISECONDS.toNanos(pause), () -> {
-                s.child.resume();
+                s.child.resume(); // if it died meanwhile, respawnDead() reports and replaces it
                 harness.log("RESUME", s.child.name);
                 s.busy = false;
             });

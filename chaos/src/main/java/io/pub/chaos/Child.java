@@ -101,9 +101,14 @@ final class Child {
         paused = true;
     }
 
-    void resume() {
-        signal("CONT");
+    /** SIGCONT; false if the process is gone (it died while paused). */
+    boolean resume() {
         paused = false;
+        if (!process.isAlive()) {
+            return false;
+        }
+        signal("CONT");
+        return true;
     }
 
     private void signal(String sig) {
@@ -111,7 +116,7 @@ final class Child {
             Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid()))
                     .redirectErrorStream(true)
                     .start();
-            if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+            if ((!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) && process.isAlive()) {
                 throw new IllegalStateException("kill -" + sig + " " + pid() + " failed");
             }
         } catch (IOException e) {

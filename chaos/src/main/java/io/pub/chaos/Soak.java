@@ -81,8 +81,8 @@ final class Soak {
     }
 
     Result run() throws Exception {
-        Path store = config.dir().resolve("store");
-        Files.createDirectories(store);
+        Files.createDirectories(config.dir());
+        Path store = config.dir().resolve("store"); // created by the store, owner-only
         PubConnectionFactory factory = new PubConnectionFactory(
                 "embedded:" + store.toAbsolutePath(),
                 Settings.of(Map.of("PUB_HOUSEKEEPING_INTERVAL", "5s")),
@@ -209,6 +209,9 @@ final class Soak {
     }
 
     static long size(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile)
                     .mapToLong(p -> {
