@@ -33,6 +33,25 @@ final class ChaosController implements Controller {
 
     static volatile FaultListener listener = (op, fault, subject) -> {};
 
+    /**
+     * Told where messages were stored (after the store wrote them) and which offsets are about to be
+     * marked done (before the call): with these the checker can say who made a message done when it
+     * never reached an application.
+     */
+    interface Recorder {
+        void stored(TopicShard shard, long firstOffset, List<Message> messages);
+
+        void marking(String subscription, TopicShard shard, Collection<Long> offsets);
+    }
+
+    static volatile Recorder recorder = new Recorder() {
+        @Override
+        public void stored(TopicShard shard, long firstOffset, List<Message> messages) {}
+
+        @Override
+        public void marking(String subscription, TopicShard shard, Collection<Long> offsets) {}
+    };
+
     private final Controller store;
     private final Supplier<Control> control;
 
@@ -209,30 +228,46 @@ final class ChaosController implements Controller {
                 "insert",
                 subject(shard),
                 messages.size(),
-                () -> store.insert(shard, firstOffset, messages),
-                () -> store.insert(shard, firstOffset, firstPart(messages)));
+                () -> {
+                    store.insert(shard, firstOffset, messages);
+                    recorder.stored(shard, firstOffset, messages);
+                },
+                () -> {
+                    store.insert(shard, firstOffset, firstPart(messages));
+                    recorder.stored(shard, firstOffset, firstPart(messages));
+                });
     }
 
     @Override
     public long append(TopicShard shard, List<Message> messages) {
-        return call("append", subject(shard), messages.size(), () -> store.append(shard, messages), () -> {
-            long first = store.reserve(shard, messages.size());
-            store.insert(shard, first, firstPart(messages));
-        });
+        return call(
+                "append",
+                subject(shard),
+                messages.size(),
+                () -> {
+                    long first = store.append(shard, messages);
+                    recorder.stored(shard, first, messages);
+                    return first;
+                },
+                () -> {
+                    long first = store.reserve(shard, messages.size());
+                    store.insert(shard, first, firstPart(messages));
+                    recorder.stored(shard, first, firstPart(messages));
+                });
     }
 
     @Override
     public CompletableFuture<Long> appendAsync(TopicShard shard, List<Message> messages) {
         Fault f = draw("appendAsync", messages.size());
         if (f == null) {
-            return store.appendAsync(shard, messages);
+            return recorded(shard, messages);
         }
         listener.injected("appendAsync", f, subject(shard));
         try {
             switch (f) {
                 case LATENCY -> {
                     pause();
-                    return store.appendAsync(shard, messages);
+                    return recorded(shard, messages);
                 }
                 case TIMEOUT -> {
                     pause();
@@ -241,10 +276,11 @@ final class ChaosController implements Controller {
                 case PARTIAL -> {
                     long first = store.reserve(shard, messages.size());
                     store.insert(shard, first, firstPart(messages));
+                    recorder.stored(shard, first, firstPart(messages));
                     return CompletableFuture.failedFuture(failure("appendAsync", f));
                 }
                 case LOST_REPLY -> {
-                    return store.appendAsync(shard, messages).thenApply(first -> {
+                    return recorded(shard, messages).thenApply(first -> {
                         throw failure("appendAsync", f);
                     });
                 }
@@ -255,6 +291,13 @@ final class ChaosController implements Controller {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private CompletableFuture<Long> recorded(TopicShard shard, List<Message> messages) {
+        return store.appendAsync(shard, messages).thenApply(first -> {
+            recorder.stored(shard, first, messages);
+            return first;
+        });
     }
 
     @Override
@@ -304,6 +347,7 @@ final class ChaosController implements Controller {
 
     @Override
     public Cursor markDone(String subscription, TopicShard shard, Collection<Long> offsets) {
+        recorder.marking(subscription, shard, offsets);
         return call(
                 "markDone",
                 subscription,

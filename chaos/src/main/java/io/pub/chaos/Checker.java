@@ -70,13 +70,21 @@ final class Checker {
     private void checkSends() {
         long acked = 0;
         long failedArrived = 0;
+        long cutOff = 0;
         for (Send s : ledger.sends.values()) {
             if (s.sent) {
                 acked++;
                 for (String sub : Workload.expectedSubscriptions(s.destination, s.parity)) {
                     if (!ledger.deliveries.containsKey(sub + " " + s.cid)) {
-                        violation(
-                                "lost", s.cid + " (" + s.mode + " send to " + s.destination + ") never reached " + sub);
+                        String how = howDone(s.cid, sub);
+                        if (how == null) {
+                            cutOff++;
+                        } else {
+                            violation(
+                                    "lost",
+                                    s.cid + " (" + s.mode + " send to " + s.destination + ") never reached " + sub
+                                            + ": " + how);
+                        }
                     }
                 }
             } else if (s.failed
@@ -86,6 +94,7 @@ final class Checker {
             }
         }
         figures.put("acknowledged sends", acked);
+        figures.put("AUTO_ACKNOWLEDGE receipts cut off by a kill (acknowledged in receive, never returned)", cutOff);
         figures.put("failed sends that arrived anyway", failedArrived);
     }
 
@@ -140,6 +149,60 @@ final class Checker {
         figures.put("messages delivered (per subscription)", distinct);
         figures.put("redeliveries", again);
         excused.forEach((why, n) -> figures.put("redeliveries after " + why, n));
+    }
+
+    /**
+     * What became of a message that never reached subscription {@code sub}: null if an AUTO_ACKNOWLEDGE
+     * receive marked it done and its JVM was killed before receive could return it (JMS acknowledges
+     * such a receipt as receive returns: a crash in between loses it; no error followed in that thread,
+     * which would mean receive failed instead), else a description for the report.
+     */
+    private String howDone(String cid, String sub) {
+        List<String> where = ledger.storedAt.getOrDefault(cid, List.of());
+        if (where.isEmpty()) {
+            return "no journaled write of it (its STORED line was cut off by a kill?)";
+        }
+        List<String> found = new ArrayList<>();
+        for (String place : where) {
+            for (Ledger.Marking m : ledger.markings.getOrDefault(place, List.of())) {
+                if (!sameSubscription(sub, m.subscription())) {
+                    continue;
+                }
+                Long killed = ledger.killedAt.get(m.jvm());
+                boolean autoReceive =
+                        m.thread().contains("-q_auto") || m.thread().contains("-t_odd_auto");
+                if (autoReceive
+                        && killed != null
+                        && killed >= m.at()
+                        && killed - m.at() <= CUT_OFF_MS
+                        && !erredBetween(m.thread(), m.at(), killed)) {
+                    return null;
+                }
+                found.add("marked done at " + place + " by " + m.thread() + " at " + m.at()
+                        + (killed != null ? " (JVM killed at " + killed + ")" : ""));
+            }
+        }
+        return found.isEmpty()
+                ? "stored at " + where + ", never marked done by a journaled call"
+                : String.join("; ", found);
+    }
+
+    /** A kill this soon after an acknowledgement began can fall between it and receive returning. */
+    private static final long CUT_OFF_MS = 5000;
+
+    private static boolean sameSubscription(String journalName, String storeId) {
+        return journalName.equals(Workload.Q)
+                ? storeId.equals(io.pub.Pub.QUEUE_SUBSCRIPTION)
+                : storeId.endsWith(journalName);
+    }
+
+    private boolean erredBetween(String thread, long from, long to) {
+        for (long t : ledger.errorsByThread.getOrDefault(thread, List.of())) {
+            if (t >= from && t <= to) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Why {@code y} could follow {@code x} legitimately, or null. */

@@ -59,6 +59,9 @@ final class Ledger {
 
     record Sample(String jvm, long start, long end, long committed, long head) {}
 
+    /** An offset about to be marked done for a subscription, by a thread of a JVM. */
+    record Marking(long at, String jvm, String thread, String subscription) {}
+
     final Map<String, Send> sends = new HashMap<>();
     /** "sub cid" to its deliveries in journal order per JVM (sorted by time before checking). */
     final Map<String, List<Delivery>> deliveries = new HashMap<>();
@@ -76,6 +79,13 @@ final class Ledger {
     final Map<String, List<Sample>> samples = new TreeMap<>();
     /** "topic subscription shard" to its latest sample (by end time). */
     final Map<String, Sample> latest = new TreeMap<>();
+
+    /** Message to where it was stored: "topic shard offset" (more than one if written again). */
+    final Map<String, List<String>> storedAt = new HashMap<>();
+    /** "topic shard offset" to the calls that marked it done. */
+    final Map<String, List<Marking>> markings = new HashMap<>();
+    /** Thread (as named in FAULT and MARKING lines) to when its consumer journaled an error. */
+    final Map<String, List<Long>> errorsByThread = new HashMap<>();
 
     final List<String> hangs = new ArrayList<>();
     final List<String> doubles = new ArrayList<>();
@@ -137,6 +147,12 @@ final class Ledger {
 
     private void count(String what) {
         counts.merge(what, 1, Integer::sum);
+    }
+
+    /** The thread a role runs on, from its consumer id: e.34/q_auto2#5 runs on chaos-e.34-q_auto2. */
+    static String threadOf(String consumer) {
+        int hash = consumer.indexOf('#');
+        return "chaos-" + (hash < 0 ? consumer : consumer.substring(0, hash)).replace('/', '-');
     }
 
     private static String jvmOf(String consumer) {
@@ -236,7 +252,24 @@ final class Ledger {
             }
             case "HANG" -> hangs.add(jvm + ": " + String.join(" ", java.util.Arrays.copyOfRange(f, 2, f.length)));
             case "DOUBLE" -> doubles.add(jvm + ": " + line);
+            case "STORED" -> {
+                String[] cids = f[5].split(",");
+                long first = Long.parseLong(f[4]);
+                for (int i = 0; i < cids.length; i++) {
+                    storedAt.computeIfAbsent(cids[i], k -> new ArrayList<>(1))
+                            .add(f[2] + " " + f[3] + " " + (first + i));
+                }
+            }
+            case "MARKING" -> {
+                for (String o : f[6].split(",")) {
+                    markings.computeIfAbsent(f[3] + " " + f[4] + " " + o, k -> new ArrayList<>(1))
+                            .add(new Marking(at, jvm, f[5], f[2]));
+                }
+            }
             case "ERROR", "CONNERR" -> {
+                errorsByThread
+                        .computeIfAbsent(threadOf(f[2]), k -> new ArrayList<>())
+                        .add(at);
                 String text = f[f.length - 1];
                 int colon = text.indexOf(':');
                 errorCounts.merge(colon > 0 ? text.substring(0, colon) : text, 1, Integer::sum);

@@ -60,6 +60,7 @@ public final class Worker {
         }
         ChaosController.listener = (op, fault, subject) ->
                 journal.log("FAULT", op, fault, Thread.currentThread().getName().replace(' ', '_'), subject);
+        ChaosController.recorder = new Recorder(journal);
         PubConnectionFactory factory =
                 new PubConnectionFactory(require(a, "url"), Settings.of(settings), Clock.systemUTC());
         ControlWatcher control = ControlWatcher.start(controlFile);
@@ -131,6 +132,34 @@ public final class Worker {
                 journal.log("ERROR", name, "setup", Journal.text(e));
                 sleep(200);
             }
+        }
+    }
+
+    /** Journals STORED (where each message went) and MARKING (offsets about to be marked done, by whom). */
+    private record Recorder(Journal journal) implements ChaosController.Recorder {
+        @Override
+        public void stored(io.pub.TopicShard shard, long firstOffset, List<io.pub.Message> messages) {
+            StringBuilder cids = new StringBuilder();
+            for (io.pub.Message m : messages) {
+                Object cid = m.properties().get("cid");
+                cids.append(cids.length() == 0 ? "" : ",").append(cid == null ? "-" : cid);
+            }
+            journal.log("STORED", shard.topic(), shard.shard(), firstOffset, cids);
+        }
+
+        @Override
+        public void marking(String subscription, io.pub.TopicShard shard, java.util.Collection<Long> offsets) {
+            StringBuilder list = new StringBuilder();
+            for (long o : offsets) {
+                list.append(list.length() == 0 ? "" : ",").append(o);
+            }
+            journal.log(
+                    "MARKING",
+                    subscription,
+                    shard.topic(),
+                    shard.shard(),
+                    Thread.currentThread().getName().replace(' ', '_'),
+                    list);
         }
     }
 

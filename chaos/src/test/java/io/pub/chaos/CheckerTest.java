@@ -42,6 +42,43 @@ class CheckerTest {
     }
 
     @Test
+    void anAutoAcknowledgedReceiptCutOffByAKillIsNotALoss() {
+        sent();
+        child("p.0", "100 STORED chaos-q 0 7 m1");
+        child("c.0", "300 MARKING $queue chaos-q 0 chaos-c.0-q_auto0 6,7");
+        child("harness", "302 KILL c.0 55");
+        Checker c = new Checker(ledger, 3000).check();
+        assertThat(c.violations()).isEmpty();
+        assertThat(c.figures())
+                .containsEntry(
+                        "AUTO_ACKNOWLEDGE receipts cut off by a kill (acknowledged in receive, never returned)", 1L);
+    }
+
+    @Test
+    void aReceiveThatFailedAfterItsAcknowledgementLosesTheMessage() {
+        sent();
+        child("p.0", "100 STORED chaos-q 0 7 m1");
+        child(
+                "c.0",
+                "300 MARKING $queue chaos-q 0 chaos-c.0-q_auto0 7",
+                "301 ERROR c.0/q_auto0#3 Q_AUTO JMSException:lost_reply_in_markDone");
+        child("harness", "302 KILL c.0 55");
+        assertThat(check().get("lost"))
+                .singleElement()
+                .asString()
+                .contains("marked done at chaos-q 0 7 by chaos-c.0-q_auto0");
+    }
+
+    @Test
+    void aMessageMarkedDoneByAClientAcknowledgeThreadIsLostEvenIfItsJvmDied() {
+        sent();
+        child("p.0", "100 STORED chaos-q 0 7 m1");
+        child("c.0", "300 MARKING $queue chaos-q 0 chaos-c.0-q_client0 7");
+        child("harness", "302 KILL c.0 55");
+        assertThat(check()).containsOnlyKeys("lost");
+    }
+
+    @Test
     void aTopicMessageMustReachEverySubscriptionItsParitySelects() {
         child("p.0", "100 SEND m2 chaos-t 1 async", "101 SENT m2", "200 DELIVER c.0/t_all_client0#0 all m2 0 1 0 1");
         assertThat(check().get("lost")).singleElement().asString().contains("never reached odd");
