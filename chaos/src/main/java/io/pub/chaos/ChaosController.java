@@ -42,6 +42,9 @@ final class ChaosController implements Controller {
         void stored(TopicShard shard, long firstOffset, List<Message> messages);
 
         void marking(String subscription, TopicShard shard, Collection<Long> offsets);
+
+        /** A renewal's outcome: leases it did not renew, or that had run out before it, lapsed. */
+        void renewed(Collection<Lease> asked, List<Lease> renewed, long calledAt);
     }
 
     static volatile Recorder recorder = new Recorder() {
@@ -50,6 +53,9 @@ final class ChaosController implements Controller {
 
         @Override
         public void marking(String subscription, TopicShard shard, Collection<Long> offsets) {}
+
+        @Override
+        public void renewed(Collection<Lease> asked, List<Lease> renewed, long calledAt) {}
     };
 
     private final Controller store;
@@ -371,12 +377,20 @@ final class ChaosController implements Controller {
 
     @Override
     public List<Lease> renew(Collection<Lease> leases, long expiresAt) {
+        long calledAt = System.currentTimeMillis();
         return call(
                 "renew",
                 subjectOf(leases),
                 leases.size(),
-                () -> store.renew(leases, expiresAt),
-                () -> store.renew(firstPart(leases), expiresAt));
+                () -> {
+                    List<Lease> renewed = store.renew(leases, expiresAt);
+                    recorder.renewed(leases, renewed, calledAt);
+                    return renewed;
+                },
+                () -> {
+                    List<Lease> part = firstPart(leases);
+                    recorder.renewed(part, store.renew(part, expiresAt), calledAt);
+                });
     }
 
     @Override

@@ -226,12 +226,36 @@ final class Checker {
         if (paused(x.jvm(), x.at(), y.at()) || paused(y.jvm(), x.at() - leaseMs, y.at())) {
             return "pause";
         }
+        if (lapsed(x, y.at()) || lapsed(y, y.at())) {
+            return "lease lapsed";
+        }
         if (renewalDisturbed(x.jvm(), x.at() - leaseMs, y.at())
                 || renewalDisturbed(y.jvm(), x.at() - leaseMs, y.at())) {
             return "renewal fault";
         }
         return null;
     }
+
+    /**
+     * A renewal in the JVM of {@code d} found the lease on {@code d}'s message run out or taken, from a
+     * lease before {@code d} up to a minute after {@code until} (a paused JVM finds out when it resumes).
+     */
+    private boolean lapsed(Delivery d, long until) {
+        for (String place : ledger.storedAt.getOrDefault(d.cid(), List.of())) {
+            for (Ledger.Marking l : ledger.lapses.getOrDefault(place, List.of())) {
+                if (l.jvm().equals(d.jvm())
+                        && sameSubscription(d.sub(), l.subscription())
+                        && l.at() >= d.at() - leaseMs
+                        && l.at() <= until + LAPSE_NOTICED_MS) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** How long after a lease ran out its holder may first notice (it was paused, or its renewal slow). */
+    private static final long LAPSE_NOTICED_MS = 60_000;
 
     private boolean paused(String jvm, long from, long to) {
         for (long[] p : ledger.pauses.getOrDefault(jvm, List.of())) {

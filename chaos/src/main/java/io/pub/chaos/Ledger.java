@@ -84,6 +84,8 @@ final class Ledger {
     final Map<String, List<String>> storedAt = new HashMap<>();
     /** "topic shard offset" to the calls that marked it done. */
     final Map<String, List<Marking>> markings = new HashMap<>();
+    /** "topic shard offset" to the leases on it a renewal found lapsed. */
+    final Map<String, List<Marking>> lapses = new HashMap<>();
     /** Thread (as named in FAULT and MARKING lines) to when its consumer journaled an error. */
     final Map<String, List<Long>> errorsByThread = new HashMap<>();
 
@@ -260,6 +262,9 @@ final class Ledger {
                             .add(f[2] + " " + f[3] + " " + (first + i));
                 }
             }
+            case "LAPSED" ->
+                lapses.computeIfAbsent(f[3] + " " + f[4] + " " + f[5], k -> new ArrayList<>(1))
+                        .add(new Marking(at, jvm, f[6], f[2]));
             case "MARKING" -> {
                 for (String o : f[6].split(",")) {
                     markings.computeIfAbsent(f[3] + " " + f[4] + " " + o, k -> new ArrayList<>(1))

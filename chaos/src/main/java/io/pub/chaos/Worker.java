@@ -135,7 +135,10 @@ public final class Worker {
         }
     }
 
-    /** Journals STORED (where each message went) and MARKING (offsets about to be marked done, by whom). */
+    /**
+     * Journals STORED (where each message went), MARKING (offsets about to be marked done, by whom) and
+     * LAPSED (a lease a renewal found run out or taken).
+     */
     private record Recorder(Journal journal) implements ChaosController.Recorder {
         @Override
         public void stored(io.pub.TopicShard shard, long firstOffset, List<io.pub.Message> messages) {
@@ -145,6 +148,26 @@ public final class Worker {
                 cids.append(cids.length() == 0 ? "" : ",").append(cid == null ? "-" : cid);
             }
             journal.log("STORED", shard.topic(), shard.shard(), firstOffset, cids);
+        }
+
+        @Override
+        public void renewed(java.util.Collection<io.pub.spi.Lease> asked, List<io.pub.spi.Lease> renewed, long at) {
+            java.util.Set<String> kept = new java.util.HashSet<>();
+            for (io.pub.spi.Lease l : renewed) {
+                kept.add(l.shard() + " " + l.offset());
+            }
+            for (io.pub.spi.Lease l : asked) {
+                boolean late = l.expiresAt() <= at;
+                if (late || !kept.contains(l.shard() + " " + l.offset())) {
+                    journal.log(
+                            "LAPSED",
+                            l.subscription(),
+                            l.shard().topic(),
+                            l.shard().shard(),
+                            l.offset(),
+                            late ? "late" : "lost");
+                }
+            }
         }
 
         @Override

@@ -115,6 +115,17 @@ class CheckerTest {
     }
 
     @Test
+    void aLeaseTheHoldersRenewalFoundLapsedExcusesTheNextDelivery() {
+        sent();
+        child("p.0", "100 STORED chaos-q 2 40 m1");
+        child("c.0", "200 DELIVER c.0/q_client0#0 q m1 0 1 0 0");
+        child("c.1", "900 DELIVER c.1/q_client0#0 q m1 1 2 0 0");
+        assertThat(check()).containsOnlyKeys("two live holders");
+        child("c.0", "1500 LAPSED $queue chaos-q 2 40 late");
+        assertThat(check()).isEmpty();
+    }
+
+    @Test
     void aRedeliveryMustBeFlaggedWithAHigherCount() {
         sent();
         child("c.0", "200 DELIVER c.0/q_client0#0 q m1 0 1 0 0", "300 RELEASE c.0/q_client0#0 q m1");
