@@ -1,23 +1,16 @@
 package io.pub.chaos;
 
 import io.pub.Stores;
-import io.pub.TopicShard;
 import io.pub.couchbase.CouchbaseMockServer;
-import io.pub.spi.Controller;
-import io.pub.spi.Settings;
-import io.pub.spi.Subscription;
-import io.pub.spi.TopicInfo;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
@@ -155,7 +148,7 @@ final class ChaosRun {
             calm();
             Map<String, List<String>> drainFindings = drain();
             stopChildren(drainFindings);
-            finalStoreCheck(drainFindings);
+            StoreCheck.run(storeUrl, drainFindings);
             ledger.poll();
             Checker checker = new Checker(ledger, config.lease().toMillis()).check();
             drainFindings.forEach((k, v) -> v.forEach(d -> checker.violation(k, d)));
@@ -451,55 +444,6 @@ final class ChaosRun {
                     s.child.resume();
                 }
                 s.child.kill();
-            }
-        }
-    }
-
-    /** The message at an offset and its lease: which message is stuck, and who held it until when. */
-    private static String describe(Controller store, String subscription, TopicShard shard, long offset) {
-        String message = store.read(shard, offset, 1).entries().stream()
-                .filter(e -> e.offset() == offset)
-                .findFirst()
-                .map(e -> e.isTombstone()
-                        ? "tombstone"
-                        : "message " + e.message().properties().get("cid"))
-                .orElse("nothing (a hole)");
-        String lease = store.leases(subscription, shard, offset, offset + 1).stream()
-                .findFirst()
-                .map(l -> "leased by " + l.owner() + " until " + (l.expiresAt() - System.currentTimeMillis())
-                        + " ms from now, delivery count " + l.deliveryCount())
-                .orElse("no lease");
-        return message + ", " + lease;
-    }
-
-    /** With every child gone, the store itself: every cursor of every subscription at its head. */
-    private void finalStoreCheck(Map<String, List<String>> findings) {
-        try (Controller store = Stores.open(storeUrl, Settings.only(Map.of()), Clock.systemUTC())) {
-            int subscriptions = 0;
-            for (String topic : List.of(Workload.QUEUE, Workload.TOPIC)) {
-                Optional<TopicInfo> info = store.topic(topic);
-                if (info.isEmpty()) {
-                    findings.computeIfAbsent("stuck", k -> new ArrayList<>()).add("topic " + topic + " missing");
-                    continue;
-                }
-                for (Subscription s : store.subscriptions(topic)) {
-                    subscriptions++;
-                    for (int shard = 0; shard < info.get().shards(); shard++) {
-                        TopicShard ts = new TopicShard(topic, shard);
-                        long committed = store.cursor(s.id(), ts).committed();
-                        long head = store.head(ts);
-                        if (committed != head) {
-                            findings.computeIfAbsent("store not drained", k -> new ArrayList<>())
-                                    .add(topic + " " + s.id() + " shard " + shard + " committed "
-                                            + committed + ", head " + head + "; at " + committed + ": "
-                                            + describe(store, s.id(), ts, committed));
-                        }
-                    }
-                }
-            }
-            if (subscriptions < 3) {
-                findings.computeIfAbsent("stuck", k -> new ArrayList<>())
-                        .add("final store: expected 3 subscriptions (queue, all, odd), found " + subscriptions);
             }
         }
     }

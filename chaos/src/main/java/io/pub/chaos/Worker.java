@@ -60,7 +60,7 @@ public final class Worker {
         }
         ChaosController.listener = (op, fault, subject) ->
                 journal.log("FAULT", op, fault, Thread.currentThread().getName().replace(' ', '_'), subject);
-        ChaosController.recorder = new Recorder(journal);
+        ChaosController.recorder = new JournalRecorder(journal);
         PubConnectionFactory factory =
                 new PubConnectionFactory(require(a, "url"), Settings.of(settings), Clock.systemUTC());
         ControlWatcher control = ControlWatcher.start(controlFile);
@@ -132,57 +132,6 @@ public final class Worker {
                 journal.log("ERROR", name, "setup", Journal.text(e));
                 sleep(200);
             }
-        }
-    }
-
-    /**
-     * Journals STORED (where each message went), MARKING (offsets about to be marked done, by whom) and
-     * LAPSED (a lease a renewal found run out or taken).
-     */
-    private record Recorder(Journal journal) implements ChaosController.Recorder {
-        @Override
-        public void stored(io.pub.TopicShard shard, long firstOffset, List<io.pub.Message> messages) {
-            StringBuilder cids = new StringBuilder();
-            for (io.pub.Message m : messages) {
-                Object cid = m.properties().get("cid");
-                cids.append(cids.length() == 0 ? "" : ",").append(cid == null ? "-" : cid);
-            }
-            journal.log("STORED", shard.topic(), shard.shard(), firstOffset, cids);
-        }
-
-        @Override
-        public void renewed(java.util.Collection<io.pub.spi.Lease> asked, List<io.pub.spi.Lease> renewed, long at) {
-            java.util.Set<String> kept = new java.util.HashSet<>();
-            for (io.pub.spi.Lease l : renewed) {
-                kept.add(l.shard() + " " + l.offset());
-            }
-            for (io.pub.spi.Lease l : asked) {
-                boolean late = l.expiresAt() <= at;
-                if (late || !kept.contains(l.shard() + " " + l.offset())) {
-                    journal.log(
-                            "LAPSED",
-                            l.subscription(),
-                            l.shard().topic(),
-                            l.shard().shard(),
-                            l.offset(),
-                            late ? "late" : "lost");
-                }
-            }
-        }
-
-        @Override
-        public void marking(String subscription, io.pub.TopicShard shard, java.util.Collection<Long> offsets) {
-            StringBuilder list = new StringBuilder();
-            for (long o : offsets) {
-                list.append(list.length() == 0 ? "" : ",").append(o);
-            }
-            journal.log(
-                    "MARKING",
-                    subscription,
-                    shard.topic(),
-                    shard.shard(),
-                    Thread.currentThread().getName().replace(' ', '_'),
-                    list);
         }
     }
 
