@@ -24,7 +24,8 @@ import java.util.Map;
  *       lease renewals disturbed by an injected fault; <b>delivered after acknowledged</b> is the same
  *       with the earlier delivery acknowledged before the later one;
  *   <li><b>redelivery not flagged</b>: each later delivery of a message has JMSRedelivered set and a
- *       higher JMSXDeliveryCount than the one before;
+ *       higher JMSXDeliveryCount than the one before; <b>stale delivery</b> when the later one has a
+ *       lower count: it was leased before the earlier one and handed out after its lease lapsed;
  *   <li><b>cursor backwards</b>: a cursor read after another read of it ended is not behind it; nor is
  *       a head;
  *   <li><b>hang</b>, <b>double completion</b>: nothing a child waited for never came, no
@@ -125,6 +126,15 @@ final class Checker {
             for (int i = 1; i < ds.size(); i++) {
                 Delivery x = ds.get(i - 1);
                 Delivery y = ds.get(i);
+                if (y.count() < x.count()) {
+                    // y's lease is older than x's: it lapsed before x's was taken, and y was handed to the
+                    // application after that (its consumer held it while paused or starved)
+                    violation(
+                            "stale delivery",
+                            y + " was handed out after " + x + ", which was leased later (its lease lapsed while"
+                                    + " held" + (lapsed(y, y.at()) ? ", as its renewal found" : "") + ")");
+                    continue;
+                }
                 if (!y.redelivered() || y.count() <= x.count()) {
                     violation(
                             "redelivery not flagged",

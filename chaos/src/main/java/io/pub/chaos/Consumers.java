@@ -105,10 +105,11 @@ final class Consumers implements Runnable {
 
     private void closeConnection() {
         if (connection == null) {
+            unacked.clear();
             return;
         }
+        w.journal.log("CLOSE", id, sub); // before: what it held may go to others while it closes
         Closer.close(connection, w.journal, id);
-        w.journal.log("CLOSE", id, sub);
         connection = null;
         unacked.clear();
     }
@@ -180,12 +181,13 @@ final class Consumers implements Runnable {
         String cids = String.join(",", unacked);
         boolean transacted = role == Workload.Role.Q_TX || role == Workload.Role.T_ALL_TX;
         if (giveBack) {
+            // journaled before the call: another consumer may get the messages before it returns
+            w.journal.log("RELEASE", id, sub, cids);
             if (transacted) {
                 session.rollback();
             } else {
                 session.recover();
             }
-            w.journal.log("RELEASE", id, sub, cids);
         } else {
             if (transacted) {
                 session.commit();

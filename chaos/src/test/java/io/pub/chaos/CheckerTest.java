@@ -134,6 +134,14 @@ class CheckerTest {
     }
 
     @Test
+    void aDeliveryLeasedBeforeAnotherButHandedOutAfterItIsStale() {
+        sent();
+        child("c.0", "200 DELIVER c.0/q_client0#0 q m1 1 2 0 0");
+        child("c.1", "300 DELIVER c.1/q_client0#0 q m1 0 1 0 0");
+        assertThat(check()).containsOnlyKeys("stale delivery");
+    }
+
+    @Test
     void rolledBackUnknownAndUnselectedMessagesMustNotArrive() {
         child("p.0", "100 SEND m3 chaos-q 0 tx", "101 ROLLEDBACK m3", "102 SEND m4 chaos-t 0 sync", "103 SENT m4");
         child(
