@@ -437,13 +437,18 @@ final class ChaosRun {
         }
     }
 
+    /** Every child gone: SIGKILL to all first (a paused one too), then wait for each. */
     private void killAll() {
-        for (Slot s : slots.values()) {
-            if (s.child != null && s.child.isAlive()) {
-                if (s.child.isPaused()) {
-                    s.child.resume();
-                }
-                s.child.kill();
+        List<Child> alive = slots.values().stream()
+                .map(s -> s.child)
+                .filter(c -> c != null && c.isAlive())
+                .toList();
+        alive.forEach(Child::killNow);
+        for (Child c : alive) {
+            try {
+                c.kill();
+            } catch (RuntimeException e) {
+                say("could not kill " + c.name + " (pid " + c.pid() + "): " + e.getMessage());
             }
         }
     }

@@ -83,6 +83,11 @@ final class Child {
         return paused;
     }
 
+    /** SIGKILL, without waiting. */
+    void killNow() {
+        process.destroyForcibly();
+    }
+
     /** SIGKILL; returns once the process is gone. */
     void kill() {
         process.destroyForcibly();
