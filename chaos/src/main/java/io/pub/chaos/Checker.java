@@ -161,6 +161,11 @@ final class Checker {
         excused.forEach((why, n) -> figures.put("redeliveries after " + why, n));
     }
 
+    /** True if the message's absence from {@code sub} is an AUTO_ACKNOWLEDGE receipt cut off by a kill. */
+    boolean cutOff(String cid, String sub) {
+        return howDone(cid, sub) == null;
+    }
+
     /**
      * What became of a message that never reached subscription {@code sub}: null if an AUTO_ACKNOWLEDGE
      * receive marked it done and its JVM was killed before receive could return it (JMS acknowledges
