@@ -99,6 +99,9 @@ final class ChaosRun {
     private CouchbaseMockServer mock;
     private final List<String> died = new ArrayList<>();
     private final Set<Action> done = EnumSet.noneOf(Action.class);
+    private final Object lifecycle = new Object();
+    /** Set once the children are being killed for good: none is started after that. */
+    private boolean closing;
 
     /** A place for a child JVM and its incarnations. */
     private static final class Slot {
@@ -224,6 +227,14 @@ final class ChaosRun {
     }
 
     private void spawn(Slot s) {
+        synchronized (lifecycle) {
+            if (!closing) {
+                start(s);
+            }
+        }
+    }
+
+    private void start(Slot s) {
         String name = s.name + "." + s.incarnation++;
         List<String> args = List.of(
                 "url=" + factoryUrl,
@@ -266,9 +277,16 @@ final class ChaosRun {
     private void respawnDead() {
         for (Slot s : slots.values()) {
             if (!s.busy && !s.child.isAlive()) {
-                died.add(s.child.name + " exited by itself with code " + s.child.awaitExit(0) + " (see " + s.child.name
+                synchronized (lifecycle) {
+                    if (closing) {
+                        return;
+                    }
+                }
+                int code = s.child.awaitExit(0);
+                died.add(s.child.name + " exited by itself with code " + code
+                        + (code == 137 ? " (SIGKILL, not sent by this harness)" : "") + " (see " + s.child.name
                         + ".log and its journal)");
-                harness.log("DIED", s.child.name, s.child.awaitExit(0));
+                harness.log("DIED", s.child.name, code);
                 spawn(s);
             }
         }
@@ -448,6 +466,9 @@ final class ChaosRun {
 
     /** Every child gone: SIGKILL to all first (a paused one too), then wait for each. */
     private void killAll() {
+        synchronized (lifecycle) {
+            closing = true; // the shutdown hook may run while the main thread would restart a child
+        }
         List<Child> alive = slots.values().stream()
                 .map(s -> s.child)
                 .filter(c -> c != null && c.isAlive())
