@@ -1,7 +1,7 @@
 package io.pub;
 
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Scope;
+import io.pub.PubTracing.TraceScope;
+import io.pub.PubTracing.TraceSpan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,15 +87,15 @@ public final class Consumer implements AutoCloseable {
         List<Delivery> ok = new ArrayList<>();
         List<Delivery> failed = new ArrayList<>();
         for (Delivery d : batch) {
-            Span span = metrics.tracing().startProcess(subscriber.subscription(), d);
+            TraceSpan span = metrics.tracing().startProcess(subscriber.subscription(), d);
             long started = System.nanoTime();
             boolean success = false;
-            try (Scope scope = span.makeCurrent()) {
+            try (TraceScope scope = span.makeCurrent()) {
                 handler.handle(d);
                 success = true;
                 ok.add(subscriber.current(d));
             } catch (Exception e) {
-                PubTracing.failed(span, e);
+                span.failed(e);
                 failed.add(subscriber.current(d));
             } finally {
                 metrics.processed(subscriber.subscription(), System.nanoTime() - started, success);

@@ -1,7 +1,7 @@
 package io.pub;
 
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Scope;
+import io.pub.PubTracing.TraceScope;
+import io.pub.PubTracing.TraceSpan;
 import io.pub.spi.Controller;
 import io.pub.spi.TopicInfo;
 import java.time.Clock;
@@ -73,8 +73,8 @@ public final class Producer {
     public Published publishBatch(String topic, int shard, List<Message> messages) {
         check(topic, shard, messages);
         PubTracing tracing = metrics.tracing();
-        Span span = tracing.startPublish(topic, shard, messages);
-        try (Scope scope = span.makeCurrent()) {
+        TraceSpan span = tracing.startPublish(topic, shard, messages);
+        try (TraceScope scope = span.makeCurrent()) {
             List<Message> stamped = stamp(tracing, messages);
             TopicShard ts = new TopicShard(topic, shard);
             long started = System.nanoTime();
@@ -85,7 +85,7 @@ public final class Producer {
                 return new Published(ts, first, stamped.size());
             } catch (RuntimeException e) {
                 metrics.publishFailed(topic);
-                PubTracing.failed(span, e);
+                span.failed(e);
                 throw e;
             }
         } finally {
@@ -102,17 +102,17 @@ public final class Producer {
     public CompletableFuture<Published> publishBatchAsync(String topic, int shard, List<Message> messages) {
         check(topic, shard, messages);
         PubTracing tracing = metrics.tracing();
-        Span span = tracing.startPublish(topic, shard, messages);
+        TraceSpan span = tracing.startPublish(topic, shard, messages);
         CompletableFuture<Long> written;
         List<Message> stamped;
         TopicShard ts = new TopicShard(topic, shard);
         long started = System.nanoTime();
-        try (Scope scope = span.makeCurrent()) {
+        try (TraceScope scope = span.makeCurrent()) {
             stamped = stamp(tracing, messages);
             written = controller.appendAsync(ts, stamped);
         } catch (RuntimeException e) {
             metrics.publishFailed(topic);
-            PubTracing.failed(span, e);
+            span.failed(e);
             span.end();
             throw e;
         }
@@ -122,7 +122,7 @@ public final class Producer {
                 if (e != null) {
                     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                     metrics.publishFailed(topic);
-                    PubTracing.failed(span, cause);
+                    span.failed(cause);
                     throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
                 }
                 metrics.published(topic, count, System.nanoTime() - started);

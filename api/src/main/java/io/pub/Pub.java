@@ -1,10 +1,10 @@
 package io.pub;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import io.opentelemetry.api.OpenTelemetry;
 import io.pub.Subscriber.FilterMode;
 import io.pub.Subscriber.SubscriberOptions;
+import io.pub.internal.OptionalLibraries;
 import io.pub.internal.TimedController;
 import io.pub.spi.Controller;
 import io.pub.spi.Settings;
@@ -49,7 +49,7 @@ public final class Pub implements AutoCloseable {
         this.clock = b.clock;
         this.config = b.config;
         this.nanoTime = b.nanoTime;
-        this.metrics = new PubMetrics(b.registry, new PubTracing(b.openTelemetry));
+        this.metrics = new PubMetrics(b.registry(), b.tracing());
         Controller store;
         if (b.controller != null) {
             store = b.controller;
@@ -59,8 +59,7 @@ public final class Pub implements AutoCloseable {
             this.ownsController = true;
         }
         // store operations timed (pub.store.op) and traced as children of publish/receive spans
-        this.controller =
-                new TimedController(store, b.registry, metrics.tracing().tracer());
+        this.controller = new TimedController(store, metrics.registry(), metrics.tracing());
         this.internalProducer = new Producer(controller, clock, metrics, 0, nanoTime);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pub-housekeeping");
@@ -319,17 +318,43 @@ public final class Pub implements AutoCloseable {
         private Controller controller;
         private Settings settings = Settings.fromEnvironment();
         private Clock clock = Clock.systemUTC();
-        private MeterRegistry registry = Metrics.globalRegistry;
+        private MeterRegistry registry;
+        private boolean registrySet;
         private Config config;
         private LongSupplier nanoTime = System::nanoTime;
-        private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+        private OpenTelemetry openTelemetry;
+        private boolean globalOpenTelemetry;
 
         private Builder() {}
 
-        /** Where the engine's spans go (no-op by default); see {@link PubTracing}. */
+        /** Where the engine's spans go (no tracing by default); see {@link PubTracing}. */
         public Builder openTelemetry(OpenTelemetry openTelemetry) {
             this.openTelemetry = openTelemetry;
+            this.globalOpenTelemetry = false;
             return this;
+        }
+
+        /**
+         * Spans go to the OpenTelemetry instance the application (or the Java agent) registered
+         * globally, read without registering one; no tracing when none is registered or OpenTelemetry
+         * is not on the class path. See {@link PubTracing#global()}.
+         */
+        public Builder globalOpenTelemetry() {
+            this.openTelemetry = null;
+            this.globalOpenTelemetry = true;
+            return this;
+        }
+
+        private PubTracing tracing() {
+            if (openTelemetry != null) {
+                return new PubTracing(openTelemetry);
+            }
+            return globalOpenTelemetry ? PubTracing.global() : PubTracing.noop();
+        }
+
+        /** The registry given, else Micrometer's global registry when Micrometer is on the class path. */
+        private MeterRegistry registry() {
+            return registrySet ? registry : OptionalLibraries.micrometerGlobalRegistry();
         }
 
         /** The store URL; without one, PUB_STORE_URL or the embedded store in ./pub-data. */
@@ -354,8 +379,10 @@ public final class Pub implements AutoCloseable {
             return this;
         }
 
+        /** Where the engine's meters go (default: Micrometer's global registry); null: no meters. */
         public Builder meterRegistry(MeterRegistry registry) {
             this.registry = registry;
+            this.registrySet = true;
             return this;
         }
 

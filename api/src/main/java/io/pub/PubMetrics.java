@@ -3,12 +3,18 @@ package io.pub;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.pub.spi.Subscription;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -22,14 +28,32 @@ import java.util.concurrent.atomic.AtomicLong;
  * pub_store_op_seconds from {@link io.pub.internal.TimedController}). Tag cardinality stays bounded:
  * topics, subscriptions and shards, never message ids. Meters are looked up once per topic or
  * subscription and kept, so counting a delivery costs no registry lookup.
+ *
+ * <p>A subscription's gauges ({@code pub.leases.live}, {@code pub.consumer.lag}) are one per
+ * subscription (and shard) whatever the number of engines and subscribers in the JVM, and follow its
+ * live subscribers. When the last of them here closes, a non-durable subscription (gone with it, and
+ * whose id is unique to it) loses all its meters; a durable one keeps them, its leases gauge reading 0
+ * and its lag gauge the last lag seen.
+ *
+ * <p>Micrometer is optional: without a registry (no Micrometer on the class path, or none given)
+ * every method returns at once and no Micrometer class is loaded; Micrometer types appear only in
+ * signatures, field types and the meter holders, which are not loaded then.
  */
 public final class PubMetrics {
+    /**
+     * The subscription meters of each registry, shared by every engine that reports to it. An
+     * application that closes its last connection and opens another gets a new engine on the same
+     * registry (often Micrometer's global one); Micrometer keeps the first registration of a gauge and
+     * ignores later ones with a warning, so a gauge owned by one engine would stay bound to that
+     * engine's closed subscribers. Held weakly: a registry nobody uses any more takes its state along.
+     */
+    private static final Map<MeterRegistry, RegistryMeters> BY_REGISTRY =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
     private final MeterRegistry registry;
     private final PubTracing tracing;
+    private final RegistryMeters shared;
     private final ConcurrentMap<String, TopicMeters> topics = new ConcurrentHashMap<>();
-    private final ConcurrentMap<Tags, SubscriptionMeters> subscriptions = new ConcurrentHashMap<>();
-    private final ConcurrentMap<Tags, AtomicLong> lags = new ConcurrentHashMap<>();
-    private final ConcurrentMap<Tags, Set<Subscriber>> holders = new ConcurrentHashMap<>();
 
     public PubMetrics(MeterRegistry registry) {
         this(registry, PubTracing.noop());
@@ -39,8 +63,10 @@ public final class PubMetrics {
     public PubMetrics(MeterRegistry registry, PubTracing tracing) {
         this.registry = registry;
         this.tracing = tracing == null ? PubTracing.noop() : tracing;
+        this.shared = registry == null ? null : BY_REGISTRY.computeIfAbsent(registry, r -> new RegistryMeters());
     }
 
+    /** The registry, or null when the engine does not meter. */
     public MeterRegistry registry() {
         return registry;
     }
@@ -53,12 +79,33 @@ public final class PubMetrics {
         return topics.computeIfAbsent(topic, t -> new TopicMeters(registry, t));
     }
 
+    private static Tags tags(Subscription s) {
+        return Tags.of("topic", s.topic(), "subscription", s.id());
+    }
+
+    /**
+     * The subscription's meters, or null for a non-durable subscription that no subscriber of this
+     * registry consumes any more: it is gone with its last consumer, and so are its meters (its id is
+     * unique to it, so keeping them would only pile up series).
+     */
     private SubscriptionMeters subscription(Subscription s) {
-        return subscriptions.computeIfAbsent(
-                Tags.of("topic", s.topic(), "subscription", s.id()), t -> new SubscriptionMeters(registry, t));
+        Tags t = tags(s);
+        SubscriptionMeters m = shared.meters.get(t);
+        if (m != null || s.kind().isDurable()) {
+            return m != null ? m : shared.meters.computeIfAbsent(t, k -> new SubscriptionMeters(registry, k));
+        }
+        synchronized (shared) {
+            if (!shared.leases.containsKey(t)) {
+                return null;
+            }
+            return shared.meters.computeIfAbsent(t, k -> new SubscriptionMeters(registry, k));
+        }
     }
 
     void published(String topic, int count, long nanos) {
+        if (registry == null) {
+            return;
+        }
         TopicMeters m = topic(topic);
         m.published.increment(count);
         m.batchSize.record(count);
@@ -66,27 +113,53 @@ public final class PubMetrics {
     }
 
     void publishFailed(String topic) {
+        if (registry == null) {
+            return;
+        }
         topic(topic).errors.increment();
     }
 
     void delivered(Subscription s, Delivery d) {
+        if (registry == null) {
+            return;
+        }
         SubscriptionMeters m = subscription(s);
-        m.delivered.increment();
-        if (d.redelivered()) {
-            m.redelivered.increment();
+        if (m != null) {
+            m.delivered.increment();
+            if (d.redelivered()) {
+                m.redelivered.increment();
+            }
         }
     }
 
     void acked(Subscription s, int count) {
-        subscription(s).acked.increment(count);
+        if (registry == null) {
+            return;
+        }
+        SubscriptionMeters m = subscription(s);
+        if (m != null) {
+            m.acked.increment(count);
+        }
     }
 
     void expired(Subscription s) {
-        subscription(s).expired.increment();
+        if (registry == null) {
+            return;
+        }
+        SubscriptionMeters m = subscription(s);
+        if (m != null) {
+            m.expired.increment();
+        }
     }
 
     void deadLettered(Subscription s) {
-        subscription(s).deadLettered.increment();
+        if (registry == null) {
+            return;
+        }
+        SubscriptionMeters m = subscription(s);
+        if (m != null) {
+            m.deadLettered.increment();
+        }
     }
 
     /**
@@ -99,46 +172,109 @@ public final class PubMetrics {
 
     /** Time the application's handler took for one delivery (recorded by {@link Consumer}). */
     void processed(Subscription s, long nanos, boolean success) {
+        if (registry == null) {
+            return;
+        }
         SubscriptionMeters m = subscription(s);
-        (success ? m.processedOk : m.processedError).record(nanos, TimeUnit.NANOSECONDS);
+        if (m != null) {
+            (success ? m.processedOk : m.processedError).record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Messages of the shard not yet done for the subscription: head minus committed offset. */
     void lag(Subscription s, TopicShard shard, long lag) {
-        Tags tags = Tags.of("topic", s.topic(), "subscription", s.id(), "shard", Integer.toString(shard.shard()));
-        lags.computeIfAbsent(tags, t -> {
-                    AtomicLong value = new AtomicLong();
-                    Gauge.builder("pub.consumer.lag", value, AtomicLong::get)
-                            .description("messages published and not yet done for the subscription (head - cursor)")
-                            .tags(t)
-                            .strongReference(true) // the last value stays readable after the engine is closed
-                            .register(registry);
-                    return value;
-                })
-                .set(Math.max(0, lag));
+        if (registry == null) {
+            return;
+        }
+        Map<Integer, Lag> byShard = shared.lags.get(tags(s));
+        Lag value = byShard == null ? null : byShard.get(shard.shard());
+        if (value == null) {
+            value = registerLag(s, shard.shard());
+            if (value == null) {
+                return; // a non-durable subscription whose last consumer here closed meanwhile
+            }
+        }
+        value.value.set(Math.max(0, lag));
     }
 
-    /** Counts the subscriber's outstanding leases in {@code pub.leases.live} until {@link #untrack}. */
+    private Lag registerLag(Subscription s, int shard) {
+        Tags t = tags(s);
+        synchronized (shared) {
+            if (!s.kind().isDurable() && !shared.leases.containsKey(t)) {
+                return null;
+            }
+            return shared.lags
+                    .computeIfAbsent(t, k -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(shard, k -> {
+                        AtomicLong value = new AtomicLong();
+                        Gauge gauge = Gauge.builder("pub.consumer.lag", value, AtomicLong::get)
+                                .description("messages published and not yet done for the subscription (head - cursor)")
+                                .tags(t.and("shard", Integer.toString(shard)))
+                                // a durable subscription's last value stays readable after its consumers closed
+                                .strongReference(true)
+                                .register(registry);
+                        return new Lag(value, gauge);
+                    });
+        }
+    }
+
+    /**
+     * Counts the subscriber's outstanding leases in {@code pub.leases.live} until {@link #untrack}:
+     * one gauge per subscription, the sum over its live subscribers of every engine on the registry.
+     */
     void track(Subscriber subscriber) {
+        if (registry == null) {
+            return;
+        }
         Subscription s = subscriber.subscription();
-        holders.computeIfAbsent(Tags.of("topic", s.topic(), "subscription", s.id()), t -> {
-                    Set<Subscriber> set = ConcurrentHashMap.newKeySet();
-                    Gauge.builder("pub.leases.live", set, PubMetrics::leases)
-                            .description("leases held by this JVM's consumers (delivered, not yet acked or released)")
-                            .tags(t)
-                            .strongReference(true)
-                            .register(registry);
-                    return set;
-                })
-                .add(subscriber);
+        synchronized (shared) {
+            shared.leases
+                    .computeIfAbsent(tags(s), t -> {
+                        Set<Subscriber> set = ConcurrentHashMap.newKeySet();
+                        Gauge gauge = Gauge.builder("pub.leases.live", set, PubMetrics::leases)
+                                .description(
+                                        "leases held by this JVM's consumers (delivered, not yet acked or released)")
+                                .tags(t)
+                                .strongReference(true)
+                                .register(registry);
+                        return new Leases(set, gauge);
+                    })
+                    .subscribers
+                    .add(subscriber);
+        }
         subscription(s); // the subscription's counters exist at 0 from the start
     }
 
+    /**
+     * Stops counting the subscriber. A non-durable subscription's meters go with its last subscriber
+     * here (the subscription itself goes with it).
+     */
     void untrack(Subscriber subscriber) {
+        if (registry == null) {
+            return;
+        }
         Subscription s = subscriber.subscription();
-        Set<Subscriber> set = holders.get(Tags.of("topic", s.topic(), "subscription", s.id()));
-        if (set != null) {
-            set.remove(subscriber);
+        Tags t = tags(s);
+        synchronized (shared) {
+            Leases l = shared.leases.get(t);
+            if (l == null
+                    || !l.subscribers.remove(subscriber)
+                    || !l.subscribers.isEmpty()
+                    || s.kind().isDurable()) {
+                return; // a durable subscription's gauges stay, reading 0 leases and its last lag
+            }
+            // removals happen in the holders: a Gauge passed where a Meter is expected would make the
+            // verifier load Micrometer with this class, which must load without it
+            shared.leases.remove(t);
+            l.removeFrom(registry);
+            Map<Integer, Lag> lags = shared.lags.remove(t);
+            if (lags != null) {
+                lags.values().forEach(x -> x.removeFrom(registry));
+            }
+            SubscriptionMeters m = shared.meters.remove(t);
+            if (m != null) {
+                m.removeFrom(registry);
+            }
         }
     }
 
@@ -148,6 +284,26 @@ public final class PubMetrics {
             n += s.outstandingCount();
         }
         return n;
+    }
+
+    /** The subscription meters of one registry; {@code leases} and removals are guarded by the instance. */
+    private static final class RegistryMeters {
+        final Map<Tags, Leases> leases = new HashMap<>();
+        final ConcurrentMap<Tags, Map<Integer, Lag>> lags = new ConcurrentHashMap<>();
+        final ConcurrentMap<Tags, SubscriptionMeters> meters = new ConcurrentHashMap<>();
+    }
+
+    /** A subscription's live subscribers and the gauge that sums their leases. */
+    private record Leases(Set<Subscriber> subscribers, Gauge gauge) {
+        void removeFrom(MeterRegistry registry) {
+            registry.remove(gauge);
+        }
+    }
+
+    private record Lag(AtomicLong value, Gauge gauge) {
+        void removeFrom(MeterRegistry registry) {
+            registry.remove(gauge);
+        }
     }
 
     /** A topic's publishing meters; errors exist at 0 so dashboards show 0 rather than no data. */
@@ -197,6 +353,11 @@ public final class PubMetrics {
             deadLettered = counter(registry, "pub.dead.lettered", "messages moved to the dead-letter queue", tags);
             processedOk = processing(registry, tags, "success");
             processedError = processing(registry, tags, "error");
+        }
+
+        void removeFrom(MeterRegistry registry) {
+            List.<Meter>of(delivered, redelivered, acked, expired, deadLettered, processedOk, processedError)
+                    .forEach(registry::remove);
         }
 
         private static Counter counter(MeterRegistry registry, String name, String description, Tags tags) {

@@ -1,15 +1,7 @@
 package io.pub;
 
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.context.propagation.TextMapPropagator;
-import io.opentelemetry.context.propagation.TextMapSetter;
+import io.pub.internal.OptionalLibraries;
 import io.pub.spi.Subscription;
 import java.util.List;
 
@@ -17,119 +9,83 @@ import java.util.List;
  * The engine's traces (OpenTelemetry API only; the application brings the SDK and passes it to
  * {@link Pub.Builder#openTelemetry}). A PRODUCER span per published batch, a CONSUMER "receive" span
  * per poll and a CONSUMER "process" span per delivery; the producer's context travels in the message
- * headers ({@code traceparent}, {@code tracestate}: W3C trace context, or whatever the application's
- * propagators write) so a delivery's process span is a child of its publish span, in whichever JVM
- * it runs. Attributes follow the messaging semantic conventions with {@code messaging.system=pub}.
+ * headers ({@code traceparent}, {@code tracestate}: W3C trace context) so a delivery's process span is
+ * a child of its publish span, in whichever JVM it runs. Attributes follow the messaging semantic
+ * conventions with {@code messaging.system=pub}.
  *
- * <p>With the default no-op instance nothing is created or injected, so untraced use costs nothing.
+ * <p>OpenTelemetry is optional: this class names its types only in the constructor, and every call
+ * into it is made by a class loaded only when tracing is on. Untraced, nothing is created or
+ * injected and the spans handed out are one shared no-op.
  */
 public final class PubTracing {
-    static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
-    static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("messaging.destination.name");
-    static final AttributeKey<String> OPERATION = AttributeKey.stringKey("messaging.operation");
-    static final AttributeKey<String> MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
-    static final AttributeKey<Long> BATCH_COUNT = AttributeKey.longKey("messaging.batch.message_count");
-    static final AttributeKey<String> PARTITION = AttributeKey.stringKey("messaging.destination.partition.id");
-    static final AttributeKey<String> CONSUMER_GROUP = AttributeKey.stringKey("messaging.consumer.group.name");
-    static final AttributeKey<Long> OFFSET = AttributeKey.longKey("messaging.pub.offset");
-    static final AttributeKey<Long> DELIVERY_COUNT = AttributeKey.longKey("messaging.pub.delivery_count");
-
-    private static final PubTracing NOOP = new PubTracing(OpenTelemetry.noop());
-
-    private static final TextMapSetter<Message.Builder> SETTER = (builder, key, value) -> builder.header(key, value);
-    private static final TextMapGetter<Message> GETTER = new TextMapGetter<>() {
+    /** The span of untraced work: does nothing. */
+    static final TraceSpan NO_SPAN = new TraceSpan() {
         @Override
-        public Iterable<String> keys(Message m) {
-            return m.headers().keySet();
+        public TraceScope makeCurrent() {
+            return NO_SCOPE;
         }
 
         @Override
-        public String get(Message m, String key) {
-            return m == null ? null : m.headers().get(key);
-        }
+        public void failed(Throwable e) {}
+
+        @Override
+        public void end() {}
     };
 
-    private final boolean enabled;
-    private final Tracer tracer;
-    private final TextMapPropagator propagator;
+    private static final TraceScope NO_SCOPE = () -> {};
+    private static final PubTracing NOOP = new PubTracing((OtelTracing) null);
 
+    private final OtelTracing otel;
+
+    /** Traces through {@code openTelemetry} (null or the no-op instance: no tracing). */
     public PubTracing(OpenTelemetry openTelemetry) {
-        OpenTelemetry otel = openTelemetry == null ? OpenTelemetry.noop() : openTelemetry;
-        this.enabled = otel != OpenTelemetry.noop();
-        this.tracer = otel.getTracer("io.pub");
-        // the headers' format is part of Pub's message format, read by other JVMs whatever their
-        // SDK is configured with, so it is always W3C trace context
-        this.propagator = io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator.getInstance();
+        this(openTelemetry == null ? null : OtelTracing.of(openTelemetry));
+    }
+
+    private PubTracing(OtelTracing otel) {
+        this.otel = otel;
     }
 
     public static PubTracing noop() {
         return NOOP;
     }
 
+    /**
+     * Traces through the OpenTelemetry instance the application registered globally (or the Java
+     * agent did), read without registering anything; no tracing when OpenTelemetry's API is not on
+     * the class path or nothing is registered.
+     */
+    public static PubTracing global() {
+        if (!OptionalLibraries.OPENTELEMETRY) {
+            return NOOP;
+        }
+        OtelTracing otel = OtelTracing.global();
+        return otel == null ? NOOP : new PubTracing(otel);
+    }
+
     public boolean enabled() {
-        return enabled;
+        return otel != null;
     }
 
-    /** The engine's tracer (for store-call spans). */
-    public Tracer tracer() {
-        return tracer;
+    /** A PRODUCER span for publishing a batch to one shard; the caller makes it current and ends it. */
+    public TraceSpan startPublish(String topic, int shard, List<Message> batch) {
+        return otel == null ? NO_SPAN : otel.startPublish(topic, shard, batch);
     }
 
-    /** A PRODUCER span for publishing {@code count} messages to one shard; the caller makes it current. */
-    public Span startPublish(String topic, int shard, List<Message> batch) {
-        if (!enabled) {
-            return Span.getInvalid();
-        }
-        var b = tracer.spanBuilder("publish " + topic)
-                .setSpanKind(SpanKind.PRODUCER)
-                .setAttribute(SYSTEM, "pub")
-                .setAttribute(DESTINATION, topic)
-                .setAttribute(OPERATION, "publish")
-                .setAttribute(PARTITION, Integer.toString(shard));
-        if (batch.size() == 1) {
-            if (batch.get(0).id() != null) {
-                b.setAttribute(MESSAGE_ID, batch.get(0).id());
-            }
-        } else {
-            b.setAttribute(BATCH_COUNT, (long) batch.size());
-        }
-        return b.startSpan();
-    }
-
-    /** The message with the current context written into its headers (unchanged when disabled). */
+    /** The message with the current context written into its headers ({@code m} when not tracing). */
     public Message inject(Message m, Message.Builder builder) {
-        if (!enabled) {
-            return m;
-        }
-        propagator.inject(Context.current(), builder, SETTER);
-        return builder.build();
+        return otel == null ? m : otel.inject(builder);
     }
 
     /** A CONSUMER "receive" span around a poll; its store calls become its children. */
-    public Span startReceive(Subscription s) {
-        if (!enabled) {
-            return Span.getInvalid();
-        }
-        return tracer.spanBuilder("receive " + s.topic())
-                .setSpanKind(SpanKind.CONSUMER)
-                .setAttribute(SYSTEM, "pub")
-                .setAttribute(DESTINATION, s.topic())
-                .setAttribute(OPERATION, "receive")
-                .setAttribute(CONSUMER_GROUP, s.id())
-                .startSpan();
+    public TraceSpan startReceive(Subscription s) {
+        return otel == null ? NO_SPAN : otel.startReceive(s);
     }
 
     /** Links a receive span to the publish spans of what it received. */
-    public void received(Span receive, List<Delivery> deliveries) {
-        if (!enabled || !receive.isRecording()) {
-            return;
-        }
-        receive.setAttribute(BATCH_COUNT, (long) deliveries.size());
-        for (Delivery d : deliveries) {
-            var producer = Span.fromContext(extract(d.message())).getSpanContext();
-            if (producer.isValid()) {
-                receive.addLink(producer);
-            }
+    public void received(TraceSpan receive, List<Delivery> deliveries) {
+        if (otel != null) {
+            otel.received(receive, deliveries);
         }
     }
 
@@ -137,43 +93,29 @@ public final class PubTracing {
      * A CONSUMER "process" span for one delivery, a child of the span that published it (from the
      * message headers), linked to the span current at the call (the receive, when there is one).
      */
-    public Span startProcess(Subscription s, Delivery d) {
-        if (!enabled) {
-            return Span.getInvalid();
-        }
-        Message m = d.message();
-        var b = tracer.spanBuilder("process " + s.topic())
-                .setParent(extract(m))
-                .setSpanKind(SpanKind.CONSUMER)
-                .setAttribute(SYSTEM, "pub")
-                .setAttribute(DESTINATION, s.topic())
-                .setAttribute(OPERATION, "process");
-        var current = Span.current().getSpanContext();
-        if (current.isValid()) {
-            b.addLink(current);
-        }
-        Span span = b.startSpan();
-        if (span.isRecording()) { // the rest only for spans kept: most are not at low sample rates
-            span.setAttribute(CONSUMER_GROUP, s.id());
-            span.setAttribute(PARTITION, Integer.toString(d.shard().shard()));
-            span.setAttribute(OFFSET, d.offset());
-            span.setAttribute(DELIVERY_COUNT, (long) d.deliveryCount());
-            if (m.id() != null) {
-                span.setAttribute(MESSAGE_ID, m.id());
-            }
-        }
-        return span;
+    public TraceSpan startProcess(Subscription s, Delivery d) {
+        return otel == null ? NO_SPAN : otel.startProcess(s, d);
     }
 
-    /** The context a message carries in its headers (root context if none). */
-    public Context extract(Message m) {
-        return propagator.extract(Context.root(), m, GETTER);
+    /** A CLIENT span for a call to the store, when an engine span is current and recording. */
+    public TraceSpan startStoreCall(String store, String op) {
+        return otel == null ? NO_SPAN : otel.startStoreCall(store, op);
     }
 
-    public static void failed(Span span, Throwable e) {
-        if (span.isRecording()) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR, e.toString());
-        }
+    /** One of the engine's spans, or nothing when not tracing. */
+    public interface TraceSpan {
+        /** Makes the span current on this thread until the returned scope is closed. */
+        TraceScope makeCurrent();
+
+        /** Records {@code e} on the span and marks it failed. */
+        void failed(Throwable e);
+
+        void end();
+    }
+
+    /** The span made current; closing it restores the previous one. */
+    public interface TraceScope extends AutoCloseable {
+        @Override
+        void close();
     }
 }

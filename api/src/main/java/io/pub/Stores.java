@@ -20,6 +20,27 @@ public final class Stores {
     /** Where the embedded store lives when nothing is configured. */
     public static final String DEFAULT_URL = "embedded:./pub-data";
 
+    /**
+     * Something in this process that keeps stores open while nobody uses them (the JMS provider keeps
+     * an idle store open for a while, so a connection per operation does not reopen it). Before a store
+     * is opened, each holder lets go of an idle store of the same URL: the embedded store can be open
+     * only once per process, and an application that mixes JMS and the native API on one directory
+     * must not fail because JMS is lingering.
+     */
+    public interface IdleHolder {
+        /** Closes the idle store this holder keeps for {@code url}, if any; never one in use. */
+        void releaseIdle(String url);
+    }
+
+    private static final List<IdleHolder> IDLE_HOLDERS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Registers {@code holder} for the life of the process (once per holder). */
+    public static void registerIdleHolder(IdleHolder holder) {
+        if (!IDLE_HOLDERS.contains(holder)) {
+            IDLE_HOLDERS.add(holder);
+        }
+    }
+
     /** Stores opened through this class and not yet collected, for process-wide figures. */
     private static final java.util.Set<Controller> OPENED =
             java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
@@ -66,6 +87,9 @@ public final class Stores {
         if (scheme == null) {
             throw new IllegalArgumentException(URL_SETTING + " must start with a scheme (embedded:, couchbase://,"
                     + " couchbases://, mem:), was '" + redact(url) + "'");
+        }
+        for (IdleHolder h : IDLE_HOLDERS) {
+            h.releaseIdle(url.trim());
         }
         List<String> known = new ArrayList<>();
         for (ControllerProvider p : ServiceLoader.load(ControllerProvider.class, Stores.class.getClassLoader())) {

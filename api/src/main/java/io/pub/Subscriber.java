@@ -1,7 +1,7 @@
 package io.pub;
 
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Scope;
+import io.pub.PubTracing.TraceScope;
+import io.pub.PubTracing.TraceSpan;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
 import io.pub.spi.Entry;
@@ -122,8 +122,8 @@ public final class Subscriber implements AutoCloseable {
         if (max < 1) {
             throw new IllegalArgumentException("max must be >= 1, was " + max);
         }
-        Span span = metrics.tracing().startReceive(subscription);
-        try (Scope scope = span.makeCurrent()) {
+        TraceSpan span = metrics.tracing().startReceive(subscription);
+        try (TraceScope scope = span.makeCurrent()) {
             List<Delivery> out = new ArrayList<>();
             int start;
             synchronized (this) {
@@ -141,7 +141,7 @@ public final class Subscriber implements AutoCloseable {
             metrics.tracing().received(span, out);
             return out;
         } catch (RuntimeException e) {
-            PubTracing.failed(span, e);
+            span.failed(e);
             throw e;
         } finally {
             span.end();
@@ -157,13 +157,13 @@ public final class Subscriber implements AutoCloseable {
         if (max < 1) {
             throw new IllegalArgumentException("max must be >= 1, was " + max);
         }
-        Span span = metrics.tracing().startReceive(subscription);
-        try (Scope scope = span.makeCurrent()) {
+        TraceSpan span = metrics.tracing().startReceive(subscription);
+        try (TraceScope scope = span.makeCurrent()) {
             List<Delivery> out = pollShard(shards.get(shard), max);
             metrics.tracing().received(span, out);
             return out;
         } catch (RuntimeException e) {
-            PubTracing.failed(span, e);
+            span.failed(e);
             throw e;
         } finally {
             span.end();

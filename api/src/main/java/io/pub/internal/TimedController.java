@@ -2,12 +2,10 @@ package io.pub.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Scope;
 import io.pub.Message;
+import io.pub.PubTracing;
+import io.pub.PubTracing.TraceScope;
+import io.pub.PubTracing.TraceSpan;
 import io.pub.TopicShard;
 import io.pub.spi.Claim;
 import io.pub.spi.Controller;
@@ -29,20 +27,21 @@ import java.util.function.Supplier;
  * Times every store operation ({@code pub.store.op}, tags op and store) and, when a traced engine
  * operation is current (a publish or a poll), records the call as a CLIENT child span. Store calls
  * made outside any span (housekeeping, lease renewal) are timed but not traced, so they do not start
- * traces of their own. Everything else is the wrapped store's.
+ * traces of their own. Everything else is the wrapped store's. Without a registry (Micrometer absent)
+ * nothing is timed and no Micrometer class is touched.
  */
 public final class TimedController implements Controller {
     private final Controller delegate;
     private final MeterRegistry registry;
-    private final Tracer tracer;
+    private final PubTracing tracing;
     private final String store;
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
 
-    /** {@code tracer} may be null: no spans. */
-    public TimedController(Controller delegate, MeterRegistry registry, Tracer tracer) {
+    /** {@code registry} may be null: nothing timed; {@code tracing} may be null: no spans. */
+    public TimedController(Controller delegate, MeterRegistry registry, PubTracing tracing) {
         this.delegate = delegate;
         this.registry = registry;
-        this.tracer = tracer;
+        this.tracing = tracing == null ? PubTracing.noop() : tracing;
         this.store = delegate.kind();
     }
 
@@ -61,32 +60,23 @@ public final class TimedController implements Controller {
                 .register(registry));
     }
 
-    private <T> T call(String op, Supplier<T> body) {
-        Span span = null;
-        Scope scope = null;
-        if (tracer != null && Span.current().isRecording()) { // unsampled parents get no children
-            span = tracer.spanBuilder("pub.store " + op)
-                    .setSpanKind(SpanKind.CLIENT)
-                    .setAttribute("db.system", "pub-" + store)
-                    .setAttribute("db.operation.name", op)
-                    .startSpan();
-            scope = span.makeCurrent();
+    private void record(String op, long started) {
+        if (registry != null) {
+            timer(op).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
+    }
+
+    private <T> T call(String op, Supplier<T> body) {
+        TraceSpan span = tracing.startStoreCall(store, op);
         long started = System.nanoTime();
-        try {
+        try (TraceScope scope = span.makeCurrent()) {
             return body.get();
         } catch (RuntimeException e) {
-            if (span != null) {
-                span.recordException(e);
-                span.setStatus(StatusCode.ERROR, e.toString());
-            }
+            span.failed(e);
             throw e;
         } finally {
-            timer(op).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-            if (span != null) {
-                scope.close();
-                span.end();
-            }
+            record(op, started);
+            span.end();
         }
     }
 
@@ -171,8 +161,7 @@ public final class TimedController implements Controller {
     public CompletableFuture<Long> appendAsync(TopicShard shard, List<Message> messages) {
         long started = System.nanoTime();
         // timed from the call to the write being stored, like append
-        return delegate.appendAsync(shard, messages).whenComplete((first, e) -> timer("append")
-                .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
+        return delegate.appendAsync(shard, messages).whenComplete((first, e) -> record("append", started));
     }
 
     @Override

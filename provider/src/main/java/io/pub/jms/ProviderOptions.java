@@ -18,6 +18,9 @@ import java.util.Map;
  * <tr><th>URL option</th><th>setting</th><th>default</th><th>meaning</th></tr>
  * <tr><td>clientID</td><td>-</td><td>none</td><td>the factory's client ID</td></tr>
  * <tr><td>users</td><td>PUB_USERS</td><td>none (anyone)</td><td>{@code user:password,...} accepted by createConnection</td></tr>
+ * <tr><td>defaultUser</td><td>PUB_DEFAULT_USER</td><td>none</td><td>the identity of createConnection() and createContext() without
+ *     credentials: one of {@code users} (its password is taken from there); without it those calls are refused when
+ *     users are configured</td></tr>
  * <tr><td>maxDeliveries</td><td>PUB_MAX_DELIVERIES</td><td>10</td><td>deliveries before dead-lettering (0 = unlimited)</td></tr>
  * <tr><td>deadLetterQueue</td><td>PUB_DEAD_LETTER_QUEUE</td><td>DLQ</td><td>queue that receives dead letters</td></tr>
  * <tr><td>redeliveryDelay</td><td>PUB_REDELIVERY_DELAY</td><td>0ms</td><td>delay before a rolled back, recovered or failed message is redelivered</td></tr>
@@ -32,6 +35,7 @@ record ProviderOptions(
         String storeUrl,
         String clientId,
         Map<String, String> users,
+        String defaultUser,
         int maxDeliveries,
         String deadLetterQueue,
         Duration redeliveryDelay,
@@ -44,6 +48,7 @@ record ProviderOptions(
     static final List<String> URL_OPTIONS = List.of(
             "clientID",
             "users",
+            "defaultUser",
             "maxDeliveries",
             "deadLetterQueue",
             "redeliveryDelay",
@@ -55,6 +60,7 @@ record ProviderOptions(
 
     private static final Map<String, String> SETTING_OF = Map.of(
             "users", "PUB_USERS",
+            "defaultUser", "PUB_DEFAULT_USER",
             "maxDeliveries", "PUB_MAX_DELIVERIES",
             "deadLetterQueue", "PUB_DEAD_LETTER_QUEUE",
             "redeliveryDelay", "PUB_REDELIVERY_DELAY",
@@ -135,10 +141,12 @@ record ProviderOptions(
             throw new IllegalArgumentException("redeliveryDelay must not be negative, was " + delay);
         }
         Duration maxDelay = positive(s.getDuration("redeliveryMaxDelay", Duration.ofMinutes(5)), "redeliveryMaxDelay");
+        Map<String, String> users = parseUsers(s.get("users").orElse(null));
         return new ProviderOptions(
                 storeUrl,
                 clientId,
-                parseUsers(s.get("users").orElse(null)),
+                users,
+                defaultUser(s.get("defaultUser").orElse(null), users),
                 maxDeliveries,
                 dlq,
                 delay,
@@ -173,6 +181,24 @@ record ProviderOptions(
         return Map.copyOf(users);
     }
 
+    /** The default identity must be one of the users; it makes no sense without them. */
+    private static String defaultUser(String name, Map<String, String> users) {
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        String user = name.trim();
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("defaultUser (PUB_DEFAULT_USER) '" + user + "' is set but no users are"
+                    + " configured (users= or PUB_USERS): without users anyone may connect, so there is nothing to"
+                    + " default to; configure users, or remove defaultUser");
+        }
+        if (!users.containsKey(user)) {
+            throw new IllegalArgumentException("defaultUser (PUB_DEFAULT_USER) '" + user + "' is not one of the"
+                    + " configured users (users= or PUB_USERS): " + users.keySet());
+        }
+        return user;
+    }
+
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
@@ -182,6 +208,7 @@ record ProviderOptions(
                 storeUrl,
                 id,
                 users,
+                defaultUser,
                 maxDeliveries,
                 deadLetterQueue,
                 redeliveryDelay,

@@ -245,12 +245,24 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
         return clientId;
     }
 
-    /** Calls the specification forbids from a session's own listener thread. */
+    /** Calls the specification forbids from a MessageListener or CompletionListener of this connection. */
     void checkNotOnListenerThread(String what) throws IllegalStateException {
         for (PubSession s : sessions) {
             if (s.isDeliveryThread()) {
                 throw new IllegalStateException(what + " must not be called from a MessageListener or "
                         + "CompletionListener of this connection");
+            }
+        }
+    }
+
+    /**
+     * Stop waits for running MessageListeners, so one of this connection's own cannot call it. A
+     * CompletionListener may (section 7.3.8 forbids it only close, commit and rollback).
+     */
+    private void checkNotInMessageListener(String what) throws IllegalStateException {
+        for (PubSession s : sessions) {
+            if (s.isInMessageListener()) {
+                throw new IllegalStateException(what + " must not be called from a MessageListener of this connection");
             }
         }
     }
@@ -383,10 +395,14 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
         return exceptionListener;
     }
 
+    /**
+     * Like the metadata and the listener's getter, this does not count as using the connection, so the
+     * client ID can still be set afterwards: pools set their own ExceptionListener on every connection
+     * they make before the application sees it (ActiveMQ, Artemis and Qpid JMS agree).
+     */
     @Override
     public void setExceptionListener(ExceptionListener listener) throws JMSException {
         checkOpen();
-        used = true;
         this.exceptionListener = listener;
     }
 
@@ -402,11 +418,16 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
         }
     }
 
-    /** Pauses delivery; returns once every running MessageListener has returned. */
+    /**
+     * Pauses delivery; returns once every running MessageListener has returned. Called from a
+     * CompletionListener it does not wait for that listener's own thread (nor for other sessions'
+     * CompletionListeners, which stop need not wait for: so two of them stopping at once cannot wait
+     * for each other).
+     */
     @Override
     public void stop() throws JMSException {
         checkOpen();
-        checkNotOnListenerThread("Connection.stop");
+        checkNotInMessageListener("Connection.stop");
         synchronized (lifecycle) {
             used = true;
             started = false;

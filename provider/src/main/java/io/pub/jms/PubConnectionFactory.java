@@ -26,8 +26,11 @@ import java.util.ServiceLoader;
  *
  * <p>Authentication: when users are configured ({@code users=} option or PUB_USERS, as
  * {@code user:password,...}) every connection must present one of them; otherwise any credentials,
- * or none, are accepted. The same rule applies to every store; a Couchbase store's own credentials
- * stay in its URL or COUCHBASE_USERNAME / COUCHBASE_PASSWORD and are never exposed to clients.
+ * or none, are accepted. {@code createConnection()}, {@code createContext()} and the other methods
+ * without credentials use the default identity, {@code defaultUser=} (PUB_DEFAULT_USER, or
+ * {@link #setDefaultUser}), one of the users; without one they are refused when users are
+ * configured. The same rule applies to every store; a Couchbase store's own credentials stay in its
+ * URL or COUCHBASE_USERNAME / COUCHBASE_PASSWORD and are never exposed to clients.
  */
 public class PubConnectionFactory
         implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory, Serializable {
@@ -93,6 +96,14 @@ public class PubConnectionFactory
     /** The client ID given to every connection (overrides a clientID in the URL). */
     public synchronized void setClientID(String clientId) {
         this.clientId = clientId;
+    }
+
+    /**
+     * The identity of the methods without credentials ({@code createConnection()}, {@code createContext()},
+     * ...): one of the configured users, whose password is taken from the users list.
+     */
+    public void setDefaultUser(String user) {
+        option("defaultUser", user);
     }
 
     /** Deliveries before a message goes to the dead-letter queue; 0 = unlimited. */
@@ -176,12 +187,21 @@ public class PubConnectionFactory
         return new PubConnection(o, settings(), clock());
     }
 
+    /**
+     * Checks the credentials against the configured users. No user name means the default identity
+     * (the specification's "default user identity" of the methods without credentials).
+     */
     private static void authenticate(ProviderOptions o, String user, String password) throws JMSSecurityException {
         if (o.users().isEmpty()) {
             return;
         }
         if (user == null) {
-            throw new JMSSecurityException("this connection factory requires a user name and password");
+            if (o.defaultUser() != null) {
+                return; // the configured default identity, one of the users
+            }
+            throw new JMSSecurityException("this connection factory requires a user name and password, and has no"
+                    + " default identity for calls without them: give credentials, or set defaultUser (URL option,"
+                    + " PUB_DEFAULT_USER or setDefaultUser) to one of the users");
         }
         String expected = o.users().get(user);
         if (expected == null || !expected.equals(password == null ? "" : password)) {

@@ -246,12 +246,12 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
             return null;
         }
         // a synchronous receive hands the message over and returns: its process span marks that
-        io.opentelemetry.api.trace.Span span = session.connection()
+        io.pub.PubTracing.TraceSpan span = session.connection()
                 .pub()
                 .metrics()
                 .tracing()
                 .startProcess(subscriber().subscription(), d);
-        try (io.opentelemetry.context.Scope scope = span.makeCurrent()) {
+        try (io.pub.PubTracing.TraceScope scope = span.makeCurrent()) {
             return session.deliver(this, d, false);
         } finally {
             span.end();

@@ -76,6 +76,8 @@ final class PubSession implements Session, QueueSession, TopicSession {
     private volatile boolean closed;
     /** AUTO/DUPS_OK listener: recover() was called from onMessage, so the current message goes back. */
     private boolean recoverCurrent;
+    /** Set on the delivery thread around a MessageListener's onMessage. */
+    private volatile boolean inMessageListener;
 
     private record Delivered(PubMessageConsumer consumer, Delivery delivery) {}
 
@@ -132,6 +134,11 @@ final class PubSession implements Session, QueueSession, TopicSession {
     boolean isDeliveryThread() {
         SessionWorker w = worker;
         return w != null && w.isCurrentThread();
+    }
+
+    /** True on this session's delivery thread while it runs a MessageListener (not a CompletionListener). */
+    boolean isInMessageListener() {
+        return inMessageListener && isDeliveryThread();
     }
 
     // ---- messages
@@ -684,11 +691,18 @@ final class PubSession implements Session, QueueSession, TopicSession {
         return null;
     }
 
+    /**
+     * Only null is accepted: a session's own listener feeds {@link #run} for an application server's
+     * ServerSessionPool, which Pub does not offer. Pools (pooled-jms, for one) reset every session they
+     * take back with {@code setMessageListener(null)}; that has nothing to undo here.
+     */
     @Override
     public void setMessageListener(MessageListener listener) throws JMSException {
         checkOpen();
-        throw new JMSException("Session.setMessageListener (an optional application-server facility) is not"
-                + " supported by Pub; set the listener on a MessageConsumer");
+        if (listener != null) {
+            throw new JMSException("Session.setMessageListener (an optional application-server facility) is not"
+                    + " supported by Pub; set the listener on a MessageConsumer");
+        }
     }
 
     @Override
@@ -782,16 +796,18 @@ final class PubSession implements Session, QueueSession, TopicSession {
         recoverCurrent = false;
         boolean threw = false;
         long started = System.nanoTime();
-        io.opentelemetry.api.trace.Span span =
+        io.pub.PubTracing.TraceSpan span =
                 connection.pub().metrics().tracing().startProcess(c.subscriber().subscription(), d);
-        try (io.opentelemetry.context.Scope scope = span.makeCurrent()) {
+        inMessageListener = true;
+        try (io.pub.PubTracing.TraceScope scope = span.makeCurrent()) {
             l.onMessage(m);
         } catch (RuntimeException e) {
             threw = true;
-            io.pub.PubTracing.failed(span, e);
+            span.failed(e);
             org.slf4j.LoggerFactory.getLogger(PubSession.class)
                     .warn("MessageListener of {} threw {}; the message will be redelivered", c, e.toString());
         } finally {
+            inMessageListener = false;
             span.end();
         }
         connection.pub().metrics().recordProcessing(c.subscriber().subscription(), System.nanoTime() - started, !threw);

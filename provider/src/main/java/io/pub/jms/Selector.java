@@ -5,14 +5,9 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.InvalidSelectorException;
 import java.util.function.Predicate;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.selector.filter.BinaryExpression;
 import org.apache.activemq.artemis.selector.filter.BooleanExpression;
-import org.apache.activemq.artemis.selector.filter.Expression;
 import org.apache.activemq.artemis.selector.filter.FilterException;
 import org.apache.activemq.artemis.selector.filter.Filterable;
-import org.apache.activemq.artemis.selector.filter.LogicExpression;
-import org.apache.activemq.artemis.selector.filter.PropertyExpression;
-import org.apache.activemq.artemis.selector.filter.UnaryExpression;
 import org.apache.activemq.artemis.selector.impl.SelectorParser;
 
 /**
@@ -44,7 +39,7 @@ final class Selector implements Predicate<Message> {
             ex.initCause(e);
             throw ex;
         }
-        if (names(parsed, UNSUPPORTED)) {
+        if (names(text, UNSUPPORTED)) {
             throw new InvalidSelectorException("invalid message selector '" + text + "': it names " + UNSUPPORTED
                     + ", which Pub cannot select on: a selector is evaluated before the message is leased, when"
                     + " its delivery count is not yet known; select on message properties instead");
@@ -55,18 +50,40 @@ final class Selector implements Predicate<Message> {
     /** The property a selector may not name: it would silently match nothing. */
     private static final String UNSUPPORTED = "JMSXDeliveryCount";
 
-    private static boolean names(Expression e, String property) {
-        if (e instanceof PropertyExpression p) {
-            return p.getName().equals(property);
-        }
-        if (e instanceof BinaryExpression b) {
-            return names(b.getLeft(), property) || names(b.getRight(), property);
-        }
-        if (e instanceof LogicExpression l) {
-            return names(l.getLeft(), property) || names(l.getRight(), property);
-        }
-        if (e instanceof UnaryExpression u) {
-            return names(u.getRight(), property);
+    /**
+     * True if the selector names {@code property} as an identifier: outside its string literals
+     * ('...', with '' for a quote), as a whole word. Read from the text rather than the parsed tree,
+     * whose AND and OR of more than two terms do not expose their operands.
+     */
+    static boolean names(String selector, String property) {
+        int i = 0;
+        int n = selector.length();
+        while (i < n) {
+            char ch = selector.charAt(i);
+            if (ch == '\'') {
+                i++;
+                while (i < n) {
+                    if (selector.charAt(i) == '\'') {
+                        if (i + 1 < n && selector.charAt(i + 1) == '\'') {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i++;
+                }
+                i++;
+            } else if (Character.isJavaIdentifierStart(ch)) {
+                int start = i;
+                while (i < n && Character.isJavaIdentifierPart(selector.charAt(i))) {
+                    i++;
+                }
+                if (selector.regionMatches(start, property, 0, property.length()) && i - start == property.length()) {
+                    return true;
+                }
+            } else {
+                i++;
+            }
         }
         return false;
     }

@@ -20,7 +20,7 @@ final class SessionWorker {
     private static final long MAX_BACKOFF_MS = 50;
 
     private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
-    /** Held while application code runs; stop() and close() take it to wait for a running listener. */
+    /** Held while a MessageListener runs; stop() and a consumer's close() take it to wait for it. */
     private final ReentrantLock running = new ReentrantLock();
 
     private final BooleanSupplier deliverOne;
@@ -62,7 +62,7 @@ final class SessionWorker {
         }
     }
 
-    /** Returns once application code that is running on the worker has returned. */
+    /** Returns once a MessageListener that is running on the worker has returned. */
     void awaitIdle() {
         if (isCurrentThread()) {
             return;
@@ -114,18 +114,20 @@ final class SessionWorker {
         }
     }
 
+    /**
+     * Runs a submitted task (CompletionListeners) without {@link #running}: stop() waits for
+     * MessageListeners only, and a CompletionListener may call stop(), which would otherwise wait for
+     * another session's CompletionListener doing the same.
+     */
     private void run(Runnable task) {
         if (task == WAKE) {
             wakeQueued.set(false);
             return;
         }
-        running.lock();
         try {
             task.run();
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(SessionWorker.class).warn("a CompletionListener threw {}", e.toString());
-        } finally {
-            running.unlock();
         }
     }
 }

@@ -38,6 +38,11 @@ final class SharedStores {
     private static final Map<String, Entry> OPEN = new HashMap<>();
     private static ScheduledThreadPoolExecutor timer;
 
+    static {
+        // a native-API open of a directory a lingering JMS engine holds closes that engine first
+        io.pub.Stores.registerIdleHolder(SharedStores::closeIdle);
+    }
+
     private SharedStores() {}
 
     /** A reference to the shared engine of {@code url}; close it exactly once. */
@@ -52,7 +57,7 @@ final class SharedStores {
                         .url(url)
                         .settings(settings)
                         .clock(clock)
-                        .openTelemetry(io.opentelemetry.api.GlobalOpenTelemetry.getOrNoop())
+                        .globalOpenTelemetry()
                         .build();
                 e = new Entry(key, pub, linger);
                 OPEN.put(key, e);
@@ -127,7 +132,10 @@ final class SharedStores {
      */
     private static void closeLocked(Entry e) {
         OPEN.remove(e.url);
-        e.pendingClose = null;
+        if (e.pendingClose != null) {
+            e.pendingClose.cancel(false);
+            e.pendingClose = null;
+        }
         try {
             e.pub.close();
         } catch (RuntimeException ex) {
@@ -150,6 +158,23 @@ final class SharedStores {
             }
         }
         return timer;
+    }
+
+    /** Closes the idle engine of {@code url}'s store (an embedded store by directory), if there is one. */
+    static void closeIdle(String url) {
+        String store = withoutQuery(key(url));
+        synchronized (OPEN) {
+            for (Entry e : new ArrayList<>(OPEN.values())) {
+                if (e.users == 0 && withoutQuery(e.url).equals(store)) {
+                    closeLocked(e);
+                }
+            }
+        }
+    }
+
+    private static String withoutQuery(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
     }
 
     /** Closes every engine no connection uses; engines in use belong to their connections. */

@@ -45,6 +45,11 @@ final class SubscriptionIds {
         return "alive:" + subscriptionId;
     }
 
+    /** Held while a subscription of this id is created or replaced, on whatever topic. */
+    static String nameLock(String subscriptionId) {
+        return "creating:" + subscriptionId;
+    }
+
     static String clientIdClaim(String clientId) {
         return "clientID:" + clientId;
     }

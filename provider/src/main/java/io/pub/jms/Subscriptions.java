@@ -12,6 +12,7 @@ import jakarta.jms.ResourceAllocationException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Opens and removes the store subscriptions behind JMS consumers, as DESIGN.md's JMS mapping says.
@@ -81,17 +82,7 @@ final class Subscriptions {
         Slot slot = takeSlot(id, SHARED_SLOTS, name);
         try {
             Subscription wanted = new Subscription(topic.name(), id, Kind.SHARED, selector, false, alive, now());
-            Subscription s = controller().createSubscription(wanted, true);
-            if (!sameDefinition(s, wanted)) {
-                if (othersActive(id, SHARED_SLOTS, slot.key())) {
-                    throw new JMSException("shared subscription '" + name + "' is in use with topic " + s.topic()
-                            + " and selector " + s.selector() + "; it cannot be opened with topic "
-                            + topic.name() + " and selector " + selector);
-                }
-                controller().deleteSubscription(s.topic(), s.id());
-                s = controller().createSubscription(wanted, true);
-            }
-            Subscription opened = s;
+            Subscription opened = open(wanted, name, slot, SHARED_SLOTS);
             return new Opened(opened, () -> {
                 connection.releaseClaim(slot.key(), slot.owner());
                 if (!othersActive(id, SHARED_SLOTS, null)) {
@@ -118,29 +109,14 @@ final class Subscriptions {
         String id = SubscriptionIds.durable(clientId, name);
         Kind kind = shared ? Kind.SHARED_DURABLE : Kind.DURABLE;
         int slots = shared ? SHARED_SLOTS : 1;
-        Optional<Subscription> existing = find(id, topic.name());
-        if (existing.isPresent() && existing.get().kind() != kind) {
-            throw new JMSException("durable subscription '" + name + "'"
-                    + (clientId == null ? "" : " of client ID '" + clientId + "'") + " exists as "
-                    + (shared ? "an unshared" : "a shared") + " durable subscription; "
-                    + (shared ? "createDurableConsumer" : "createSharedDurableConsumer") + " opens it");
+        Optional<Subscription> here = controller().subscription(topic.name(), id);
+        if (here.isPresent() && here.get().kind() != kind) {
+            throw kindMismatch(name, clientId, shared); // before taking a slot, whose failure would hide this
         }
         Slot slot = takeSlot(id, slots, name);
         try {
             Subscription wanted = new Subscription(topic.name(), id, kind, selector, noLocal, null, now());
-            Subscription s;
-            if (existing.isPresent() && !sameDefinition(existing.get(), wanted)) {
-                if (othersActive(id, slots, slot.key())) {
-                    throw new JMSException("shared durable subscription '" + name + "' has active consumers with"
-                            + " another topic or selector; close them before changing it");
-                }
-                // The specification: a durable subscription opened with another topic, selector or noLocal
-                // is deleted and recreated.
-                controller().deleteSubscription(existing.get().topic(), id);
-                s = connection.pub().subscribe(wanted);
-            } else {
-                s = existing.orElseGet(() -> connection.pub().subscribe(wanted));
-            }
+            Subscription s = open(wanted, name, slot, slots);
             return new Opened(s, () -> {
                 connection.releaseClaim(slot.key(), slot.owner());
                 return false;
@@ -149,6 +125,97 @@ final class Subscriptions {
             connection.releaseClaim(slot.key(), slot.owner());
             throw e;
         }
+    }
+
+    /**
+     * The subscription {@code wanted.id()} as {@code wanted} defines it, for a consumer holding
+     * {@code slot}. Subscription names are scoped by client ID, not by topic, so the subscription may
+     * exist on any topic. One that exists with another topic, selector or noLocal while another of
+     * its consumers is active (in any JVM) cannot be opened: JMSException. Without active consumers it
+     * is replaced (for a durable one that is what unsubscribe and create would do; a shared
+     * non-durable one left behind has nothing worth keeping). Creating and replacing hold the name's
+     * lock claim, so that two connections cannot create one name on two topics at once.
+     */
+    private Subscription open(Subscription wanted, String name, Slot slot, int slots) throws JMSException {
+        Optional<Subscription> here = controller().subscription(wanted.topic(), wanted.id());
+        if (here.isPresent() && sameDefinition(here.get(), wanted)) {
+            return here.get(); // the usual case: a further consumer of a subscription as it is
+        }
+        String lock = SubscriptionIds.nameLock(wanted.id());
+        lockName(lock, slot.owner(), name);
+        try {
+            Optional<Subscription> existing = find(wanted.id(), wanted.topic());
+            if (existing.isPresent()) {
+                Subscription e = existing.get();
+                if (e.kind() != wanted.kind()) {
+                    throw kindMismatch(name, connection.clientIdForUse(), wanted.kind() == Kind.SHARED_DURABLE);
+                }
+                if (sameDefinition(e, wanted)) {
+                    return e; // made by another connection while this one waited for the lock
+                }
+                if (othersActive(wanted.id(), slots, slot.key())) {
+                    throw new JMSException(describe(wanted.kind()) + " '" + name + "' is in use with topic "
+                            + e.topic() + describeSelector(e) + "; it cannot be opened with topic "
+                            + wanted.topic() + describeSelector(wanted) + " until its consumers are closed");
+                }
+                controller().deleteSubscription(e.topic(), e.id());
+            }
+            Subscription s = controller().createSubscription(wanted, true);
+            if (!sameDefinition(s, wanted)) {
+                // only this lock's holder creates or replaces: another definition here is a store fault
+                throw new JMSException(describe(wanted.kind()) + " '" + name + "' could not be created on topic "
+                        + wanted.topic() + ": the store holds another definition of it");
+            }
+            return s;
+        } finally {
+            controller().releaseClaim(lock, slot.owner());
+        }
+    }
+
+    /** Takes the lock claim {@code key}, waiting while another connection (in any JVM) holds it. */
+    private void lockName(String key, String owner, String name) throws JMSException {
+        long ttl = connection.options().heartbeatTtl().toMillis();
+        // A holder that died lets its claim lapse after the heartbeat TTL by the store's clock; this
+        // bound only keeps a caller from waiting for ever when that clock does not move.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3 * ttl);
+        long backoff = 1;
+        while (true) {
+            long now = now();
+            if (controller().claim(key, owner, now + ttl, now).isPresent()) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new JMSException("subscription '" + name + "' is being created or replaced by another"
+                        + " connection, which has not finished within " + 3 * ttl + " ms");
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw JmsExceptions.toJms(e);
+            }
+            backoff = Math.min(50, backoff * 2);
+        }
+    }
+
+    private static JMSException kindMismatch(String name, String clientId, boolean shared) {
+        return new JMSException("durable subscription '" + name + "'"
+                + (clientId == null ? "" : " of client ID '" + clientId + "'") + " exists as "
+                + (shared ? "an unshared" : "a shared") + " durable subscription; "
+                + (shared ? "createDurableConsumer" : "createSharedDurableConsumer") + " opens it");
+    }
+
+    private static String describe(Kind kind) {
+        return switch (kind) {
+            case SHARED -> "shared subscription";
+            case SHARED_DURABLE -> "shared durable subscription";
+            default -> "durable subscription";
+        };
+    }
+
+    private static String describeSelector(Subscription s) {
+        String sel = blankToNull(s.selector());
+        return (sel == null ? " without selector" : " and selector '" + sel + "'") + (s.noLocal() ? " (noLocal)" : "");
     }
 
     /** Session.unsubscribe: deletes the durable subscription {@code name} of this client ID. */

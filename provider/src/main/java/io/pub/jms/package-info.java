@@ -3,7 +3,7 @@
  *
  * <p>Start from {@link io.pub.jms.PubConnectionFactory} (or JNDI through
  * {@link io.pub.jms.PubInitialContextFactory}). A factory URL names the store and may carry the
- * provider's options ({@code clientID}, {@code users}, {@code maxDeliveries}, {@code deadLetterQueue},
+ * provider's options ({@code clientID}, {@code users}, {@code defaultUser}, {@code maxDeliveries}, {@code deadLetterQueue},
  * {@code redeliveryDelay}, {@code redeliveryBackoff}, {@code redeliveryMaxDelay}, {@code leaseDuration},
  * {@code prefetch}, {@code heartbeat}); each also has a PUB_ setting and a factory setter.
  *
@@ -32,10 +32,23 @@
  *   <li>Shared subscriptions count their consumers in all JVMs with claims in 64 slots: at most 64
  *       consumers at once per shared subscription.
  *   <li>Authentication: with users configured ({@code users=} or PUB_USERS) every connection must give
- *       one of them; without, anyone may connect. It is the same for every store; the store's own
- *       credentials (e.g. COUCHBASE_USERNAME) are never exposed to clients.
- *   <li>Connection consumers and Session.run/setMessageListener (application-server facilities) are not
- *       supported: they throw JMSException.
+ *       one of them; without, anyone may connect. The methods without credentials
+ *       ({@code createConnection()}, {@code createContext()}, their queue and topic variants) use the
+ *       default user identity, {@code defaultUser} (PUB_DEFAULT_USER), which must be one of the users;
+ *       with users and no default identity they throw JMSSecurityException. It is the same for every
+ *       store; the store's own credentials (e.g. COUCHBASE_USERNAME) are never exposed to clients.
+ *   <li>Shared subscription names, durable and non-durable, are scoped by client identifier, not by
+ *       topic, in all JVMs: opening a name that exists for another topic or selector fails while that
+ *       subscription has an active consumer, and replaces it otherwise.
+ *   <li>Connection consumers, Session.run and a non-null Session.setMessageListener
+ *       (application-server facilities) are not supported: they throw JMSException (run,
+ *       UnsupportedOperationException). {@code Session.setMessageListener(null)}, which connection
+ *       pools call on every session they take back, is accepted.
+ *   <li>Setting an ExceptionListener, or reading it or the metadata, does not count as using a
+ *       connection: the client ID can still be set after it (pools set their own ExceptionListener
+ *       first).
+ *   <li>A CompletionListener may call stop() on its own connection or JMSContext; stop then does not
+ *       wait for that listener.
  * </ul>
  */
 package io.pub.jms;

@@ -129,7 +129,13 @@ class BadInputTest extends JmsTestBase {
         JMSContext ctx = track(factory().createContext());
         assertThatThrownBy(() -> ctx.createConsumer(q, "JMSXDeliveryCount IS NULL"))
                 .isInstanceOf(InvalidSelectorRuntimeException.class);
+        assertThatThrownBy(() -> s.createConsumer(q, "a = 1 OR b = 2 OR JMSXDeliveryCount > 1"))
+                .isInstanceOf(InvalidSelectorException.class);
         s.createConsumer(q, "color = 'red'").close(); // other selectors are fine
+        s.createConsumer(q, "a = 1 OR b = 2 OR c = 3 OR d IS NULL").close(); // more than two terms
+        s.createConsumer(q, "name = 'JMSXDeliveryCount' OR note = 'it''s JMSXDeliveryCount'")
+                .close(); // a literal names nothing
+        s.createConsumer(q, "JMSXDeliveryCountry = 'x'").close(); // nor a longer identifier
     }
 
     record Gadget(String payload) implements Serializable {}

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pub.TopicShard;
 import io.pub.spi.Controller;
+import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionMetaData;
 import jakarta.jms.IllegalStateException;
@@ -276,6 +277,90 @@ abstract class ProducerContract extends JmsTestBase {
             assertThat(ctx.getMetaData().getJMSProviderName()).isEqualTo("Pub");
         }
         track(factory().createConnection("anyone", "anything")); // no users configured: anyone
+    }
+
+    @Test
+    void callsWithoutCredentialsUseTheDefaultIdentity() throws Exception {
+        PubConnectionFactory secured = factory("users=alice:secret,bob:pw&defaultUser=bob");
+        Connection c = track(secured.createConnection());
+        c.start();
+        track(secured.createQueueConnection()).close();
+        track(secured.createTopicConnection()).close();
+        try (JMSContext ctx = secured.createContext(JMSContext.CLIENT_ACKNOWLEDGE)) {
+            assertThat(ctx.getSessionMode()).isEqualTo(JMSContext.CLIENT_ACKNOWLEDGE);
+        }
+        // explicit credentials are still checked, the default user's included
+        assertThatThrownBy(() -> secured.createConnection("bob", "wrong")).isInstanceOf(JMSSecurityException.class);
+        assertThatThrownBy(() -> secured.createContext("alice", "pw")).isInstanceOf(JMSSecurityRuntimeException.class);
+        track(secured.createConnection("alice", "secret"));
+
+        // without a default identity the calls without credentials are refused, saying how to allow them
+        PubConnectionFactory strict = factory("users=alice:secret");
+        assertThatThrownBy(strict::createConnection)
+                .isInstanceOf(JMSSecurityException.class)
+                .hasMessageContaining("defaultUser");
+        assertThatThrownBy(strict::createContext).isInstanceOf(JMSSecurityRuntimeException.class);
+        strict.setDefaultUser("alice");
+        track(strict.createConnection());
+
+        // a default identity that is not one of the users is a configuration error, found at once
+        assertThatThrownBy(() -> factory("users=alice:secret&defaultUser=carol"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("defaultUser")
+                .hasMessageContaining("carol");
+        assertThatThrownBy(() -> strict.setDefaultUser("carol")).hasMessageContaining("carol");
+        assertThatThrownBy(() -> factory("defaultUser=alice"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no users");
+    }
+
+    @Test
+    void aCompletionListenerMayStopItsConnectionEvenWhileAnotherOneDoesTheSame() throws Exception {
+        // Two sessions' CompletionListeners stop their connection at the same moment: neither stop may wait
+        // for the other listener (stop waits for MessageListeners only).
+        Connection c = connection();
+        Session s1 = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session s2 = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s1.createQueue(name("q"));
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.BlockingQueue<Object> outcomes = new java.util.concurrent.LinkedBlockingQueue<>();
+        CompletionListener stopper = new CompletionListener() {
+            @Override
+            public void onCompletion(Message message) {
+                try {
+                    together.await(ARRIVE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    c.stop();
+                    outcomes.add("stopped");
+                } catch (Exception e) {
+                    outcomes.add(e);
+                }
+            }
+
+            @Override
+            public void onException(Message message, Exception exception) {
+                outcomes.add(exception);
+            }
+        };
+        s1.createProducer(q).send(s1.createTextMessage("a"), stopper);
+        s2.createProducer(q).send(s2.createTextMessage("b"), stopper);
+        assertThat(outcomes.poll(ARRIVE_MS, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .isEqualTo("stopped");
+        assertThat(outcomes.poll(ARRIVE_MS, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .isEqualTo("stopped");
+        // a MessageListener still may not stop its own connection (it would wait for itself)
+        c.start();
+        MessageConsumer consumer = s1.createConsumer(q);
+        consumer.setMessageListener(m -> {
+            try {
+                c.stop();
+                outcomes.add("stopped from a MessageListener");
+            } catch (JMSException e) {
+                outcomes.add(e);
+            }
+        });
+        assertThat(outcomes.poll(ARRIVE_MS, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .isInstanceOf(jakarta.jms.IllegalStateException.class);
+        consumer.close();
     }
 
     @Test

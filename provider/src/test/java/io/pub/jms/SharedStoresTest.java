@@ -72,6 +72,24 @@ class SharedStoresTest {
     }
 
     @Test
+    void theNativeApiOpensADirectoryALingeringConnectionLeftIdle() throws Exception {
+        String url = "embedded:" + dir;
+        try (Connection c = factory(url, "10s").createConnection()) {
+            Session s = c.createSession();
+            s.createProducer(s.createQueue("mixed")).send(s.createTextMessage("from jms"));
+        }
+        assertThat(SharedStores.isOpen(url)).as("lingering").isTrue();
+        // the embedded store opens once per process: the idle JMS engine lets go instead of failing this
+        try (io.pub.Pub pub = io.pub.Pub.builder()
+                .url(url)
+                .settings(Settings.only(Map.of("PUB_HOUSEKEEPING_INTERVAL", "0")))
+                .build()) {
+            assertThat(SharedStores.isOpen(url)).isFalse();
+            assertThat(pub.controller().topics()).isNotEmpty();
+        }
+    }
+
+    @Test
     void aNegativeLingerIsRefusedNamingTheSetting() {
         PubConnectionFactory cf = factory("embedded:" + dir, "-1s");
         org.assertj.core.api.Assertions.assertThatThrownBy(cf::createConnection)

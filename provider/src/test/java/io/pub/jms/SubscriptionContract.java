@@ -228,6 +228,53 @@ abstract class SubscriptionContract extends JmsTestBase {
     }
 
     @Test
+    void oneSharedSubscriptionNameLivesOnOneTopicEvenWhenCreatedConcurrently() throws Exception {
+        // Names are scoped by client ID, not topic: connections racing to open one name on two topics
+        // end with all their consumers on one topic, the others refused.
+        String sub = name("race");
+        Session setup = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Topic[] topics = {setup.createTopic(name("t1")), setup.createTopic(name("t2"))};
+        int n = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        List<java.util.concurrent.Future<String>> outcomes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Topic t = topics[i % 2];
+            Session s = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+            outcomes.add(pool.submit(() -> {
+                start.await();
+                try {
+                    s.createSharedConsumer(t, sub);
+                    return t.getTopicName();
+                } catch (JMSException e) {
+                    return "refused";
+                }
+            }));
+        }
+        Set<String> opened = new HashSet<>();
+        int refused = 0;
+        for (java.util.concurrent.Future<String> f : outcomes) {
+            String o = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            if (o.equals("refused")) {
+                refused++;
+            } else {
+                opened.add(o);
+            }
+        }
+        pool.shutdown();
+        assertThat(opened).hasSize(1);
+        assertThat(refused).isEqualTo(n / 2);
+        Controller registry = controller(connection());
+        int registered = 0;
+        for (Topic t : topics) {
+            registered += (int) registry.subscriptions(t.getTopicName()).stream()
+                    .filter(x -> x.kind() == io.pub.spi.Subscription.Kind.SHARED)
+                    .count();
+        }
+        assertThat(registered).isEqualTo(1);
+    }
+
+    @Test
     void clientIdRules() throws Exception {
         String cid = name("cid");
         Connection a = track(factory().createConnection());

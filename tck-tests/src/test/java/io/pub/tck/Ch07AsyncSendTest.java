@@ -146,6 +146,36 @@ class Ch07AsyncSendTest extends TckTest {
     // enforce it, so only close is judged (above).
 
     @Test
+    void callbackMayStopItsOwnConnection() throws Exception {
+        // Section 7.3.8 forbids a callback only close, commit and rollback of its own objects: stop is allowed.
+        Connection c = connection();
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        jakarta.jms.Queue q = queue();
+        jakarta.jms.MessageConsumer consumer = s.createConsumer(q);
+        AtomicReference<Exception> stop = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        s.createProducer(q).send(s.createTextMessage("sent while stopping"), new CompletionListener() {
+            @Override
+            public void onCompletion(Message message) {
+                stop.set(attempt(c::stop));
+                done.countDown();
+            }
+
+            @Override
+            public void onException(Message message, Exception exception) {
+                stop.set(exception);
+                done.countDown();
+            }
+        });
+        assertThat(done.await(ARRIVE_MS, TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(stop.get()).isNull();
+        // the connection is stopped: the stored message waits until it is started again
+        mustNotReceive(consumer);
+        c.start();
+        assertThat(((TextMessage) mustReceive(consumer)).getText()).isEqualTo("sent while stopping");
+    }
+
+    @Test
     void asyncSendInATransactionIsVisibleAtCommit() throws Exception {
         Session tx = connection().createSession(Session.SESSION_TRANSACTED);
         jakarta.jms.Queue q = queue();

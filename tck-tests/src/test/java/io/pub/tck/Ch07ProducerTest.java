@@ -2,6 +2,7 @@ package io.pub.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.InvalidDestinationException;
@@ -72,7 +73,8 @@ class Ch07ProducerTest extends TckTest {
         Message r = mustReceive(pipe.consumer());
         assertThat(r.getJMSDeliveryMode()).isEqualTo(DeliveryMode.NON_PERSISTENT);
         assertThat(r.getJMSPriority()).isEqualTo(2);
-        assertThat(r.getJMSExpiration()).isEqualTo(r.getJMSTimestamp() + 60_000);
+        // the send time plus the time to live; a provider may read its clock twice (Artemis does)
+        assertThat(r.getJMSExpiration()).isCloseTo(r.getJMSTimestamp() + 60_000, within(1000L));
     }
 
     @OnQueueAndTopic
@@ -83,7 +85,8 @@ class Ch07ProducerTest extends TckTest {
         Message r = mustReceive(pipe.consumer());
         assertThat(r.getJMSDeliveryMode()).isEqualTo(DeliveryMode.NON_PERSISTENT);
         assertThat(r.getJMSPriority()).isEqualTo(8);
-        assertThat(r.getJMSExpiration()).isEqualTo(r.getJMSTimestamp() + 30_000);
+        // the send time plus the time to live; a provider may read its clock twice (Artemis does)
+        assertThat(r.getJMSExpiration()).isCloseTo(r.getJMSTimestamp() + 30_000, within(1000L));
         assertThat(pipe.producer().getPriority()).isEqualTo(1);
     }
 

@@ -95,6 +95,66 @@ class Ch08SharedSubscriptionsTest extends TckTest {
     }
 
     @Test
+    void sharedConsumerWithDifferentTopicWhileActiveFails() throws Exception {
+        // Section 8.3.2: shared subscription names are scoped by client identifier, not by topic.
+        String name = subscriptionName("s");
+        MessageConsumer active = session().createSharedConsumer(topic("First"), name);
+        Topic second = topic("Second");
+        Session same = session();
+        assertThatThrownBy(() -> same.createSharedConsumer(second, name)).isInstanceOf(JMSException.class);
+        // a consumer from another connection (also without client ID) meets the same subscription
+        Session other = session();
+        assertThatThrownBy(() -> other.createSharedConsumer(second, name)).isInstanceOf(JMSException.class);
+        active.close();
+    }
+
+    @Test
+    void sharedConsumerNameIsFreeForAnotherTopicOnceItsLastConsumerClosed() throws Exception {
+        assumePub("Artemis deletes the subscription's queue some time after its last consumer closed,"
+                + " and refuses the name until then (AMQ229082)");
+        String name = subscriptionName("s");
+        Topic first = topic("First");
+        Topic second = topic("Second");
+        session().createSharedConsumer(first, name).close();
+        // without consumers the subscription is gone, and the name can be used for the other topic
+        MessageConsumer onSecond = session().createSharedConsumer(second, name);
+        publish(first, 1);
+        publish(second, 2);
+        assertThat(receiveAll(onSecond)).containsExactlyInAnyOrder("m0", "m1");
+    }
+
+    @Test
+    void sharedDurableWithDifferentTopicIsReplacedWhenItHasNoActiveConsumer() throws Exception {
+        // Session.createSharedDurableConsumer: with no active consumer, a different topic or selector is as
+        // unsubscribe followed by creation: the old subscription's messages are gone.
+        assumePub("Artemis refuses to move an inactive shared durable subscription to another topic (AMQ229082)");
+        String name = subscriptionName("sd");
+        Topic first = topic("First");
+        Topic second = topic("Second");
+        Session s = session();
+        s.createSharedDurableConsumer(first, name).close();
+        publish(first, 1);
+        MessageConsumer onSecond = s.createSharedDurableConsumer(second, name);
+        publish(second, 1);
+        assertThat(receiveAll(onSecond)).containsExactly("m0"); // the one sent to the second topic only
+        onSecond.close();
+        s.unsubscribe(name);
+    }
+
+    @Test
+    void sharedConsumerNamesOfDifferentClientIdsAreSeparate() throws Exception {
+        String name = subscriptionName("s");
+        Connection withId = track(clientIdCf().createConnection());
+        withId.start();
+        MessageConsumer scoped =
+                withId.createSession(false, Session.AUTO_ACKNOWLEDGE).createSharedConsumer(topic("First"), name);
+        MessageConsumer unscoped = session().createSharedConsumer(topic("Second"), name);
+        publish(topic("Second"), 1);
+        assertThat(receiveAll(unscoped)).containsExactly("m0");
+        assertThat(receiveAll(scoped)).isEmpty();
+    }
+
+    @Test
     void sharedDurableSubscriptionKeepsMessagesWithoutConsumers() throws Exception {
         Topic t = topic();
         String name = subscriptionName("sd");
@@ -165,6 +225,17 @@ class Ch08SharedSubscriptionsTest extends TckTest {
                 .isInstanceOf(JMSException.class);
         active.close();
         s.unsubscribe(name);
+    }
+
+    @Test
+    void sharedDurableWithDifferentTopicFromAnotherConnectionWhileActiveFails() throws Exception {
+        String name = subscriptionName("sd");
+        MessageConsumer active = session().createSharedDurableConsumer(topic("First"), name);
+        Session other = session();
+        assertThatThrownBy(() -> other.createSharedDurableConsumer(topic("Second"), name))
+                .isInstanceOf(JMSException.class);
+        active.close();
+        other.unsubscribe(name);
     }
 
     // With no active consumer, a different selector should replace a shared durable subscription

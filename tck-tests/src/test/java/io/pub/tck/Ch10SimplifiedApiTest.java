@@ -227,6 +227,62 @@ class Ch10SimplifiedApiTest extends TckTest {
     }
 
     @Test
+    void completionListenerMayStopItsOwnContext() throws Exception {
+        // Section 7.3.8: a CompletionListener must not close, commit or roll back its own context; stop is allowed.
+        JMSContext ctx = context();
+        Queue q = queue();
+        JMSConsumer consumer = ctx.createConsumer(q);
+        CountDownLatch done = new CountDownLatch(1);
+        BlockingQueue<Exception> errors = new LinkedBlockingQueue<>();
+        ctx.createProducer()
+                .setAsync(new CompletionListener() {
+                    @Override
+                    public void onCompletion(Message message) {
+                        try {
+                            ctx.stop();
+                        } catch (RuntimeException e) {
+                            errors.add(e);
+                        }
+                        done.countDown();
+                    }
+
+                    @Override
+                    public void onException(Message message, Exception exception) {
+                        errors.add(exception);
+                        done.countDown();
+                    }
+                })
+                .send(q, "sent while stopping");
+        assertThat(done.await(ARRIVE_MS, TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(errors).isEmpty();
+        // stopped: the stored message waits until the context is started again
+        assertThat(consumer.receive(ABSENT_MS)).isNull();
+        ctx.start();
+        assertThat(consumer.receiveBody(String.class, ARRIVE_MS)).isEqualTo("sent while stopping");
+    }
+
+    @Test
+    void sharedSubscriptionNamesAreScopedByClientIdNotByTopic() {
+        // Sections 8.3.2 and 8.3.4: a shared subscription name that exists for another topic (or selector)
+        // cannot be opened while that subscription has an active consumer.
+        String name = subscriptionName("s");
+        JMSContext ctx = context();
+        Topic first = topic("First");
+        Topic second = topic("Second");
+        JMSConsumer active = ctx.createSharedConsumer(first, name);
+        assertThatThrownBy(() -> ctx.createSharedConsumer(second, name)).isInstanceOf(JMSRuntimeException.class);
+        assertThatThrownBy(() -> context().createSharedConsumer(second, name)).isInstanceOf(JMSRuntimeException.class);
+        assertThatThrownBy(() -> ctx.createSharedConsumer(first, name, "n = 1"))
+                .isInstanceOf(JMSRuntimeException.class);
+        JMSConsumer durable = ctx.createSharedDurableConsumer(first, name + "-d");
+        assertThatThrownBy(() -> ctx.createSharedDurableConsumer(second, name + "-d"))
+                .isInstanceOf(JMSRuntimeException.class);
+        active.close();
+        durable.close();
+        ctx.unsubscribe(name + "-d");
+    }
+
+    @Test
     void invalidDestinationIsARuntimeException() {
         JMSContext ctx = context();
         assertThatThrownBy(() -> ctx.createConsumer(null)).isInstanceOf(InvalidDestinationRuntimeException.class);

@@ -92,6 +92,39 @@ class ConnectionFactoryTest extends TckTest {
     }
 
     @Test
+    void methodsWithoutCredentialsUseTheDefaultIdentity() throws Exception {
+        // Sections 6.1.2 and 6.1.3: createConnection() and createContext() use the default user identity,
+        // also where the factory checks credentials (as it does here: wrong ones are refused).
+        assumeAuthentication();
+        ConnectionFactory cf = cf();
+        assertThatThrownBy(() -> track(cf.createConnection(backend.user, "wrong")))
+                .isInstanceOf(JMSSecurityException.class);
+        Queue q = queue();
+        Connection c = track(cf.createConnection());
+        c.start();
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        s.createProducer(q).send(s.createTextMessage("default identity"));
+        jakarta.jms.MessageConsumer consumer = s.createConsumer(q);
+        assertThat(((jakarta.jms.TextMessage) mustReceive(consumer)).getText()).isEqualTo("default identity");
+        consumer.close(); // a consumer left open could hold the later messages (Artemis prefetches)
+        QueueConnection qc = track(((QueueConnectionFactory) cf).createQueueConnection());
+        qc.createQueueSession(false, Session.AUTO_ACKNOWLEDGE).close();
+        TopicConnection tc = track(((TopicConnectionFactory) cf).createTopicConnection());
+        tc.createTopicSession(false, Session.AUTO_ACKNOWLEDGE).close();
+        JMSContext ctx = track(cf.createContext());
+        ctx.createProducer().send(q, "context");
+        try (jakarta.jms.JMSConsumer jc = ctx.createConsumer(q)) {
+            assertThat(jc.receiveBody(String.class, ARRIVE_MS)).isEqualTo("context");
+        }
+        JMSContext tx = track(cf.createContext(JMSContext.SESSION_TRANSACTED));
+        tx.createProducer().send(q, "transacted");
+        tx.commit();
+        try (jakarta.jms.JMSConsumer jc = ctx.createConsumer(q)) {
+            assertThat(jc.receiveBody(String.class, ARRIVE_MS)).isEqualTo("transacted");
+        }
+    }
+
+    @Test
     void createContextVariants() {
         ConnectionFactory cf = cf();
         assertThat(track(cf.createContext()).getSessionMode()).isEqualTo(JMSContext.AUTO_ACKNOWLEDGE);

@@ -33,7 +33,7 @@ public enum Target {
         Backend start() throws Exception {
             assumePubProvider();
             Path dir = Files.createTempDirectory("pub-tck-embedded");
-            return new Backend(PUB_CONTEXT_FACTORY, "embedded:" + dir, null, null, () -> deleteTree(dir));
+            return pubBackend("embedded:" + dir, () -> deleteTree(dir));
         }
     },
     PUB_COUCHBASE("pub-couchbase") {
@@ -52,7 +52,7 @@ public enum Target {
             }
             String url = (String) mockClass.getMethod("storeUrl").invoke(mock);
             Method close = mockClass.getMethod("close");
-            return new Backend(PUB_CONTEXT_FACTORY, url, null, null, () -> close.invoke(mock));
+            return pubBackend(url, () -> close.invoke(mock));
         }
     };
 
@@ -75,6 +75,16 @@ public enum Target {
     @Override
     public String toString() {
         return label;
+    }
+
+    /**
+     * Pub authenticates like the Artemis target: {@link #USER}/{@link #PASSWORD} is the one user, and the
+     * methods without credentials, which every test uses, connect as the default identity (that user).
+     */
+    static Backend pubBackend(String storeUrl, AutoCloseable onClose) {
+        String url = storeUrl + (storeUrl.contains("?") ? "&" : "?") + "users=" + USER + ":" + PASSWORD
+                + "&defaultUser=" + USER;
+        return new Backend(PUB_CONTEXT_FACTORY, url, USER, PASSWORD, onClose);
     }
 
     static void assumePubProvider() {

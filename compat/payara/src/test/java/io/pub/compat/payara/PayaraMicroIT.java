@@ -68,8 +68,14 @@ class PayaraMicroIT {
                 .redirectErrorStream(true)
                 .start();
         CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(this::readUntilReady);
-        assertThat(ready.get(4, TimeUnit.MINUTES))
-                .as("Payara Micro ready; its log:\n%s", String.join("\n", log))
+        boolean started;
+        try {
+            started = ready.get(4, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.TimeoutException e) {
+            started = false;
+        }
+        assertThat(started)
+                .as("Payara Micro ready within 4 minutes; the end of its log:%n%s", tail(80))
                 .isTrue();
 
         HttpClient http = HttpClient.newHttpClient();
@@ -78,11 +84,35 @@ class PayaraMicroIT {
                         .timeout(Duration.ofSeconds(60))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("%s%nserver log:%n%s", response.body(), severe())
+                .isEqualTo(200);
         assertThat(response.body()).contains("received=hello 1");
         // the platform's JMSContext was injected, not a second one of Pub's
         assertThat(response.body()).doesNotContain("injectedContext=io.pub");
         assertThat(String.join("\n", log)).doesNotContain("WELD-001409").contains("Pub's JMSContext bean steps aside");
+    }
+
+    private String tail(int lines) {
+        List<String> copy = new ArrayList<>(log);
+        return String.join("\n", copy.subList(Math.max(0, copy.size() - lines), copy.size()));
+    }
+
+    /** The server's SEVERE entries and exceptions, for failure messages. */
+    private String severe() {
+        StringBuilder out = new StringBuilder();
+        boolean in = false;
+        for (String line : log) {
+            if (line.contains("SEVERE") || line.contains("Exception")) {
+                in = true;
+            } else if (line.startsWith("[")) {
+                in = false;
+            }
+            if (in && out.length() < 20_000) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     private boolean readUntilReady() {
