@@ -204,7 +204,7 @@ public final class Chaos {
             // stuck: nothing moved for far longer than a lease, a heartbeat, the publish timeout and a restart
             Duration stuck = Duration.ofSeconds(45).plus(lease.multipliedBy(3)).plus(heartbeat);
             return new ChaosRun.Config(
-                    store, time, seed, dir("chaos-" + store.label()), r, lease, heartbeat, stuck, spared, actions);
+                    store, time, seed, dir("chaos-" + store.label()), r, lease, heartbeat, stuck, spared, actions, 0);
         }
 
         Soak.Config soakConfig() throws java.io.IOException {

@@ -53,7 +53,8 @@ final class ChaosRun {
             Duration heartbeat,
             Duration stuckAfter,
             Set<String> sparedFaults,
-            Set<Action> actions) {}
+            Set<Action> actions,
+            int minAcknowledgedSends) {}
 
     /** The harness's acts of chaos. */
     enum Action {
@@ -255,9 +256,18 @@ final class ChaosRun {
             setFaults(BASELINE_FAULT_RATE);
         }
         long end = System.nanoTime() + config.chaos().toNanos();
+        // on a slow machine a short run goes on until it did enough to prove something (bounded)
+        long latest = System.nanoTime() + config.chaos().multipliedBy(6).toNanos();
         long nextAction = System.nanoTime() + millis(1500, 3000);
         long nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < end) {
+        long nextCheck = end;
+        boolean enough = config.minAcknowledgedSends() == 0;
+        while (System.nanoTime() < end || (!enough && System.nanoTime() < latest)) {
+            if (!enough && System.nanoTime() >= nextCheck) {
+                ledger.poll();
+                enough = didEnough();
+                nextCheck = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            }
             runTimers(false);
             respawnDead();
             if (System.nanoTime() >= nextAction) {
@@ -271,6 +281,17 @@ final class ChaosRun {
             }
             Worker.sleep(50);
         }
+    }
+
+    /** Every act done at least once, the minimum of acknowledged sends, and a redelivery. */
+    private boolean didEnough() {
+        long acked = ledger.counts.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("sends acknowledged"))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+        return done.containsAll(config.actions())
+                && acked >= config.minAcknowledgedSends()
+                && ledger.counts.getOrDefault("deliveries flagged redelivered", 0) > 0;
     }
 
     /** A child that exited without being killed crashed (or halted on a hang): noted, and started again. */

@@ -32,6 +32,9 @@ class ChaosShortRunTest {
     /** {@code --spare known-bugs} on the command line. */
     static final Set<String> SPARED = Control.spared(Control.KNOWN_BUGS);
 
+    /** The run goes on past its 20 s (up to 2 minutes) on a slow machine until it has done this much. */
+    static final int MIN_ACKNOWLEDGED_SENDS = 100;
+
     @TempDir
     Path dir;
 
@@ -48,7 +51,8 @@ class ChaosShortRunTest {
                 heartbeat,
                 Duration.ofSeconds(60),
                 SPARED,
-                EnumSet.allOf(ChaosRun.Action.class));
+                EnumSet.allOf(ChaosRun.Action.class),
+                MIN_ACKNOWLEDGED_SENDS);
         ChaosRun.Result r = new ChaosRun(config, System.out).run();
         Chaos.print(r, System.out);
         return r;
@@ -59,20 +63,22 @@ class ChaosShortRunTest {
         assertThat(r.figure("JVMs killed")).as("JVMs killed").isPositive();
         assertThat(r.figure("JVMs paused")).as("JVMs paused").isPositive();
         assertThat(r.figure("faults injected")).as("faults injected").isPositive();
-        assertThat(r.figure("acknowledged sends")).as("acknowledged sends").isGreaterThan(100);
+        assertThat(r.figure("acknowledged sends"))
+                .as("acknowledged sends")
+                .isGreaterThanOrEqualTo(MIN_ACKNOWLEDGED_SENDS);
         assertThat(r.figure("redeliveries")).as("redeliveries").isPositive();
         assertThat(r.figure("cursor samples")).as("cursor samples").isPositive();
         assertThat(r.violations()).as("violations").isEmpty();
     }
 
     @Test
-    @Timeout(240)
+    @Timeout(360)
     void embeddedStore() throws Exception {
         assertDidItsJob(run(ChaosRun.Store.EMBEDDED, 20260613));
     }
 
     @Test
-    @Timeout(240)
+    @Timeout(360)
     void couchbaseMock() throws Exception {
         assertDidItsJob(run(ChaosRun.Store.COUCHBASE_MOCK, 20260614));
     }
