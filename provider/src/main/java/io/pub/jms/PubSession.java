@@ -576,12 +576,12 @@ final class PubSession implements Session, QueueSession, TopicSession {
         switch (mode) {
             case AUTO_ACKNOWLEDGE -> {
                 if (!listener) {
-                    ack(consumer, List.of(d));
+                    ackOnReceive(m, () -> ack(consumer, List.of(d)));
                 }
             }
             case DUPS_OK_ACKNOWLEDGE -> {
                 if (!listener) {
-                    dupsOk(consumer, d);
+                    ackOnReceive(m, () -> dupsOk(consumer, d));
                 }
             }
             default -> {
@@ -593,14 +593,44 @@ final class PubSession implements Session, QueueSession, TopicSession {
         return m;
     }
 
+    private interface Acknowledgement {
+        void run() throws JMSException;
+    }
+
+    /**
+     * The acknowledgement a receive makes before it returns (AUTO, DUPS_OK). When it fails the message
+     * is handed out all the same, and the failure goes to the ExceptionListener: the store may have
+     * applied it (a reply lost, a timeout after the write), and then throwing would lose a message
+     * nobody received; if it did not, the lease lapses and the message comes again, redelivered.
+     */
+    private void ackOnReceive(PubMessage m, Acknowledgement ack) {
+        try {
+            ack.run();
+        } catch (JMSException e) {
+            String id = m.getJMSMessageID();
+            JMSException report = new JMSException(
+                    "acknowledging message " + id + " as it was received failed (" + e.getMessage() + "); it was"
+                            + " handed out all the same and may be delivered again",
+                    e.getErrorCode());
+            connection.report(JmsExceptions.withCause(report, e));
+        }
+    }
+
+    /**
+     * Acks deliveries. If the store call fails the subscriber forgets them (their leases lapse, and
+     * if the ack did not apply they are redelivered): renewing them for ever would keep them from
+     * everyone, also after the consumer closed.
+     */
     private void ack(PubMessageConsumer consumer, List<Delivery> ds) throws JMSException {
         if (consumer.subscriptionGone()) {
             return; // closed with its subscription (e.g. from its own listener): nothing left to ack
         }
+        Subscriber sub = consumer.subscriber();
+        List<Delivery> current = ds.stream().map(sub::current).toList();
         try {
-            consumer.subscriber()
-                    .ack(ds.stream().map(consumer.subscriber()::current).toList());
+            sub.ack(current);
         } catch (RuntimeException e) {
+            sub.forget(current);
             throw JmsExceptions.toJms(e);
         } finally {
             consumer.settled();
@@ -676,7 +706,14 @@ final class PubSession implements Session, QueueSession, TopicSession {
                     .add(sub.current(d));
         }
         try {
-            byDelay.forEach((delay, list) -> sub.release(list, delay));
+            byDelay.forEach((delay, list) -> {
+                try {
+                    sub.release(list, delay);
+                } catch (RuntimeException e) {
+                    sub.forget(list); // not renewed for ever: their leases lapse, and they come again
+                    throw e;
+                }
+            });
         } finally {
             consumer.settled();
         }

@@ -14,18 +14,28 @@ import java.util.function.Supplier;
 
 /**
  * A store that fails on demand: {@code faulty:<name>} is the in-memory store {@code mem:<name>}
- * whose operations throw what a test set with {@link #fail} (by Controller method name) until
- * {@link #heal}. For the close, cleanup and sender paths that only a failing store reaches.
+ * whose operations throw what a test set with {@link #fail} or {@link #failAfter} (by Controller
+ * method name) until {@link #heal}. For the close, cleanup and sender paths that only a failing store reaches.
  */
 public final class FaultyStore implements ControllerProvider {
     private static final Map<String, Supplier<? extends Throwable>> FAULTS = new ConcurrentHashMap<>();
+    private static final Map<String, Supplier<? extends Throwable>> FAULTS_AFTER = new ConcurrentHashMap<>();
 
     /** Makes every call of {@code method} on store {@code name} throw what {@code fault} gives. */
     static void fail(String name, String method, Supplier<? extends Throwable> fault) {
         FAULTS.put(name + "/" + method, fault);
     }
 
+    /**
+     * Makes every call of {@code method} on store {@code name} take effect and then throw what
+     * {@code fault} gives, as a store whose reply was lost after it applied the call.
+     */
+    static void failAfter(String name, String method, Supplier<? extends Throwable> fault) {
+        FAULTS_AFTER.put(name + "/" + method, fault);
+    }
+
     static void heal(String name) {
+        FAULTS_AFTER.keySet().removeIf(k -> k.startsWith(name + "/"));
         FAULTS.keySet().removeIf(k -> k.startsWith(name + "/"));
     }
 
@@ -44,11 +54,17 @@ public final class FaultyStore implements ControllerProvider {
                     if (fault != null) {
                         throw fault.get();
                     }
+                    Object result;
                     try {
-                        return method.invoke(memory, args);
+                        result = method.invoke(memory, args);
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
+                    Supplier<? extends Throwable> after = FAULTS_AFTER.get(name + "/" + method.getName());
+                    if (after != null) {
+                        throw after.get();
+                    }
+                    return result;
                 });
     }
 }
