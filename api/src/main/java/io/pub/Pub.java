@@ -40,7 +40,8 @@ import java.util.function.LongSupplier;
  * {@code pub-housekeeping} runs retention and reaping ({@link #housekeep}, which scans every topic
  * and subscription in the store) and refreshes consumer lag; a large or slow store blocks it, and it
  * blocks nothing else: liveness never waits behind it. Both can be supplied instead through the
- * builder. Store calls themselves may run on the store's threads (the embedded store's committer, the
+ * builder. {@code pub-acks} writes acknowledgements in the background, many per store call
+ * ({@link Subscriber#ackAsync}); only the store's markDone blocks it. Store calls themselves may run on the store's threads (the embedded store's committer, the
  * Couchbase SDK's I/O threads). The JMS provider adds, per session, {@code pub-session-N}, which runs
  * the session's MessageListeners and CompletionListeners (blocked by application code, which it
  * survives whatever it throws) and {@code pub-sender}, which writes async sends (blocked by store
@@ -70,6 +71,7 @@ public final class Pub implements AutoCloseable {
     private final Wakeups wakeups;
     private final Producer internalProducer;
     private final Housekeeper housekeeper;
+    private final AckWriter acks;
 
     private Pub(Builder b) {
         this.clock = b.clock;
@@ -93,6 +95,7 @@ public final class Pub implements AutoCloseable {
         this.scheduler = b.liveness != null ? b.liveness : executor("pub-liveness", LIVENESS_THREADS);
         this.housekeeping = b.housekeeping != null ? b.housekeeping : executor("pub-housekeeping", 1);
         this.housekeeper = new Housekeeper(controller, clock, this::forget);
+        this.acks = new AckWriter(controller, "pub-acks");
         if (config.housekeepingInterval().toMillis() > 0) {
             long period = config.housekeepingInterval().toMillis();
             housekeeping.scheduleWithFixedDelay(this::housekeepQuietly, period, period, TimeUnit.MILLISECONDS);
@@ -233,7 +236,7 @@ public final class Pub implements AutoCloseable {
         if (options.maxDeliveries() > 0) {
             createQueue(options.deadLetterQueue());
         }
-        return new Subscriber(controller, clock, subscription, t.shards(), options, internalProducer, metrics);
+        return new Subscriber(controller, clock, subscription, t.shards(), options, internalProducer, metrics, acks);
     }
 
     /** The native pull consumer over a subscription (the seed's Consumer). */
@@ -270,6 +273,7 @@ public final class Pub implements AutoCloseable {
 
     @Override
     public void close() {
+        acks.close(); // acknowledgements still queued are written while their leases are renewed
         if (ownsSchedulers) {
             scheduler.shutdownNow();
         }

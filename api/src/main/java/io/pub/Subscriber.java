@@ -17,7 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * One consumer's view of a subscription across all shards of its topic: finds deliverable offsets,
@@ -52,6 +55,10 @@ public final class Subscriber implements AutoCloseable {
     private final SubscriberOptions options;
     private final List<ShardState> shards = new ArrayList<>();
     private final Map<Long, Delivery> outstanding = new LinkedHashMap<>();
+    /** Deliveries acknowledged whose write is still queued in {@link #acks}: renewed, not handed out. */
+    private final Map<Long, Delivery> acking = new HashMap<>();
+
+    private final AckWriter acks;
     private final Producer deadLetters;
     private final PubMetrics metrics;
     private final Wakeups wakeups;
@@ -74,8 +81,10 @@ public final class Subscriber implements AutoCloseable {
             int shardCount,
             SubscriberOptions options,
             Producer deadLetters,
-            PubMetrics metrics) {
+            PubMetrics metrics,
+            AckWriter acks) {
         this.controller = controller;
+        this.acks = acks;
         this.clock = clock;
         this.subscription = subscription;
         this.options = options;
@@ -371,7 +380,8 @@ public final class Subscriber implements AutoCloseable {
     }
 
     private synchronized boolean holds(TopicShard shard, long offset) {
-        return outstanding.containsKey(key(shard, offset));
+        long k = key(shard, offset);
+        return outstanding.containsKey(k) || acking.containsKey(k);
     }
 
     private void classify(
@@ -439,22 +449,69 @@ public final class Subscriber implements AutoCloseable {
         metrics.deadLettered(subscription);
     }
 
-    /** Marks deliveries done for the subscription; their leases go. */
+    /**
+     * Marks deliveries done for the subscription (their leases go) and returns once that is written.
+     * The write is grouped with other acknowledgements of this engine ({@link #ackAsync}). If it
+     * fails, the deliveries are forgotten (their leases lapse) and the store's exception is thrown.
+     */
     public void ack(Collection<Delivery> deliveries) {
+        try {
+            ackAsync(deliveries).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Acknowledges deliveries without waiting for the write: they are marked done in the background,
+     * together with other acknowledgements of this engine (group commit). Until then their leases
+     * are still renewed (they are no longer {@link #outstanding()}), so they do not lapse and come
+     * again. The future completes once the write is done; if it fails, the deliveries are forgotten
+     * (their leases lapse and what the store did not apply is redelivered) and it completes with the
+     * store's exception. {@link #close} waits for what this subscriber queued.
+     */
+    public CompletableFuture<Void> ackAsync(Collection<Delivery> deliveries) {
         if (deliveries.isEmpty()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        Map<TopicShard, List<Long>> byShard =
-                new TreeMap<>(java.util.Comparator.comparing(TopicShard::topic).thenComparingInt(TopicShard::shard));
-        for (Delivery d : deliveries) {
-            byShard.computeIfAbsent(d.shard(), k -> new ArrayList<>()).add(d.offset());
-        }
-        byShard.forEach((shard, offsets) ->
-                shards.get(shard.shard()).offerCursor(controller.markDone(subscription.id(), shard, offsets)));
+        Map<Integer, List<Delivery>> byShard = new TreeMap<>();
         synchronized (this) {
-            deliveries.forEach(d -> unclaim(outstanding.remove(key(d))));
+            for (Delivery d : deliveries) {
+                long k = key(d);
+                Delivery held = outstanding.remove(k);
+                Delivery current = held != null ? held : acking.getOrDefault(k, d);
+                acking.put(k, current);
+                byShard.computeIfAbsent(d.shard().shard(), x -> new ArrayList<>())
+                        .add(current);
+            }
+        }
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        byShard.forEach((shard, ds) -> writes.add(acks.submit(this, shards.get(shard).shard, ds)));
+        return writes.size() == 1
+                ? writes.get(0)
+                : CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** From {@link AckWriter}: the deliveries' acknowledgement is written. */
+    void acked(TopicShard shard, List<Delivery> deliveries, Cursor cursor) {
+        shards.get(shard.shard()).offerCursor(cursor);
+        synchronized (this) {
+            deliveries.forEach(d -> unclaim(acking.remove(key(d))));
         }
         metrics.acked(subscription, deliveries.size());
+    }
+
+    /** From {@link AckWriter}: the write failed; nobody renews these leases any more, they lapse. */
+    void ackFailed(List<Delivery> deliveries) {
+        synchronized (this) {
+            deliveries.forEach(d -> unclaim(acking.remove(key(d))));
+        }
     }
 
     /**
@@ -490,7 +547,7 @@ public final class Subscriber implements AutoCloseable {
         long now = clock.millis();
         List<Delivery> due;
         synchronized (this) {
-            due = outstanding.values().stream()
+            due = Stream.concat(outstanding.values().stream(), acking.values().stream())
                     .filter(d -> d.lease().expiresAt() - now <= margin.toMillis())
                     .toList();
         }
@@ -508,12 +565,14 @@ public final class Subscriber implements AutoCloseable {
             for (Delivery d : due) {
                 long k = key(d);
                 Lease l = byKey.get(k);
-                if (outstanding.containsKey(k)) {
+                Map<Long, Delivery> holder =
+                        outstanding.containsKey(k) ? outstanding : acking.containsKey(k) ? acking : null;
+                if (holder != null) {
                     if (l != null) {
-                        outstanding.put(k, new Delivery(d.shard(), d.offset(), d.message(), l));
+                        holder.put(k, new Delivery(d.shard(), d.offset(), d.message(), l));
                         claims.put(k, l.expiresAt());
                     } else {
-                        unclaim(outstanding.remove(k));
+                        unclaim(holder.remove(k));
                     }
                 }
             }
@@ -523,14 +582,17 @@ public final class Subscriber implements AutoCloseable {
 
     /** The current lease of a delivery (after renewals), for acking or releasing it later. */
     public synchronized Delivery current(Delivery d) {
-        return outstanding.getOrDefault(key(d), d);
+        long k = key(d);
+        Delivery held = outstanding.get(k);
+        return held != null ? held : acking.getOrDefault(k, d);
     }
 
+    /** Leases this subscriber holds: outstanding deliveries and those whose acknowledgement is being written. */
     synchronized int outstandingCount() {
-        return outstanding.size();
+        return outstanding.size() + acking.size();
     }
 
-    /** Deliveries handed out and not yet acked or released. */
+    /** Deliveries handed out and not yet acknowledged or released. */
     public synchronized List<Delivery> outstanding() {
         return List.copyOf(outstanding.values());
     }
@@ -586,7 +648,8 @@ public final class Subscriber implements AutoCloseable {
     }
 
     /**
-     * Releases every outstanding delivery for immediate redelivery, then lets go of what this
+     * Waits for this subscriber's queued acknowledgements to be written, releases every outstanding
+     * delivery for immediate redelivery, then lets go of what this
      * subscriber registered in the JVM (its meters, its wake-up and claim entries). Those go even if
      * the release fails (its leases then lapse by themselves), and the failure is thrown afterwards.
      */
@@ -597,6 +660,7 @@ public final class Subscriber implements AutoCloseable {
         }
         closed = true;
         try {
+            acks.flush(this); // queued acknowledgements are written before what is left goes back
             List<Delivery> left = outstanding();
             if (!left.isEmpty()) {
                 try {

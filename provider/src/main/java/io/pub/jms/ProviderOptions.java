@@ -36,6 +36,10 @@ import java.util.Map;
  *     CompletionListener has not returned yet; one more blocks the sender until one completes</td></tr>
  * <tr><td>asyncSendWindowBytes</td><td>PUB_ASYNC_SEND_WINDOW_BYTES</td><td>8MiB</td><td>the same window in bytes
  *     (bodies, headers and properties): 8388608, 512KiB, 8MiB; at least 1KiB</td></tr>
+ * <tr><td>blockOnAcknowledge</td><td>PUB_BLOCK_ON_ACKNOWLEDGE</td><td>false</td><td>true: an acknowledgement (AUTO,
+ *     DUPS_OK, {@code Message.acknowledge()}) returns only once the store has it. false: it is written in the
+ *     background with others (group commit), and one lost in a crash is a redelivery (JMSRedelivered set); a
+ *     background write that fails is reported to the ExceptionListener. A transacted commit always waits</td></tr>
  * </table>
  *
  * <p>Durations are written 500ms, 30s, 2m (a plain number is seconds). Their minimums keep background
@@ -59,7 +63,8 @@ record ProviderOptions(
         Duration leaseDuration,
         int prefetch,
         Duration heartbeatTtl,
-        SendWindow sendWindow) {
+        SendWindow sendWindow,
+        boolean blockOnAcknowledge) {
 
     static final Duration MIN_LEASE = io.pub.Pub.Config.MIN_LEASE_DURATION;
     static final Duration MIN_HEARTBEAT = Duration.ofMillis(100);
@@ -77,7 +82,8 @@ record ProviderOptions(
             "prefetch",
             "heartbeat",
             "asyncSendWindow",
-            "asyncSendWindowBytes");
+            "asyncSendWindowBytes",
+            "blockOnAcknowledge");
 
     private static final Map<String, String> SETTING_OF = Map.ofEntries(
             Map.entry("users", "PUB_USERS"),
@@ -91,7 +97,8 @@ record ProviderOptions(
             Map.entry("prefetch", "PUB_PREFETCH"),
             Map.entry("heartbeat", "PUB_HEARTBEAT_TTL"),
             Map.entry("asyncSendWindow", "PUB_ASYNC_SEND_WINDOW"),
-            Map.entry("asyncSendWindowBytes", "PUB_ASYNC_SEND_WINDOW_BYTES"));
+            Map.entry("asyncSendWindowBytes", "PUB_ASYNC_SEND_WINDOW_BYTES"),
+            Map.entry("blockOnAcknowledge", "PUB_BLOCK_ON_ACKNOWLEDGE"));
 
     /** Splits {@code url} into the store URL and the provider's options, then resolves them. */
     static ProviderOptions parse(String url, Settings settings) {
@@ -178,7 +185,8 @@ record ProviderOptions(
                 lease,
                 s.getInt("prefetch", 1, 1),
                 heartbeat,
-                window);
+                window,
+                s.getBoolean("blockOnAcknowledge", false));
     }
 
     private static Map<String, String> parseUsers(String spec) {
@@ -238,7 +246,8 @@ record ProviderOptions(
                 leaseDuration,
                 prefetch,
                 heartbeatTtl,
-                sendWindow);
+                sendWindow,
+                blockOnAcknowledge);
     }
 
     /** The options, with every password masked. */
@@ -250,7 +259,8 @@ record ProviderOptions(
                 + ", defaultUser=" + defaultUser + ", maxDeliveries=" + maxDeliveries + ", deadLetterQueue="
                 + deadLetterQueue + ", redeliveryDelay=" + redeliveryDelay + ", redeliveryBackoff=" + redeliveryBackoff
                 + ", redeliveryMaxDelay=" + redeliveryMaxDelay + ", leaseDuration=" + leaseDuration + ", prefetch="
-                + prefetch + ", heartbeat=" + heartbeatTtl + ", " + sendWindow + "]";
+                + prefetch + ", heartbeat=" + heartbeatTtl + ", " + sendWindow + ", blockOnAcknowledge="
+                + blockOnAcknowledge + "]";
     }
 
     /** The delay before the next delivery of a message delivered {@code deliveries} times so far. */

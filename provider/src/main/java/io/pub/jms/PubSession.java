@@ -38,6 +38,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -617,24 +619,46 @@ final class PubSession implements Session, QueueSession, TopicSession {
     }
 
     /**
-     * Acks deliveries. If the store call fails the subscriber forgets them (their leases lapse, and
-     * if the ack did not apply they are redelivered): renewing them for ever would keep them from
-     * everyone, also after the consumer closed.
+     * Acks deliveries. A transacted commit, and any acknowledgement with {@code blockOnAcknowledge},
+     * returns once the store has it; otherwise the engine writes it in the background with other
+     * acknowledgements ({@link Subscriber#ackAsync}) and a failure goes to the ExceptionListener. If
+     * the write fails the subscriber forgets the deliveries (their leases lapse, and if the ack did
+     * not apply they are redelivered): renewing them for ever would keep them from everyone, also
+     * after the consumer closed.
      */
     private void ack(PubMessageConsumer consumer, List<Delivery> ds) throws JMSException {
         if (consumer.subscriptionGone()) {
             return; // closed with its subscription (e.g. from its own listener): nothing left to ack
         }
         Subscriber sub = consumer.subscriber();
-        List<Delivery> current = ds.stream().map(sub::current).toList();
         try {
-            sub.ack(current);
-        } catch (RuntimeException e) {
-            sub.forget(current);
-            throw JmsExceptions.toJms(e);
+            CompletableFuture<Void> written = sub.ackAsync(ds);
+            if (mode == SESSION_TRANSACTED || connection.options().blockOnAcknowledge()) {
+                try {
+                    written.join();
+                } catch (CompletionException e) {
+                    throw JmsExceptions.toJms(e.getCause());
+                }
+            } else {
+                written.whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        backgroundAckFailed(consumer, ds.size(), failure);
+                    }
+                });
+            }
         } finally {
             consumer.settled();
         }
+    }
+
+    /** Tells the ExceptionListener, on the session's thread, that an acknowledgement was not written. */
+    private void backgroundAckFailed(PubMessageConsumer consumer, int count, Throwable failure) {
+        JMSException cause = JmsExceptions.toJms(failure);
+        JMSException report = new JMSException(
+                "acknowledging " + count + " message(s) of " + consumer + " failed (" + failure.getMessage()
+                        + "); they were handed out all the same and may be delivered again",
+                cause.getErrorCode());
+        onDeliveryThread(() -> connection.report(JmsExceptions.withCause(report, failure)));
     }
 
     private void dupsOk(PubMessageConsumer consumer, Delivery d) throws JMSException {

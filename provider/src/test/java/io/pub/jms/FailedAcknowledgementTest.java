@@ -38,8 +38,12 @@ class FailedAcknowledgementTest extends JmsTestBase {
     }
 
     private Connection faulty(BlockingQueue<JMSException> errors) throws JMSException {
+        return faulty(errors, "");
+    }
+
+    private Connection faulty(BlockingQueue<JMSException> errors, String options) throws JMSException {
         PubConnectionFactory f = new PubConnectionFactory(
-                "faulty:" + storeName + "?leaseDuration=10s", TestStores.SETTINGS, TestStores.CLOCK);
+                "faulty:" + storeName + "?leaseDuration=10s" + options, TestStores.SETTINGS, TestStores.CLOCK);
         Connection c = track(f.createConnection());
         c.setExceptionListener(errors::add);
         c.start();
@@ -64,9 +68,9 @@ class FailedAcknowledgementTest extends JmsTestBase {
     }
 
     @Test
-    void deliveriesWhoseAcknowledgementFailedAreNotRenewedForEver() throws Exception {
+    void deliveriesWhoseBlockingAcknowledgementFailedAreNotRenewedForEver() throws Exception {
         BlockingQueue<JMSException> errors = new LinkedBlockingQueue<>();
-        Connection c = faulty(errors);
+        Connection c = faulty(errors, "&blockOnAcknowledge=true");
         Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
         Queue q = s.createQueue(name("q"));
         send(s, q, "held");
@@ -79,7 +83,32 @@ class FailedAcknowledgementTest extends JmsTestBase {
         FaultyStore.heal(storeName);
         consumer.close();
         s.close();
+        assertLapsesAndComesAgain(c, q, consumer);
+    }
 
+    @Test
+    void deliveriesWhoseBackgroundAcknowledgementFailedAreReportedAndNotRenewedForEver() throws Exception {
+        BlockingQueue<JMSException> errors = new LinkedBlockingQueue<>();
+        Connection c = faulty(errors);
+        Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Queue q = s.createQueue(name("q"));
+        send(s, q, "held");
+        MessageConsumer consumer = s.createConsumer(q);
+        Message m = consumer.receive(ARRIVE_MS);
+        assertThat(text(m)).isEqualTo("held");
+
+        FaultyStore.fail(storeName, "markDone", () -> new StoreException("acknowledge refused"));
+        m.acknowledge(); // returns before the write, which fails in the background
+        JMSException reported = errors.poll(ARRIVE_MS, TimeUnit.MILLISECONDS);
+        assertThat(reported).isNotNull();
+        assertThat(reported.getMessage()).contains("may be delivered again").contains("refused");
+        FaultyStore.heal(storeName);
+        consumer.close();
+        s.close();
+        assertLapsesAndComesAgain(c, q, consumer);
+    }
+
+    private void assertLapsesAndComesAgain(Connection c, Queue q, MessageConsumer consumer) throws JMSException {
         // nobody renews it any more in this JVM (before, the closed consumer renewed its lease for ever)
         assertThat(((PubMessageConsumer) consumer).subscriber().outstanding()).isEmpty();
         TestStores.CLOCK.advance(Duration.ofSeconds(11)); // its lease lapses

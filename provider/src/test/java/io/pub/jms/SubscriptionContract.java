@@ -326,6 +326,7 @@ abstract class SubscriptionContract extends JmsTestBase {
             p.send(m);
         }
         assertThat(receiveTexts(d, 1)).containsExactly("red");
+        d.close(); // acknowledgements are written in the background; closing the consumer writes them
         String id = SubscriptionIds.durable(c.getClientID(), "d");
         long committed = 0;
         for (int shard = 0; shard < 4; shard++) {

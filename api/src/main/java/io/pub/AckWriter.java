@@ -1,0 +1,158 @@
+package io.pub;
+
+import io.pub.spi.Controller;
+import io.pub.spi.Cursor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Group commit of one engine's acknowledgements. Subscribers hand their acknowledgements here
+ * ({@link Subscriber#ackAsync}) and go on; the thread {@code pub-acks} takes every acknowledgement
+ * waiting, merges them per subscription shard and writes each group with one {@code markDone}.
+ * Acknowledgements made while it writes go into its next round, so the busier the consumers, the
+ * more one write carries, and no consumer waits for its own fsync unless it asks to (the future).
+ *
+ * <p>At-least-once allows this: an acknowledgement lost in a crash leaves its message leased by a
+ * process that is gone, so the lease lapses and the message is delivered again, marked redelivered.
+ * Until its write is done a delivery stays with its subscriber, whose lease renewal keeps it from
+ * lapsing meanwhile. A write that fails is not retried: its deliveries are forgotten (their leases
+ * lapse, and what the store did not apply comes again) and the future says why.
+ *
+ * <p>Its thread blocks only on the store's markDone. {@link #close} writes what is left first.
+ */
+final class AckWriter implements AutoCloseable {
+    private record Pending(
+            Subscriber subscriber, TopicShard shard, List<Delivery> deliveries, CompletableFuture<Void> done) {}
+
+    private record Group(Subscriber subscriber, TopicShard shard) {}
+
+    private final Controller controller;
+    private final Object lock = new Object();
+    private List<Pending> queue = new ArrayList<>();
+    /** Deliveries queued or being written, per subscriber: {@link #flush} waits for its own. */
+    private final Map<Subscriber, Integer> inFlight = new HashMap<>();
+
+    private final Thread thread;
+    private boolean stopping;
+
+    AckWriter(Controller controller, String threadName) {
+        this.controller = controller;
+        this.thread = new Thread(this::run, threadName);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Queues the acknowledgement of {@code deliveries} (all of one shard of the subscriber's
+     * subscription); the future completes once it is written, or exceptionally. After {@link #close}
+     * it is written on the caller's thread.
+     */
+    CompletableFuture<Void> submit(Subscriber subscriber, TopicShard shard, List<Delivery> deliveries) {
+        Pending p = new Pending(subscriber, shard, deliveries, new CompletableFuture<>());
+        synchronized (lock) {
+            inFlight.merge(subscriber, deliveries.size(), Integer::sum);
+            if (!stopping) {
+                queue.add(p);
+                lock.notifyAll();
+                return p.done;
+            }
+        }
+        write(List.of(p));
+        return p.done;
+    }
+
+    /**
+     * Returns once every acknowledgement {@code subscriber} queued before is written (or failed).
+     * On the writer's own thread it returns at once: what that thread is writing cannot be waited for.
+     */
+    void flush(Subscriber subscriber) {
+        if (Thread.currentThread() == thread) {
+            return;
+        }
+        synchronized (lock) {
+            while (inFlight.containsKey(subscriber) && thread.isAlive()) {
+                try {
+                    lock.wait(100); // the bound only guards against a writer that died
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void run() {
+        while (true) {
+            List<Pending> round;
+            synchronized (lock) {
+                while (queue.isEmpty() && !stopping) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        // only close stops this thread, after the queue is written
+                    }
+                }
+                if (queue.isEmpty()) {
+                    return;
+                }
+                round = queue;
+                queue = new ArrayList<>();
+            }
+            write(round);
+        }
+    }
+
+    private void write(List<Pending> round) {
+        Map<Group, List<Pending>> groups = new LinkedHashMap<>();
+        for (Pending p : round) {
+            groups.computeIfAbsent(new Group(p.subscriber, p.shard), g -> new ArrayList<>())
+                    .add(p);
+        }
+        groups.forEach((g, pending) -> {
+            List<Delivery> all = new ArrayList<>();
+            pending.forEach(p -> all.addAll(p.deliveries));
+            Throwable failure = null;
+            try {
+                Cursor c = controller.markDone(
+                        g.subscriber.subscription().id(),
+                        g.shard,
+                        all.stream().map(Delivery::offset).toList());
+                g.subscriber.acked(g.shard, all, c);
+            } catch (Throwable e) { // an Error too: every future below must complete
+                failure = e;
+                g.subscriber.ackFailed(all);
+            }
+            for (Pending p : pending) {
+                if (failure == null) {
+                    p.done.complete(null);
+                } else {
+                    p.done.completeExceptionally(failure);
+                }
+            }
+            synchronized (lock) { // after the futures: a flush returns with them complete
+                inFlight.computeIfPresent(g.subscriber, (s, n) -> n == all.size() ? null : n - all.size());
+                lock.notifyAll();
+            }
+        });
+    }
+
+    /** Writes every acknowledgement queued, then ends the thread. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            stopping = true;
+            lock.notifyAll();
+        }
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
