@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * acknowledges itself (AUTO after each delivery, DUPS_OK in batches). That is what lets
  * {@link JMSConsumer#receiveBody} leave a message whose body has the wrong type unacknowledged and
  * hand it out again, as the specification requires, without the classic API knowing about
- * receiveBody. A MessageListener that throws in these modes gets its message back at once through
- * the session's recover, flagged as redelivered, as the specification says for AUTO_ACKNOWLEDGE.
+ * receiveBody. A MessageListener that throws in these modes gets its message back at once, flagged
+ * as redelivered, as the specification says for AUTO_ACKNOWLEDGE; what the consumer prefetched
+ * stays with it, as in the classic API.
  */
 public final class PubJMSContext implements JMSContext {
     private static final Logger LOG = LoggerFactory.getLogger(PubJMSContext.class);
@@ -705,7 +706,7 @@ public final class PubJMSContext implements JMSContext {
                     }
                     // AUTO/DUPS_OK: the specification redelivers at once, flagged as redelivered.
                     LOG.warn("MessageListener threw; the message will be redelivered", e);
-                    recoverQuietly();
+                    redeliverQuietly();
                     return;
                 }
                 if (acknowledgesEachDelivery()) {
@@ -718,12 +719,17 @@ public final class PubJMSContext implements JMSContext {
             }
         }
 
-        private void recoverQuietly() {
+        private void redeliverQuietly() {
             try {
-                session().recover();
+                Session s = session();
+                if (s instanceof PubSession pub) {
+                    pub.redeliverUnacknowledged(); // that message only, as in the classic API
+                } else {
+                    s.recover(); // a context over another provider's connection (the tests run one)
+                }
             } catch (JMSException | RuntimeException e) {
                 // The lease is still released when it expires, so the message is not lost.
-                LOG.warn("recover after a failed MessageListener failed", e);
+                LOG.warn("giving back the message of a failed MessageListener failed", e);
             }
         }
     }

@@ -743,6 +743,32 @@ final class PubSession implements Session, QueueSession, TopicSession {
         }
     }
 
+    /**
+     * For a JMSContext's AUTO_ACKNOWLEDGE and DUPS_OK_ACKNOWLEDGE, which run on a CLIENT_ACKNOWLEDGE
+     * session: its listener threw, so what the session delivered and has not acknowledged (that
+     * message) goes back for redelivery, as a failing AUTO listener's message does in the classic
+     * API. What the consumers prefetched stays with them: giving it back would mark it redelivered
+     * although the application never saw it.
+     */
+    void redeliverUnacknowledged() throws JMSException {
+        List<Delivered> all;
+        synchronized (lock) {
+            all = new ArrayList<>(unacked);
+            unacked.clear();
+        }
+        RuntimeException failure = null;
+        for (Map.Entry<PubMessageConsumer, List<Delivery>> e : byConsumer(all).entrySet()) {
+            try {
+                release(e.getKey(), e.getValue());
+            } catch (RuntimeException ex) {
+                failure = failure == null ? ex : failure;
+            }
+        }
+        if (failure != null) {
+            throw JmsExceptions.toJms(failure);
+        }
+    }
+
     private void releaseAll() throws JMSException {
         List<Delivered> all;
         synchronized (lock) {
