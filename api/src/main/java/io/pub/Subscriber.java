@@ -6,6 +6,7 @@ import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
 import io.pub.spi.Entry;
 import io.pub.spi.Lease;
+import io.pub.spi.LeaseNext;
 import io.pub.spi.ReadResult;
 import io.pub.spi.Subscription;
 import java.time.Clock;
@@ -13,9 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -222,15 +225,20 @@ public final class Subscriber implements AutoCloseable {
             long scanned = from;
             int windows = 0;
             s.cache.headMap(cursor.committed()).clear();
+            // deliveries leased with the read that found them (leaseNext), and the offsets that read
+            // offered to the lease: the scan below must not take them as candidates again
+            List<Delivery> out = new ArrayList<>();
+            Set<Long> offered = new HashSet<>();
+            long lastOffered = -1;
             // look past offsets other consumers may hold: a poll that finds only those returns empty
             int want = max * CANDIDATES_PER_DELIVERY;
-            while (candidates.size() < want) {
+            while (candidates.size() < want && out.size() < max) {
                 if (scanned >= s.cacheFrom && scanned < s.readTo) {
                     // messages never change once written: what this consumer read before is still
                     // true, so only what lies beyond it costs a store read
                     for (long o = scanned; o < s.readTo && candidates.size() < want; o++) {
                         Entry e = s.cache.get(o);
-                        if (e != null) {
+                        if (e != null && !offered.contains(o)) {
                             classify(s.shard, cursor, e, now, candidates, byOffset, done);
                         }
                         scanned = o + 1;
@@ -240,7 +248,17 @@ public final class Subscriber implements AutoCloseable {
                 if (windows++ >= options.maxWindowsPerPoll()) {
                     break;
                 }
-                ReadResult r = controller.read(s.shard, scanned, options.readWindow());
+                ReadResult r;
+                if (candidates.isEmpty()) {
+                    // nothing to lease yet: read and lease in one store call
+                    LeaseNext ln = leaseNext(s, cursor, scanned, max, now, byOffset, done, offered, out);
+                    r = ln.read();
+                    for (Long o : offered) {
+                        lastOffered = Math.max(lastOffered, o);
+                    }
+                } else {
+                    r = controller.read(s.shard, scanned, options.readWindow());
+                }
                 if (windows == 1) {
                     metrics.lag(subscription, s.shard, r.head() - cursor.committed()); // free: both just read
                 }
@@ -264,7 +282,9 @@ public final class Subscriber implements AutoCloseable {
                     }
                     expected = e.offset() + 1;
                     s.cache.put(e.offset(), e);
-                    classify(s.shard, cursor, e, now, candidates, byOffset, done);
+                    if (!offered.contains(e.offset())) {
+                        classify(s.shard, cursor, e, now, candidates, byOffset, done);
+                    }
                 }
                 for (long gap = expected; gap < end; gap++) {
                     if (!cursor.isDone(gap) && !checkHole(s, gap, now, done)) {
@@ -289,7 +309,9 @@ public final class Subscriber implements AutoCloseable {
             if (!done.isEmpty()) {
                 s.offerCursor(controller.markDone(subscription.id(), s.shard, done));
             }
-            List<Delivery> out = new ArrayList<>();
+            if (lastOffered >= 0) {
+                s.scanFrom = Math.max(s.scanFrom, lastOffered + 1);
+            }
             int tried = 0;
             // lease in slices of what is still wanted, so a poll never holds more than max
             while (out.size() < max && tried < candidates.size()) {
@@ -306,6 +328,62 @@ public final class Subscriber implements AutoCloseable {
                 out.forEach(d -> outstanding.put(key(d), d));
             }
             return out;
+        }
+    }
+
+    /**
+     * Reads the shard from {@code from} and leases what is deliverable there in one store call
+     * ({@link Controller#leaseNext}); the store offers each entry to {@link #classify} in offset order.
+     * Adds the deliveries to {@code out} (and to the outstanding ones, so a scan of the same entries
+     * skips them), the offsets offered to the lease to {@code offered}, done ones to {@code done}.
+     */
+    private LeaseNext leaseNext(
+            ShardState s,
+            Cursor cursor,
+            long from,
+            int max,
+            long now,
+            Map<Long, Message> byOffset,
+            List<Long> done,
+            Set<Long> offered,
+            List<Delivery> out) {
+        List<Long> claimed = new ArrayList<>();
+        List<Long> one = new ArrayList<>(1);
+        Predicate<Entry> wanted = e -> {
+            one.clear();
+            classify(s.shard, cursor, e, now, one, byOffset, done);
+            offered.add(e.offset()); // classified: done, skipped or offered, not to be classified again
+            if (one.isEmpty() || !claim(key(s.shard, e.offset()), now)) {
+                return false;
+            }
+            claimed.add(e.offset());
+            return true;
+        };
+        List<Delivery> leased = new ArrayList<>();
+        try {
+            LeaseNext ln = controller.leaseNext(
+                    subscription.id(),
+                    s.shard,
+                    from,
+                    options.readWindow(),
+                    max - out.size(),
+                    wanted,
+                    options.owner(),
+                    now + options.leaseDuration().toMillis(),
+                    now);
+            ln.cursor().ifPresent(s::offerCursor);
+            leased = deliveries(s, ln.leases(), byOffset);
+            synchronized (this) {
+                leased.forEach(d -> outstanding.put(key(d), d));
+            }
+            out.addAll(leased);
+            return ln;
+        } finally {
+            // what was delivered is held until its lease runs out; the rest is free again
+            leased.forEach(d -> claims.put(key(d), d.lease().expiresAt()));
+            for (long o : claimed) {
+                claims.remove(key(s.shard, o), TAKING);
+            }
         }
     }
 
@@ -334,7 +412,6 @@ public final class Subscriber implements AutoCloseable {
     }
 
     private List<Delivery> lease0(ShardState s, List<Long> wanted, Map<Long, Message> byOffset, long now) {
-        List<Delivery> out = new ArrayList<>();
         List<Lease> leases = controller.acquire(
                 subscription.id(),
                 s.shard,
@@ -343,9 +420,8 @@ public final class Subscriber implements AutoCloseable {
                 now + options.leaseDuration().toMillis(),
                 now);
         if (leases.isEmpty()) {
-            return out;
+            return List.of();
         }
-        List<Long> dead = new ArrayList<>();
         // Our cursor read may be stale: another consumer may have acked (and dropped the
         // lease of) an offset between that read and our insert-if-absent. Its cursor write
         // came before its lease drop, so a fresh read now shows every such offset as done.
@@ -359,10 +435,15 @@ public final class Subscriber implements AutoCloseable {
         if (!stale.isEmpty()) {
             controller.dropLeases(subscription.id(), s.shard, stale);
         }
+        return deliveries(
+                s, leases.stream().filter(l -> !fresh.isDone(l.offset())).toList(), byOffset);
+    }
+
+    /** Leases taken, as deliveries: those delivered too often go to the dead-letter queue instead. */
+    private List<Delivery> deliveries(ShardState s, List<Lease> leases, Map<Long, Message> byOffset) {
+        List<Delivery> out = new ArrayList<>();
+        List<Long> dead = new ArrayList<>();
         for (Lease l : leases) {
-            if (fresh.isDone(l.offset())) {
-                continue;
-            }
             Message m = byOffset.get(l.offset());
             if (options.maxDeliveries() > 0 && l.deliveryCount() > options.maxDeliveries()) {
                 deadLetter(l, m);

@@ -7,6 +7,8 @@ import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
 import io.pub.spi.Entry;
 import io.pub.spi.Lease;
+import io.pub.spi.LeaseNext;
+import io.pub.spi.LeaseNexts;
 import io.pub.spi.OffsetSealedException;
 import io.pub.spi.ReadResult;
 import io.pub.spi.Subscription;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * The reference store: every record in memory behind one lock, nothing durable. It defines what the
@@ -304,6 +307,30 @@ final class MemoryController implements Controller {
             taken.add(next);
         }
         return taken;
+    }
+
+    /**
+     * One round trip under the store's one lock: the cursor cannot move meanwhile, so done offsets
+     * are left out before leasing instead of checked after.
+     */
+    @Override
+    public synchronized LeaseNext leaseNext(
+            String subscription,
+            TopicShard shard,
+            long from,
+            int window,
+            int max,
+            Predicate<Entry> wanted,
+            String owner,
+            long expiresAt,
+            long now) {
+        long calls = roundTrips.get();
+        ReadResult read = read(shard, from, window);
+        Cursor cursor = cursor(subscription, shard);
+        List<Long> chosen = LeaseNexts.choose(read, from, max, wanted, cursor::isDone);
+        List<Lease> leases = chosen.isEmpty() ? List.of() : acquire(subscription, shard, chosen, owner, expiresAt, now);
+        roundTrips.set(calls + 1); // the calls above made under this lock are one
+        return new LeaseNext(read, leases, leases.isEmpty() ? Optional.empty() : Optional.of(cursor));
     }
 
     @Override

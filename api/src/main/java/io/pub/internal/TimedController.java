@@ -10,7 +10,9 @@ import io.pub.TopicShard;
 import io.pub.spi.Claim;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
+import io.pub.spi.Entry;
 import io.pub.spi.Lease;
+import io.pub.spi.LeaseNext;
 import io.pub.spi.ReadResult;
 import io.pub.spi.Subscription;
 import io.pub.spi.TopicInfo;
@@ -21,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -208,6 +211,22 @@ public final class TimedController implements Controller {
     public List<Lease> acquire(
             String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
         return call("acquire", () -> delegate.acquire(subscription, shard, offsets, owner, expiresAt, now));
+    }
+
+    @Override
+    public LeaseNext leaseNext(
+            String subscription,
+            TopicShard shard,
+            long from,
+            int window,
+            int max,
+            Predicate<Entry> wanted,
+            String owner,
+            long expiresAt,
+            long now) {
+        return call(
+                "leaseNext",
+                () -> delegate.leaseNext(subscription, shard, from, window, max, wanted, owner, expiresAt, now));
     }
 
     @Override

@@ -2,10 +2,12 @@ package io.pub.spi;
 
 import io.pub.Message;
 import io.pub.TopicShard;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * The store SPI: the four records (offsets, messages, cursors, leases) and the registry, with only
@@ -164,6 +166,57 @@ public interface Controller extends AutoCloseable {
      */
     List<Lease> acquire(
             String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now);
+
+    /**
+     * Reads a shard and leases what is deliverable in it, in one call: reads {@code [from, min(from +
+     * window, head))} as {@link #read} does, offers its entries in offset order to {@code wanted}
+     * (which the caller uses to skip tombstones, expired, delayed, filtered and already held
+     * messages), stopping at the first offset below the head that holds no entry (a hole or a write
+     * in progress: nothing behind it may go out) or once {@code max} were accepted, and takes leases
+     * on the accepted offsets as {@link #acquire} does. A lease on an offset the cursor shows done
+     * once the leases are taken is not kept (another consumer acked it meanwhile): the cursor that
+     * decided this is returned with the leases kept.
+     *
+     * <p>{@code wanted} runs on the calling thread, possibly under the store's locks: it must be
+     * quick and must not call the store. The default composes {@link #read}, {@link #acquire},
+     * {@link #cursor} and {@link #dropLeases}; stores that can do it in fewer round trips override it.
+     */
+    default LeaseNext leaseNext(
+            String subscription,
+            TopicShard shard,
+            long from,
+            int window,
+            int max,
+            Predicate<Entry> wanted,
+            String owner,
+            long expiresAt,
+            long now) {
+        ReadResult read = read(shard, from, window);
+        List<Long> chosen = LeaseNexts.choose(read, from, max, wanted, o -> false);
+        if (chosen.isEmpty()) {
+            return new LeaseNext(read, List.of(), Optional.empty());
+        }
+        List<Lease> leases = acquire(subscription, shard, chosen, owner, expiresAt, now);
+        if (leases.isEmpty()) {
+            return new LeaseNext(read, List.of(), Optional.empty());
+        }
+        // The cursor is read after the leases were taken: markDone writes the cursor before it drops
+        // leases, so an offset acked between the caller's cursor read and this insert shows as done
+        Cursor fresh = cursor(subscription, shard);
+        List<Long> stale = new ArrayList<>();
+        List<Lease> kept = new ArrayList<>();
+        for (Lease l : leases) {
+            if (fresh.isDone(l.offset())) {
+                stale.add(l.offset());
+            } else {
+                kept.add(l);
+            }
+        }
+        if (!stale.isEmpty()) {
+            dropLeases(subscription, shard, stale);
+        }
+        return new LeaseNext(read, kept, Optional.of(fresh));
+    }
 
     /** Extends leases still held as given (same version); returns those renewed. */
     List<Lease> renew(Collection<Lease> leases, long expiresAt);

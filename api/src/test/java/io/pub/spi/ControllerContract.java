@@ -697,6 +697,66 @@ public abstract class ControllerContract {
     }
 
     @Test
+    void leaseNextLeasesWhatIsWantedInOffsetOrderUpToMax() {
+        long t = now();
+        store.append(SHARD, messages("m", 6));
+        List<Long> offered = new ArrayList<>();
+        LeaseNext got = store.leaseNext(
+                SUB,
+                SHARD,
+                0,
+                10,
+                2,
+                e -> {
+                    offered.add(e.offset());
+                    return e.offset() != 1; // the caller skips 1 (say, its selector does not match)
+                },
+                "c1",
+                t + 1000,
+                t);
+        assertThat(got.read().head()).isEqualTo(6);
+        assertThat(got.read().entries()).extracting(Entry::offset).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(got.leases()).extracting(Lease::offset).containsExactly(0L, 2L);
+        assertThat(got.leases()).allSatisfy(l -> {
+            assertThat(l.owner()).isEqualTo("c1");
+            assertThat(l.deliveryCount()).isEqualTo(1);
+            assertThat(l.expiresAt()).isEqualTo(t + 1000);
+        });
+        assertThat(offered).containsExactly(0L, 1L, 2L);
+        assertThat(got.cursor()).isPresent();
+        assertThat(store.leases(SUB, SHARD, 0, 10)).extracting(Lease::offset).containsExactly(0L, 2L);
+    }
+
+    @Test
+    void leaseNextNeverLeasesADoneOffsetNorOneLeasedElsewhere() {
+        long t = now();
+        store.append(SHARD, messages("m", 4));
+        store.markDone(SUB, SHARD, List.of(1L)); // the caller's view may not show it done yet
+        store.acquire(SUB, SHARD, List.of(2L), "other", t + 1000, t);
+        LeaseNext got = store.leaseNext(SUB, SHARD, 0, 10, 4, e -> true, "c1", t + 1000, t);
+        assertThat(got.leases()).extracting(Lease::offset).containsExactly(0L, 3L);
+        assertThat(got.cursor()).hasValueSatisfying(c -> assertThat(c.isDone(1)).isTrue());
+        assertThat(store.leases(SUB, SHARD, 0, 10)).extracting(Lease::offset).containsExactly(0L, 2L, 3L);
+    }
+
+    @Test
+    void leaseNextStopsAtAnOffsetWithNoEntryAndLeasesNothingBehindIt() {
+        long t = now();
+        store.append(SHARD, messages("m", 2));
+        long hole = store.reserve(SHARD, 1); // reserved, never written
+        store.append(SHARD, messages("n", 2));
+        LeaseNext got = store.leaseNext(SUB, SHARD, 0, 10, 10, e -> true, "c1", t + 1000, t);
+        assertThat(got.leases()).extracting(Lease::offset).containsExactly(0L, 1L);
+        assertThat(got.read().entries())
+                .extracting(Entry::offset)
+                .doesNotContain(hole)
+                .contains(hole + 1);
+        LeaseNext none = store.leaseNext(SUB, SHARD, 0, 10, 10, e -> false, "c1", t + 1000, t);
+        assertThat(none.leases()).isEmpty();
+        assertThat(none.cursor()).isEmpty();
+    }
+
+    @Test
     void liveLeaseIsNotTaken() {
         long t = now();
         store.acquire(SUB, SHARD, List.of(1L), "c1", t + 1000, t);

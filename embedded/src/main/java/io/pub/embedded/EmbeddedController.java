@@ -5,7 +5,9 @@ import io.pub.TopicShard;
 import io.pub.spi.Claim;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
+import io.pub.spi.Entry;
 import io.pub.spi.Lease;
+import io.pub.spi.LeaseNext;
 import io.pub.spi.ReadResult;
 import io.pub.spi.StoreException;
 import io.pub.spi.Subscription;
@@ -23,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.rocksdb.AbstractEventListener;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -355,6 +358,22 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     public List<Lease> acquire(
             String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
         return call(() -> subscriptions.acquire(subscription, shard, offsets, owner, expiresAt, now));
+    }
+
+    /** One call: the range is read, then its deliverable offsets leased under the cursor's lock. */
+    @Override
+    public LeaseNext leaseNext(
+            String subscription,
+            TopicShard shard,
+            long from,
+            int window,
+            int max,
+            Predicate<Entry> wanted,
+            String owner,
+            long expiresAt,
+            long now) {
+        return call(() -> subscriptions.leaseNext(
+                subscription, shard, shards.read(shard, from, window), from, max, wanted, owner, expiresAt, now));
     }
 
     @Override

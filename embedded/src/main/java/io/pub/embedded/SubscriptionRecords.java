@@ -5,7 +5,11 @@ import static io.pub.embedded.Families.LEASES;
 
 import io.pub.TopicShard;
 import io.pub.spi.Cursor;
+import io.pub.spi.Entry;
 import io.pub.spi.Lease;
+import io.pub.spi.LeaseNext;
+import io.pub.spi.LeaseNexts;
+import io.pub.spi.ReadResult;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Cursors and leases of a subscription shard, which share one lock. Cursors are fsynced: what a
@@ -130,24 +135,66 @@ final class SubscriptionRecords {
         Lock lock = lock(subscription, shard);
         lock.lock();
         try {
-            Committer.Batch b = committer.batch(false);
-            for (long o : new TreeSet<>(offsets)) {
-                byte[] key = Keys.lease(subscription, shard, o);
-                Optional<Lease> current = committer.get(LEASES, key, Lease.class);
-                if (current.isPresent() && current.get().isLive(now)) {
-                    continue;
-                }
-                int count = current.map(l -> l.deliveryCount() + 1).orElse(1);
-                Lease next = new Lease(subscription, shard, o, owner, expiresAt, count, versions.getAsLong());
-                b.put(LEASES, key, Records.encode(next));
-                taken.add(next);
-            }
-            written = b.submitIfAny();
+            written = take(subscription, shard, offsets, owner, expiresAt, now, taken);
         } finally {
             lock.unlock();
         }
         Committer.await(written);
         return taken;
+    }
+
+    /**
+     * The rest of a leaseNext whose range was read: under the cursor's lock the cursor cannot move,
+     * so done offsets are left out before leasing and need no check after (one call, one write).
+     */
+    LeaseNext leaseNext(
+            String subscription,
+            TopicShard shard,
+            ReadResult read,
+            long from,
+            int max,
+            Predicate<Entry> wanted,
+            String owner,
+            long expiresAt,
+            long now) {
+        List<Lease> taken = new ArrayList<>();
+        CompletableFuture<Void> written;
+        Cursor cursor;
+        Lock lock = lock(subscription, shard);
+        lock.lock();
+        try {
+            cursor = cursor(subscription, shard);
+            List<Long> chosen = LeaseNexts.choose(read, from, max, wanted, cursor::isDone);
+            written = take(subscription, shard, chosen, owner, expiresAt, now, taken);
+        } finally {
+            lock.unlock();
+        }
+        Committer.await(written);
+        return new LeaseNext(read, taken, taken.isEmpty() ? Optional.empty() : Optional.of(cursor));
+    }
+
+    /** Under the lock: queues the leases taken on {@code offsets} (absent or expired ones) into {@code taken}. */
+    private CompletableFuture<Void> take(
+            String subscription,
+            TopicShard shard,
+            Collection<Long> offsets,
+            String owner,
+            long expiresAt,
+            long now,
+            List<Lease> taken) {
+        Committer.Batch b = committer.batch(false);
+        for (long o : new TreeSet<>(offsets)) {
+            byte[] key = Keys.lease(subscription, shard, o);
+            Optional<Lease> current = committer.get(LEASES, key, Lease.class);
+            if (current.isPresent() && current.get().isLive(now)) {
+                continue;
+            }
+            int count = current.map(l -> l.deliveryCount() + 1).orElse(1);
+            Lease next = new Lease(subscription, shard, o, owner, expiresAt, count, versions.getAsLong());
+            b.put(LEASES, key, Records.encode(next));
+            taken.add(next);
+        }
+        return b.submitIfAny();
     }
 
     /** Sets the expiry of each lease still held as given (same version): renew and release. */
