@@ -5,7 +5,9 @@ import io.pub.PubTracing.TraceSpan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -30,16 +32,16 @@ public final class Consumer implements AutoCloseable {
     private final int batchSize;
     private final ScheduledFuture<?> renewal;
     private final ScheduledFuture<?> lagRefresh;
-    private final Duration retryDelay;
+    private final RedeliveryPolicy redelivery;
 
-    Consumer(Pub pub, Subscriber subscriber, int batchSize) {
+    Consumer(Pub pub, Subscriber subscriber, int batchSize, RedeliveryPolicy redelivery) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize (CONSUMER_BATCH_SIZE) must be >= 1, was " + batchSize);
         }
         this.subscriber = subscriber;
         this.metrics = pub.metrics();
         this.batchSize = batchSize;
-        this.retryDelay = Duration.ZERO;
+        this.redelivery = redelivery;
         Duration lease = pub.config().leaseDuration();
         long period = Math.max(1, lease.toMillis() / 3);
         this.renewal = pub.scheduler()
@@ -109,7 +111,13 @@ public final class Consumer implements AutoCloseable {
             }
         }
         subscriber.ack(ok);
-        subscriber.release(failed, retryDelay);
+        // each after the policy's delay for its delivery count, as the JMS provider does
+        Map<Duration, List<Delivery>> byDelay = new TreeMap<>();
+        for (Delivery d : failed) {
+            byDelay.computeIfAbsent(redelivery.delayBefore(d.deliveryCount()), k -> new ArrayList<>())
+                    .add(d);
+        }
+        byDelay.forEach((delay, ds) -> subscriber.release(ds, delay));
         return ok.size();
     }
 

@@ -239,9 +239,18 @@ public final class Pub implements AutoCloseable {
         return new Subscriber(controller, clock, subscription, t.shards(), options, internalProducer, metrics, acks);
     }
 
-    /** The native pull consumer over a subscription (the seed's Consumer). */
+    /** The native pull consumer over a subscription (the seed's Consumer); failed messages come again at once. */
     public Consumer consumer(Subscription subscription, int batchSize) {
-        return new Consumer(this, subscriber(subscription, subscriberOptions()), batchSize);
+        return consumer(subscription, batchSize, RedeliveryPolicy.immediate(config));
+    }
+
+    /**
+     * The native pull consumer over a subscription, redelivering what its handler failed on and
+     * dead-lettering as {@code redelivery} says (the JMS provider uses the same policy object).
+     */
+    public Consumer consumer(Subscription subscription, int batchSize, RedeliveryPolicy redelivery) {
+        return new Consumer(
+                this, subscriber(subscription, redelivery.applyTo(subscriberOptions())), batchSize, redelivery);
     }
 
     /**

@@ -263,13 +263,14 @@ record ProviderOptions(
                 + blockOnAcknowledge + "]";
     }
 
+    /** Redelivery delay, its backoff and dead-lettering: the engine's policy object, shared with the native API. */
+    io.pub.RedeliveryPolicy redelivery() {
+        return new io.pub.RedeliveryPolicy(
+                redeliveryDelay, redeliveryBackoff, redeliveryMaxDelay, maxDeliveries, deadLetterQueue);
+    }
+
     /** The delay before the next delivery of a message delivered {@code deliveries} times so far. */
     Duration redeliveryDelay(int deliveries) {
-        if (redeliveryDelay.isZero()) {
-            return Duration.ZERO;
-        }
-        double factor = Math.pow(redeliveryBackoff, Math.max(0, deliveries - 1));
-        double millis = redeliveryDelay.toMillis() * factor;
-        return Duration.ofMillis((long) Math.min(millis, redeliveryMaxDelay.toMillis()));
+        return redelivery().delayBefore(deliveries);
     }
 }

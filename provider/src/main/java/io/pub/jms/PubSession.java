@@ -429,7 +429,8 @@ final class PubSession implements Session, QueueSession, TopicSession {
             throws JMSException {
         ProviderOptions o = connection.options();
         SubscriberOptions base = connection.pub().subscriberOptions();
-        SubscriberOptions options = new SubscriberOptions(
+        SubscriberOptions options = o.redelivery() // dead-lettering as the native Consumer does it
+                .applyTo(new SubscriberOptions(
                         base.owner(),
                         o.leaseDuration(),
                         base.publishTimeout(),
@@ -439,8 +440,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
                         base.maxDeliveries(),
                         base.deadLetterQueue(),
                         null,
-                        filterMode)
-                .withMaxDeliveries(o.maxDeliveries(), o.deadLetterQueue())
+                        filterMode))
                 .withFilter(filter(selector, noLocal), filterMode);
         Subscription s = opened.subscription();
         Subscriber subscriber;
@@ -724,9 +724,10 @@ final class PubSession implements Session, QueueSession, TopicSession {
             return;
         }
         Subscriber sub = consumer.subscriber();
+        io.pub.RedeliveryPolicy redelivery = connection.options().redelivery();
         Map<Duration, List<Delivery>> byDelay = new LinkedHashMap<>();
         for (Delivery d : ds) {
-            byDelay.computeIfAbsent(connection.options().redeliveryDelay(d.deliveryCount()), k -> new ArrayList<>())
+            byDelay.computeIfAbsent(redelivery.delayBefore(d.deliveryCount()), k -> new ArrayList<>())
                     .add(sub.current(d));
         }
         try {
