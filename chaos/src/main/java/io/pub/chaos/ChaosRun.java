@@ -191,8 +191,10 @@ final class ChaosRun {
                 storeUrl = mock.storeUrl();
             }
         }
+        // blockOnAcknowledge: the checker attributes a failed acknowledgement to its message by the
+        // ExceptionListener call on the acknowledging thread, which a background write cannot give
         String options = "leaseDuration=" + config.lease().toMillis() + "ms&heartbeat="
-                + config.heartbeat().toMillis() + "ms&maxDeliveries=0";
+                + config.heartbeat().toMillis() + "ms&maxDeliveries=0&blockOnAcknowledge=true";
         factoryUrl = "chaos:" + storeUrl + (storeUrl.contains("?") ? "&" : "?") + options;
     }
 
