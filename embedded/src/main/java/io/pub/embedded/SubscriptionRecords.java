@@ -157,6 +157,9 @@ final class SubscriptionRecords {
             String owner,
             long expiresAt,
             long now) {
+        if (read.entries().isEmpty() || read.entries().get(0).offset() != from) {
+            return new LeaseNext(read, List.of(), Optional.empty()); // nothing leasable: no lock, no cursor read
+        }
         List<Lease> taken = new ArrayList<>();
         CompletableFuture<Void> written;
         Cursor cursor;
