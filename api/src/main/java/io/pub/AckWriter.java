@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Group commit of one engine's acknowledgements. Subscribers hand their acknowledgements here
@@ -37,12 +40,31 @@ final class AckWriter implements AutoCloseable {
     private final Map<Subscriber, Integer> inFlight = new HashMap<>();
 
     private final Thread thread;
+    /**
+     * Threads that write a round's further groups alongside the writer ({@code pub-acks-helper}, at
+     * most {@link #HELPERS}, ended after a second idle); past that, the caller writes them itself.
+     */
+    private final ThreadPoolExecutor helpers;
+
+    private static final int HELPERS = 8;
     private boolean stopping;
 
     AckWriter(Controller controller, String threadName) {
         this.controller = controller;
         this.thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
+        this.helpers = new ThreadPoolExecutor(
+                0,
+                HELPERS,
+                1,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, threadName + "-helper");
+                    t.setDaemon(true);
+                    return t;
+                },
+                (task, pool) -> task.run()); // all busy, or shut down: the caller writes it
         thread.start();
     }
 
@@ -112,32 +134,49 @@ final class AckWriter implements AutoCloseable {
             groups.computeIfAbsent(new Group(p.subscriber, p.shard), g -> new ArrayList<>())
                     .add(p);
         }
-        groups.forEach((g, pending) -> {
-            List<Delivery> all = new ArrayList<>();
-            pending.forEach(p -> all.addAll(p.deliveries));
-            Throwable failure = null;
-            try {
-                Cursor c = controller.markDone(
-                        g.subscriber.subscription().id(),
-                        g.shard,
-                        all.stream().map(Delivery::offset).toList());
-                g.subscriber.acked(g.shard, all, c);
-            } catch (Throwable e) { // an Error too: every future below must complete
-                failure = e;
-                g.subscriber.ackFailed(all);
+        // the groups' writes go to the store at the same time, so that a store which group-commits
+        // (the embedded one) makes them durable with one fsync instead of one after the other
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        boolean first = true;
+        for (Map.Entry<Group, List<Pending>> e : groups.entrySet()) {
+            if (first) {
+                first = false;
+                continue; // written on this thread below
             }
-            for (Pending p : pending) {
-                if (failure == null) {
-                    p.done.complete(null);
-                } else {
-                    p.done.completeExceptionally(failure);
-                }
+            writes.add(CompletableFuture.runAsync(() -> write(e.getKey(), e.getValue()), helpers));
+        }
+        if (!groups.isEmpty()) {
+            Map.Entry<Group, List<Pending>> e = groups.entrySet().iterator().next();
+            write(e.getKey(), e.getValue());
+        }
+        writes.forEach(CompletableFuture::join); // write() completes normally: it settles its own failures
+    }
+
+    private void write(Group g, List<Pending> pending) {
+        List<Delivery> all = new ArrayList<>();
+        pending.forEach(p -> all.addAll(p.deliveries));
+        Throwable failure = null;
+        try {
+            Cursor c = controller.markDone(
+                    g.subscriber.subscription().id(),
+                    g.shard,
+                    all.stream().map(Delivery::offset).toList());
+            g.subscriber.acked(g.shard, all, c);
+        } catch (Throwable e) { // an Error too: every future below must complete
+            failure = e;
+            g.subscriber.ackFailed(all);
+        }
+        for (Pending p : pending) {
+            if (failure == null) {
+                p.done.complete(null);
+            } else {
+                p.done.completeExceptionally(failure);
             }
-            synchronized (lock) { // after the futures: a flush returns with them complete
-                inFlight.computeIfPresent(g.subscriber, (s, n) -> n == all.size() ? null : n - all.size());
-                lock.notifyAll();
-            }
-        });
+        }
+        synchronized (lock) { // after the futures: a flush returns with them complete
+            inFlight.computeIfPresent(g.subscriber, (s, n) -> n == all.size() ? null : n - all.size());
+            lock.notifyAll();
+        }
     }
 
     /** Writes every acknowledgement queued, then ends the thread. Idempotent. */
@@ -154,5 +193,6 @@ final class AckWriter implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        helpers.shutdown();
     }
 }

@@ -41,7 +41,8 @@ import java.util.function.LongSupplier;
  * and subscription in the store) and refreshes consumer lag; a large or slow store blocks it, and it
  * blocks nothing else: liveness never waits behind it. Both can be supplied instead through the
  * builder. {@code pub-acks} writes acknowledgements in the background, many per store call
- * ({@link Subscriber#ackAsync}); only the store's markDone blocks it. Store calls themselves may run on the store's threads (the embedded store's committer, the
+ * ({@link Subscriber#ackAsync}), with up to eight {@code pub-acks-helper} threads writing the other
+ * subscription shards of a round at the same time; only the store's markDone blocks them. Store calls themselves may run on the store's threads (the embedded store's committer, the
  * Couchbase SDK's I/O threads). The JMS provider adds, per session, {@code pub-session-N}, which runs
  * the session's MessageListeners and CompletionListeners (blocked by application code, which it
  * survives whatever it throws) and {@code pub-sender}, which writes async sends (blocked by store
