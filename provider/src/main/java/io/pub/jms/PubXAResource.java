@@ -128,6 +128,9 @@ final class PubXAResource implements XAResource, XaAssociation {
         b.associate(this, XaBranch.Association.ACTIVE);
         current = b;
         associated = true;
+        // started from this session's MessageListener (a resource adapter's beforeDelivery): the
+        // message being processed belongs to the branch
+        session.enlistListenerDelivery();
     }
 
     @Override
