@@ -90,6 +90,13 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     private final Domain domain;
 
+    /** XA: set on the session of an XASession, it says whether a transaction branch owns its work now. */
+    private volatile XaAssociation xa;
+    /** XA: the AUTO/DUPS_OK delivery a MessageListener is processing, and whether a branch took it (delivery thread). */
+    private Delivered listening;
+
+    private boolean listeningEnlisted;
+
     PubSession(PubConnection connection, int mode) {
         this(connection, mode, Domain.ANY);
     }
@@ -112,6 +119,48 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     PubConnection connection() {
         return connection;
+    }
+
+    /** Makes this (SESSION_TRANSACTED) session an XASession's: see {@link PubXAResource}. */
+    void xa(XaAssociation association) {
+        this.xa = association;
+    }
+
+    /**
+     * The acknowledgement mode in force: an XASession's session is transacted while a transaction
+     * branch is associated with it, and acknowledges as AUTO_ACKNOWLEDGE outside one.
+     */
+    private int ackMode() {
+        XaAssociation a = xa;
+        return a != null && !a.inBranch() ? AUTO_ACKNOWLEDGE : mode;
+    }
+
+    /**
+     * XA: a transaction branch that starts on this session inside a MessageListener (a resource
+     * adapter's beforeDelivery) takes over the message being processed: it is acknowledged or given
+     * back with the branch, not when onMessage returns. Delivery thread only.
+     */
+    void enlistListenerDelivery() {
+        Delivered current = listening;
+        if (current != null && !listeningEnlisted && isInMessageListener()) {
+            synchronized (lock) {
+                unacked.add(current);
+            }
+            listeningEnlisted = true;
+        }
+    }
+
+    /**
+     * XA: takes the work done in the branch so far (held sends, unacknowledged deliveries) out of
+     * the session, for the transaction branch to prepare, commit or roll back.
+     */
+    XaWork detachWork() {
+        List<XaWork.Received> received = new ArrayList<>();
+        synchronized (lock) {
+            unacked.forEach(d -> received.add(new XaWork.Received(d.consumer, d.delivery)));
+            unacked.clear();
+        }
+        return new XaWork(sends.takeHeldForBranch(), received);
     }
 
     boolean isClosed() {
@@ -578,6 +627,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     Message deliver(PubMessageConsumer consumer, Delivery d, boolean listener) throws JMSException {
         PubMessage m = PubMessage.fromStored(d.message(), consumer.destination(), d.deliveryCount());
+        int mode = ackMode();
         if (mode == CLIENT_ACKNOWLEDGE) {
             m.setAcknowledger(this::acknowledgeAll);
         }
@@ -873,6 +923,9 @@ final class PubSession implements Session, QueueSession, TopicSession {
             return;
         }
         recoverCurrent = false;
+        int mode = ackMode();
+        listening = mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE ? new Delivered(c, d) : null;
+        listeningEnlisted = false;
         boolean threw = false;
         long started = System.nanoTime();
         io.pub.PubTracing.TraceSpan span =
@@ -893,11 +946,12 @@ final class PubSession implements Session, QueueSession, TopicSession {
             }
         } finally {
             inMessageListener = false;
+            listening = null;
             span.end();
         }
         connection.pub().metrics().recordProcessing(c.subscriber().subscription(), System.nanoTime() - started, !threw);
         try {
-            if (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) {
+            if ((mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) && !listeningEnlisted) {
                 if (threw || recoverCurrent) {
                     release(c, List.of(d));
                 } else if (mode == AUTO_ACKNOWLEDGE) {
@@ -924,7 +978,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
     /** Sends now, holds for commit, or sends asynchronously, as the session and the caller say. */
     void send(String topic, io.pub.Message unstamped, Message message, CompletionListener listener)
             throws JMSException {
-        sends.send(topic, unstamped, message, listener, mode == SESSION_TRANSACTED);
+        sends.send(topic, unstamped, message, listener, ackMode() == SESSION_TRANSACTED);
     }
 
     /** Runs application callback code on the delivery thread; directly once that thread has ended. */
