@@ -532,13 +532,13 @@ public final class Subscriber implements AutoCloseable {
     }
 
     /**
-     * Marks deliveries done for the subscription (their leases go) and returns once that is written.
-     * The write is grouped with other acknowledgements of this engine ({@link #ackAsync}). If it
-     * fails, the deliveries are forgotten (their leases lapse) and the store's exception is thrown.
+     * Marks deliveries done for the subscription (their leases go) and returns once that is written,
+     * on the caller's thread (the store groups concurrent callers' writes). If it fails, the
+     * deliveries are forgotten (their leases lapse) and the store's exception is thrown.
      */
     public void ack(Collection<Delivery> deliveries) {
         try {
-            ackAsync(deliveries).join();
+            ack(deliveries, true).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -559,6 +559,10 @@ public final class Subscriber implements AutoCloseable {
      * store's exception. {@link #close} waits for what this subscriber queued.
      */
     public CompletableFuture<Void> ackAsync(Collection<Delivery> deliveries) {
+        return ack(deliveries, false);
+    }
+
+    private CompletableFuture<Void> ack(Collection<Delivery> deliveries, boolean now) {
         if (deliveries.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -574,7 +578,7 @@ public final class Subscriber implements AutoCloseable {
             }
         }
         List<CompletableFuture<Void>> writes = new ArrayList<>();
-        byShard.forEach((shard, ds) -> writes.add(acks.submit(this, shards.get(shard).shard, ds)));
+        byShard.forEach((shard, ds) -> writes.add(acks.submit(this, shards.get(shard).shard, ds, now)));
         return writes.size() == 1
                 ? writes.get(0)
                 : CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]));
@@ -670,6 +674,17 @@ public final class Subscriber implements AutoCloseable {
      * is returned. A clock that jumped ahead costs one renewal, never a delivery.
      */
     public Optional<Delivery> confirm(Delivery d) {
+        return confirm(d, Duration.ZERO);
+    }
+
+    /**
+     * {@link #confirm(Delivery)}, and more: the lease is left with more than {@code atLeast} to run,
+     * renewed by compare-and-swap to {@code now + max(leaseDuration, atLeast)} if it has less. A
+     * caller that must make a store call between confirming and handing out (an acknowledgement
+     * before a receive returns) holds the message this way, so a pause during that call shorter than
+     * {@code atLeast} cannot let another consumer take it.
+     */
+    public Optional<Delivery> confirm(Delivery d, Duration atLeast) {
         long k = key(d);
         long now = clock.millis();
         Delivery held;
@@ -679,11 +694,12 @@ public final class Subscriber implements AutoCloseable {
         if (held == null) {
             return Optional.empty(); // a renewal found the lease lost, or it was let go
         }
-        if (held.lease().expiresAt() > now) {
+        long hold = atLeast.toMillis();
+        if (held.lease().expiresAt() - now > hold) {
             return Optional.of(held);
         }
         List<Lease> renewed = controller.renew(
-                List.of(held.lease()), now + options.leaseDuration().toMillis());
+                List.of(held.lease()), now + Math.max(options.leaseDuration().toMillis(), hold));
         synchronized (this) {
             Delivery latest = outstanding.get(k);
             if (latest == null) {

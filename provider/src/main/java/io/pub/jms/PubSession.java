@@ -38,8 +38,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -92,6 +90,13 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     private final Domain domain;
 
+    /** XA: set on the session of an XASession, it says whether a transaction branch owns its work now. */
+    private volatile XaAssociation xa;
+    /** XA: the AUTO/DUPS_OK delivery a MessageListener is processing, and whether a branch took it (delivery thread). */
+    private Delivered listening;
+
+    private boolean listeningEnlisted;
+
     PubSession(PubConnection connection, int mode) {
         this(connection, mode, Domain.ANY);
     }
@@ -114,6 +119,48 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     PubConnection connection() {
         return connection;
+    }
+
+    /** Makes this (SESSION_TRANSACTED) session an XASession's: see {@link PubXAResource}. */
+    void xa(XaAssociation association) {
+        this.xa = association;
+    }
+
+    /**
+     * The acknowledgement mode in force: an XASession's session is transacted while a transaction
+     * branch is associated with it, and acknowledges as AUTO_ACKNOWLEDGE outside one.
+     */
+    private int ackMode() {
+        XaAssociation a = xa;
+        return a != null && !a.inBranch() ? AUTO_ACKNOWLEDGE : mode;
+    }
+
+    /**
+     * XA: a transaction branch that starts on this session inside a MessageListener (a resource
+     * adapter's beforeDelivery) takes over the message being processed: it is acknowledged or given
+     * back with the branch, not when onMessage returns. Delivery thread only.
+     */
+    void enlistListenerDelivery() {
+        Delivered current = listening;
+        if (current != null && !listeningEnlisted && isInMessageListener()) {
+            synchronized (lock) {
+                unacked.add(current);
+            }
+            listeningEnlisted = true;
+        }
+    }
+
+    /**
+     * XA: takes the work done in the branch so far (held sends, unacknowledged deliveries) out of
+     * the session, for the transaction branch to prepare, commit or roll back.
+     */
+    XaWork detachWork() {
+        List<XaWork.Received> received = new ArrayList<>();
+        synchronized (lock) {
+            unacked.forEach(d -> received.add(new XaWork.Received(d.consumer, d.delivery)));
+            unacked.clear();
+        }
+        return new XaWork(sends.takeHeldForBranch(), received);
     }
 
     boolean isClosed() {
@@ -567,11 +614,22 @@ final class PubSession implements Session, QueueSession, TopicSession {
     // ---- delivery and acknowledgement
 
     /**
+     * True if a receive writes its acknowledgement before it returns: AUTO_ACKNOWLEDGE with
+     * blockOnAcknowledge. Otherwise the acknowledgement is only queued ({@link #ack}) and the receive
+     * makes no store call between confirming the lease and handing the message out; DUPS_OK collects
+     * its acknowledgements and allows duplicates.
+     */
+    boolean acksBeforeHandOut() {
+        return ackMode() == AUTO_ACKNOWLEDGE && connection.options().blockOnAcknowledge();
+    }
+
+    /**
      * Turns a leased delivery into the application's message and does what the acknowledgement mode
      * says on delivery. For a listener ({@code listener} true) AUTO and DUPS_OK ack after onMessage.
      */
     Message deliver(PubMessageConsumer consumer, Delivery d, boolean listener) throws JMSException {
         PubMessage m = PubMessage.fromStored(d.message(), consumer.destination(), d.deliveryCount());
+        int mode = ackMode();
         if (mode == CLIENT_ACKNOWLEDGE) {
             m.setAcknowledger(this::acknowledgeAll);
         }
@@ -632,15 +690,14 @@ final class PubSession implements Session, QueueSession, TopicSession {
         }
         Subscriber sub = consumer.subscriber();
         try {
-            CompletableFuture<Void> written = sub.ackAsync(ds);
-            if (mode == SESSION_TRANSACTED || connection.options().blockOnAcknowledge()) {
+            if (ackMode() == SESSION_TRANSACTED || connection.options().blockOnAcknowledge()) {
                 try {
-                    written.join();
-                } catch (CompletionException e) {
-                    throw JmsExceptions.toJms(e.getCause());
+                    sub.ack(ds);
+                } catch (RuntimeException e) {
+                    throw JmsExceptions.toJms(e);
                 }
             } else {
-                written.whenComplete((ok, failure) -> {
+                sub.ackAsync(ds).whenComplete((ok, failure) -> {
                     if (failure != null) {
                         backgroundAckFailed(consumer, ds.size(), failure);
                     }
@@ -916,6 +973,9 @@ final class PubSession implements Session, QueueSession, TopicSession {
             return;
         }
         recoverCurrent = false;
+        int mode = ackMode();
+        listening = mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE ? new Delivered(c, d) : null;
+        listeningEnlisted = false;
         boolean threw = false;
         long started = System.nanoTime();
         io.pub.PubTracing.TraceSpan span =
@@ -936,11 +996,12 @@ final class PubSession implements Session, QueueSession, TopicSession {
             }
         } finally {
             inMessageListener = false;
+            listening = null;
             span.end();
         }
         connection.pub().metrics().recordProcessing(c.subscriber().subscription(), System.nanoTime() - started, !threw);
         try {
-            if (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) {
+            if ((mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) && !listeningEnlisted) {
                 if (threw || recoverCurrent) {
                     release(c, List.of(d));
                 } else if (mode == AUTO_ACKNOWLEDGE) {
@@ -967,7 +1028,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
     /** Sends now, holds for commit, or sends asynchronously, as the session and the caller say. */
     void send(String topic, io.pub.Message unstamped, Message message, CompletionListener listener)
             throws JMSException {
-        sends.send(topic, unstamped, message, listener, mode == SESSION_TRANSACTED);
+        sends.send(topic, unstamped, message, listener, ackMode() == SESSION_TRANSACTED);
     }
 
     /** Runs application callback code on the delivery thread; directly once that thread has ended. */
