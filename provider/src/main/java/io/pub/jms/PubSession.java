@@ -622,7 +622,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
      * collects its acknowledgements and allows duplicates).
      */
     boolean acksBeforeHandOut() {
-        return mode == AUTO_ACKNOWLEDGE;
+        return ackMode() == AUTO_ACKNOWLEDGE;
     }
 
     Message deliver(PubMessageConsumer consumer, Delivery d, boolean listener) throws JMSException {
