@@ -1,0 +1,22 @@
+package io.pub.compat.payara.ra;
+
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.MessageDriven;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+
+/** Consumes the orders queue through pub-ra, two deliveries at a time, in a container transaction. */
+@MessageDriven(
+        activationConfig = {
+            @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "pub-ra"),
+            @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
+            @ActivationConfigProperty(propertyName = "destination", propertyValue = "orders"),
+            @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "2")
+        })
+public class OrdersBean implements MessageListener {
+    @Override
+    public void onMessage(Message message) {
+        Receipts.work(40);
+        Receipts.record("orders", message);
+    }
+}
