@@ -49,6 +49,8 @@ final class Activation {
     private Connection connection;
     private Timer timer;
     private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicBoolean toldEnlisted =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     Activation(PubResourceAdapter ra, MessageEndpointFactory factory, PubActivationSpec spec) {
         this.ra = ra;
@@ -138,6 +140,18 @@ final class Activation {
 
     private String password() {
         return !PubActivationSpec.blank(spec.getUser()) ? spec.getPassword() : ra.defaultPassword();
+    }
+
+    /** Logs, once, whether the container enlisted the transacted deliveries' XAResource. */
+    void enlisted(boolean enlisted) {
+        if (toldEnlisted.compareAndSet(false, true)) {
+            if (enlisted) {
+                LOG.info(() -> "Pub deliveries of " + spec + " are enlisted in the container's transactions");
+            } else {
+                LOG.warning(() -> "Pub deliveries of " + spec + " are transacted but the container did not enlist"
+                        + " their XAResource: the adapter acknowledges after onMessage returns instead");
+            }
+        }
     }
 
     PubActivationSpec spec() {

@@ -103,6 +103,7 @@ final class Delivery implements Work {
                     failure = failure == null ? e : failure;
                 }
             }
+            activation.enlisted(xa.wasEnlisted());
             if (xa.wasEnlisted() && xa.wasCompleted()) {
                 logFailure(message, failure);
                 return; // the container's transaction settled the receipt

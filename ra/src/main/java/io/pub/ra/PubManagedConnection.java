@@ -233,8 +233,10 @@ final class PubManagedConnection implements ManagedConnection {
                     if (connection instanceof XAConnection xa) {
                         xaSession = xa.createXASession();
                         xaResource = new EnlistingXAResource(this, xaSession.getXAResource());
+                        factory.joined("as XA resources (the provider's XA sessions: prepare is durable)");
                     } else {
                         xaResource = new EnlistingXAResource(this, new LocalXAResource(localTransacted()));
+                        factory.joined("as XA resources over local transactions (prepare is not durable)");
                     }
                 } catch (JMSException e) {
                     throw Errors.resource("could not open the transacted session of a pooled Pub connection", e);
@@ -246,6 +248,7 @@ final class PubManagedConnection implements ManagedConnection {
 
     @Override
     public LocalTransaction getLocalTransaction() throws ResourceException {
+        factory.joined("as local transactions");
         return new RaLocalTransaction(this);
     }
 

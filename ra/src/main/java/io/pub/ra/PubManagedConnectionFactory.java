@@ -45,6 +45,8 @@ public class PubManagedConnectionFactory
     private transient ResourceAdapter resourceAdapter;
     private transient PrintWriter logWriter;
     private transient volatile ConnectionFactory physical;
+    /** Which ways into JTA this definition's connections took; logged once each. */
+    private final transient java.util.Set<String> joined = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @Override
     public Object createConnectionFactory(ConnectionManager manager) throws ResourceException {
@@ -170,6 +172,20 @@ public class PubManagedConnectionFactory
             throw new InvalidPropertyException("the Pub connection definition (ConnectionUrl, ClientId, "
                     + "MaxDeliveries, DeadLetterQueue, RedeliveryDelay, LeaseDuration): " + e.getMessage());
         }
+    }
+
+    /** Logs, once per definition, how its connections join transactions (XA, emulated XA, local). */
+    void joined(String how) {
+        if (joined.add(how)) {
+            java.util.logging.Logger.getLogger(PubManagedConnectionFactory.class.getName())
+                    .info(() -> "Pub connections of " + this + " join JTA transactions " + how);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PubManagedConnectionFactory[" + describeUrl() + (clientId == null ? "" : ", clientId " + clientId)
+                + "]";
     }
 
     String clientId() {

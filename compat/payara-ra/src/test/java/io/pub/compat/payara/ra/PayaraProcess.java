@@ -67,6 +67,11 @@ final class PayaraProcess implements AutoCloseable {
         process.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
     }
 
+    /** The log lines containing {@code text}. */
+    List<String> grep(String text) {
+        return log.stream().filter(l -> l.contains(text)).toList();
+    }
+
     String tail(int lines) {
         List<String> copy = new ArrayList<>(log);
         return String.join("\n", copy.subList(Math.max(0, copy.size() - lines), copy.size()));

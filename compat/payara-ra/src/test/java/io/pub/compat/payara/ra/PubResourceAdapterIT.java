@@ -105,6 +105,8 @@ class PubResourceAdapterIT {
         List<Integer> poison = send("poison", 10_001, 1, 0);
         awaitUntil("the poison message dead-lettered", () -> browse("DLQ") == 1);
         String serverProblems = server.problems();
+        List<String> enlisted = server.grep("enlisted in the container's transactions");
+        List<String> joined = server.grep("join JTA transactions");
         server.close();
         server = null;
 
@@ -135,6 +137,14 @@ class PubResourceAdapterIT {
                 poisonDeliveries.stream().map(l -> "#" + l.deliveryCount).toList(),
                 left.get("DLQ").size(),
                 left);
+
+        System.out.printf(
+                "how the adapter joined transactions:%n  %s%n  %s%n",
+                String.join("\n  ", joined), String.join("\n  ", enlisted));
+        assertThat(String.join("\n", enlisted))
+                .as("the container enlisted the deliveries of every bean in its transactions")
+                .contains("[orders,", "[events,", "[poison,");
+        assertThat(joined).as("the sends joined the servlet's JTA transactions").isNotEmpty();
 
         for (Verdict v : List.of(orders, events)) {
             assertThat(v.receivedRolledBack)
