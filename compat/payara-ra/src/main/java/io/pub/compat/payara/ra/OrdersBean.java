@@ -5,12 +5,15 @@ import jakarta.ejb.MessageDriven;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 
-/** Consumes the orders queue through pub-ra, two deliveries at a time, in a container transaction. */
+/**
+ * Consumes the orders queue through pub-ra, two deliveries at a time, in a container transaction; the
+ * queue is found by the JNDI name of the application's {@code @JMSDestinationDefinition}.
+ */
 @MessageDriven(
         activationConfig = {
             @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "pub-ra"),
             @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
-            @ActivationConfigProperty(propertyName = "destination", propertyValue = "orders"),
+            @ActivationConfigProperty(propertyName = "destinationLookup", propertyValue = "java:app/jms/orders"),
             @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "2")
         })
 public class OrdersBean implements MessageListener {

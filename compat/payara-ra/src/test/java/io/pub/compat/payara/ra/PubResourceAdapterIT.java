@@ -143,7 +143,7 @@ class PubResourceAdapterIT {
                 String.join("\n  ", joined), String.join("\n  ", enlisted));
         assertThat(String.join("\n", enlisted))
                 .as("the container enlisted the deliveries of every bean in its transactions")
-                .contains("[orders,", "[events,", "[poison,");
+                .contains("jms/orders,", "[events,", "[poison,");
         assertThat(joined).as("the sends joined the servlet's JTA transactions").isNotEmpty();
 
         for (Verdict v : List.of(orders, events)) {
