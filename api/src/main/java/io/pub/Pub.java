@@ -211,6 +211,11 @@ public final class Pub implements AutoCloseable {
         return new Producer(controller, clock, metrics, messagesPerSecond, nanoTime);
     }
 
+    /** The prepared XA transaction branches of this engine's store (see {@link PreparedBranches}). */
+    public PreparedBranches preparedBranches() {
+        return new PreparedBranches(controller, clock, metrics);
+    }
+
     /** Default subscriber options from the configuration, with a fresh owner id. */
     public SubscriberOptions subscriberOptions() {
         return new SubscriberOptions(

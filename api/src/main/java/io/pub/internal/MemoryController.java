@@ -8,6 +8,7 @@ import io.pub.spi.Cursor;
 import io.pub.spi.Entry;
 import io.pub.spi.Lease;
 import io.pub.spi.OffsetSealedException;
+import io.pub.spi.PreparedRecord;
 import io.pub.spi.ReadResult;
 import io.pub.spi.Subscription;
 import io.pub.spi.TopicInfo;
@@ -40,6 +41,7 @@ final class MemoryController implements Controller {
     private final Map<TopicShard, TreeMap<Long, Message>> messages = new HashMap<>();
     private final Map<String, Cursor> cursors = new HashMap<>();
     private final Map<String, TreeMap<Long, Lease>> leases = new HashMap<>();
+    private final Map<String, PreparedRecord> prepared = new HashMap<>();
     private static final Message TOMBSTONE = Message.builder().build();
 
     MemoryController(String name, Runnable onClose) {
@@ -348,6 +350,47 @@ final class MemoryController implements Controller {
         if (m != null) {
             offsets.forEach(m::remove);
         }
+    }
+
+    @Override
+    public synchronized Optional<PreparedRecord> insertPrepared(String id, byte[] body) {
+        roundTrips.incrementAndGet();
+        if (prepared.containsKey(id)) {
+            return Optional.empty();
+        }
+        PreparedRecord r = new PreparedRecord(id, body, nextVersion());
+        prepared.put(id, r);
+        return Optional.of(r);
+    }
+
+    @Override
+    public synchronized Optional<PreparedRecord> prepared(String id) {
+        roundTrips.incrementAndGet();
+        return Optional.ofNullable(prepared.get(id));
+    }
+
+    @Override
+    public synchronized Optional<PreparedRecord> replacePrepared(PreparedRecord expected, byte[] body) {
+        roundTrips.incrementAndGet();
+        PreparedRecord current = prepared.get(expected.id());
+        if (current == null || current.version() != expected.version()) {
+            return Optional.empty();
+        }
+        PreparedRecord next = new PreparedRecord(expected.id(), body, nextVersion());
+        prepared.put(next.id(), next);
+        return Optional.of(next);
+    }
+
+    @Override
+    public synchronized boolean deletePrepared(String id) {
+        roundTrips.incrementAndGet();
+        return prepared.remove(id) != null;
+    }
+
+    @Override
+    public synchronized List<String> preparedIds() {
+        roundTrips.incrementAndGet();
+        return List.copyOf(prepared.keySet());
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.pub.spi.Claim;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
 import io.pub.spi.Lease;
+import io.pub.spi.PreparedRecord;
 import io.pub.spi.ReadResult;
 import io.pub.spi.Subscription;
 import io.pub.spi.TopicInfo;
@@ -228,6 +229,31 @@ public final class TimedController implements Controller {
     @Override
     public void dropLeases(String subscription, TopicShard shard, Collection<Long> offsets) {
         run("dropLeases", () -> delegate.dropLeases(subscription, shard, offsets));
+    }
+
+    @Override
+    public Optional<PreparedRecord> insertPrepared(String id, byte[] body) {
+        return call("insertPrepared", () -> delegate.insertPrepared(id, body));
+    }
+
+    @Override
+    public Optional<PreparedRecord> prepared(String id) {
+        return call("prepared", () -> delegate.prepared(id));
+    }
+
+    @Override
+    public Optional<PreparedRecord> replacePrepared(PreparedRecord expected, byte[] body) {
+        return call("replacePrepared", () -> delegate.replacePrepared(expected, body));
+    }
+
+    @Override
+    public boolean deletePrepared(String id) {
+        return call("deletePrepared", () -> delegate.deletePrepared(id));
+    }
+
+    @Override
+    public List<String> preparedIds() {
+        return call("preparedIds", delegate::preparedIds);
     }
 
     @Override

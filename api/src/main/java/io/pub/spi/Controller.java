@@ -180,6 +180,41 @@ public interface Controller extends AutoCloseable {
     /** Removes leases (of done offsets). */
     void dropLeases(String subscription, TopicShard shard, Collection<Long> offsets);
 
+    // ---- prepared transactions (XA) ---------------------------------------------------------
+
+    /**
+     * Stores a prepared-transaction record with insert-if-absent, durably (fsynced, or with the
+     * store's write durability) before returning. Returns it with its version, or empty if a record
+     * with that id exists. The default refuses: a store that keeps no such records supports no XA.
+     */
+    default Optional<PreparedRecord> insertPrepared(String id, byte[] body) {
+        throw new UnsupportedOperationException(kind() + " store does not keep prepared transactions (XA)");
+    }
+
+    /** The prepared-transaction record {@code id}, if there is one. */
+    default Optional<PreparedRecord> prepared(String id) {
+        throw new UnsupportedOperationException(kind() + " store does not keep prepared transactions (XA)");
+    }
+
+    /**
+     * Replaces a prepared-transaction record if its version is still {@code expected.version()}
+     * (compare-and-swap). Returns the stored record with its new version, or empty if it changed or
+     * is gone.
+     */
+    default Optional<PreparedRecord> replacePrepared(PreparedRecord expected, byte[] body) {
+        throw new UnsupportedOperationException(kind() + " store does not keep prepared transactions (XA)");
+    }
+
+    /** Removes a prepared-transaction record; false if there was none. */
+    default boolean deletePrepared(String id) {
+        throw new UnsupportedOperationException(kind() + " store does not keep prepared transactions (XA)");
+    }
+
+    /** The ids of every prepared-transaction record in the store, in no particular order. */
+    default List<String> preparedIds() {
+        throw new UnsupportedOperationException(kind() + " store does not keep prepared transactions (XA)");
+    }
+
     // ---- housekeeping -----------------------------------------------------------------------
 
     /** Store round trips made so far (reads and writes), for the benchmark's per-message figure. */

@@ -16,6 +16,17 @@ public record Lease(
         int deliveryCount,
         long version) {
 
+    /**
+     * The expiry of a lease a prepared transaction branch owns: it never lapses, so no consumer takes
+     * the message while the branch waits for its outcome; the branch's commit acks it (the lease goes
+     * with markDone) and its rollback releases it.
+     */
+    public static final long HELD_BY_TRANSACTION = Long.MAX_VALUE;
+
+    public boolean heldByTransaction() {
+        return expiresAt == HELD_BY_TRANSACTION;
+    }
+
     public boolean isLive(long now) {
         return expiresAt > now;
     }

@@ -851,6 +851,55 @@ public abstract class ControllerContract {
         assertThat(all).allMatch(l -> l.deliveryCount() == 2);
     }
 
+    // ---- prepared transactions (XA) ---------------------------------------------------------
+
+    @Test
+    void preparedRecordsAreInsertedOnceChangedByVersionAndListed() {
+        byte[] body = "sends and acks".getBytes(StandardCharsets.UTF_8);
+        assertThat(store.preparedIds()).isEmpty();
+        PreparedRecord first = store.insertPrepared("1.Z3RyaWQ.YnF1YWw", body).orElseThrow();
+        assertThat(first.body()).isEqualTo(body);
+        assertThat(store.insertPrepared("1.Z3RyaWQ.YnF1YWw", new byte[] {1})).isEmpty();
+        store.insertPrepared("2.b3RoZXI.", new byte[] {2}).orElseThrow();
+        assertThat(store.preparedIds()).containsExactlyInAnyOrder("1.Z3RyaWQ.YnF1YWw", "2.b3RoZXI.");
+        assertThat(store.prepared("1.Z3RyaWQ.YnF1YWw")).contains(first);
+        assertThat(store.prepared("nope")).isEmpty();
+
+        PreparedRecord second = store.replacePrepared(first, new byte[] {7, 8}).orElseThrow();
+        assertThat(second.version()).isNotEqualTo(first.version());
+        assertThat(store.replacePrepared(first, new byte[] {9})).isEmpty(); // stale version
+        assertThat(store.prepared("1.Z3RyaWQ.YnF1YWw").orElseThrow().body()).containsExactly(7, 8);
+
+        assertThat(store.deletePrepared("1.Z3RyaWQ.YnF1YWw")).isTrue();
+        assertThat(store.deletePrepared("1.Z3RyaWQ.YnF1YWw")).isFalse();
+        assertThat(store.replacePrepared(second, new byte[] {9})).isEmpty(); // gone
+        assertThat(store.preparedIds()).containsExactly("2.b3RoZXI.");
+    }
+
+    @Test
+    void aLeaseHeldByATransactionNeverLapsesUntilReleased() {
+        createTopic(TOPIC, 1);
+        store.createSubscription(subscription(TOPIC, SUB), false);
+        store.append(SHARD, messages("m", 2));
+        Lease taken = store.acquire(SUB, SHARD, List.of(0L), "c1", now() + 1000, now())
+                .get(0);
+        Lease held = store.renew(List.of(taken), Lease.HELD_BY_TRANSACTION).get(0);
+        assertThat(held.heldByTransaction()).isTrue();
+
+        advance(Duration.ofDays(3));
+        assertThat(store.acquire(SUB, SHARD, List.of(0L), "c2", now() + 1000, now()))
+                .isEmpty();
+        Lease stored = store.leases(SUB, SHARD, 0, 1).get(0);
+        assertThat(stored.heldByTransaction()).isTrue();
+        assertThat(stored.owner()).isEqualTo("c1");
+
+        assertThat(store.release(List.of(stored), now())).hasSize(1);
+        assertThat(store.acquire(SUB, SHARD, List.of(0L), "c2", now() + 1000, now()))
+                .singleElement()
+                .extracting(Lease::deliveryCount)
+                .isEqualTo(2);
+    }
+
     // ---- housekeeping -----------------------------------------------------------------------
 
     @Test

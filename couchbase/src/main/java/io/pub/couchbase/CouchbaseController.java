@@ -12,6 +12,7 @@ import io.pub.spi.Claim;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
 import io.pub.spi.Lease;
+import io.pub.spi.PreparedRecord;
 import io.pub.spi.ReadResult;
 import io.pub.spi.Subscription;
 import io.pub.spi.TopicInfo;
@@ -316,6 +317,57 @@ final class CouchbaseController implements Controller {
                 return true;
             }
         }
+    }
+
+    // ---- prepared transactions (XA) -------------------------------------------------------------
+
+    @Override
+    public Optional<PreparedRecord> insertPrepared(String id, byte[] body) {
+        // listed first: a crash in between leaves an index entry without a record, which listing skips,
+        // never a record that recover() cannot find
+        updateIndex("insertPrepared", ks.preparedIndex(), ids -> {
+            ids.add(id);
+            return ids;
+        });
+        Long cas = kv.run(
+                "insertPrepared",
+                kv.insert(ks.registry, ks.prepared(id), Documents.preparedDoc(body), kv.insertOptions())
+                        .onErrorResume(DocumentExistsException.class, e -> Mono.empty()));
+        return cas == null ? Optional.empty() : Optional.of(new PreparedRecord(id, body, cas));
+    }
+
+    @Override
+    public Optional<PreparedRecord> prepared(String id) {
+        return Optional.ofNullable(
+                kv.run("prepared", kv.get(ks.registry, ks.prepared(id)).map(r -> Documents.preparedFrom(id, r))));
+    }
+
+    @Override
+    public Optional<PreparedRecord> replacePrepared(PreparedRecord expected, byte[] body) {
+        Long cas = kv.run(
+                "replacePrepared",
+                kv.replace(
+                        ks.registry,
+                        ks.prepared(expected.id()),
+                        Documents.preparedDoc(body),
+                        kv.replaceOptions().cas(expected.version())));
+        return cas == null ? Optional.empty() : Optional.of(new PreparedRecord(expected.id(), body, cas));
+    }
+
+    @Override
+    public boolean deletePrepared(String id) {
+        boolean removed = kv.run("deletePrepared", kv.remove(ks.registry, ks.prepared(id)));
+        removeFromIndex("deletePrepared", ks.preparedIndex(), id);
+        return removed;
+    }
+
+    @Override
+    public List<String> preparedIds() {
+        List<String> listed = readIndex("preparedIds", ks.preparedIndex());
+        return kv.run(
+                "preparedIds",
+                Kv.parallel(listed, id -> kv.get(ks.registry, ks.prepared(id)).map(r -> id))
+                        .collectList());
     }
 
     // ---- offsets and messages: see MessageLog ---------------------------------------------------

@@ -9,6 +9,7 @@ import io.pub.internal.MessageCodec;
 import io.pub.spi.Claim;
 import io.pub.spi.Cursor;
 import io.pub.spi.Entry;
+import io.pub.spi.PreparedRecord;
 import io.pub.spi.Subscription;
 import io.pub.spi.TopicInfo;
 import java.util.ArrayList;
@@ -66,6 +67,21 @@ final class Documents {
     static Claim claimFrom(String key, GetResult r) {
         JsonObject o = r.contentAsObject();
         return new Claim(key, o.getString("owner"), o.getLong("expiresAt"), r.cas());
+    }
+
+    /** A prepared transaction branch: the engine's body, base64 in a JSON document. */
+    static JsonObject preparedDoc(byte[] body) {
+        if (body.length > MAX_DOCUMENT_BYTES * 3L / 4) {
+            throw new IllegalArgumentException("a prepared transaction of " + body.length + " bytes does not fit"
+                    + " in a Couchbase document (at most about " + MAX_DOCUMENT_BYTES * 3L / 4 + " bytes of"
+                    + " sends); send less in one transaction");
+        }
+        return JsonObject.create().put("body", java.util.Base64.getEncoder().encodeToString(body));
+    }
+
+    static PreparedRecord preparedFrom(String id, GetResult r) {
+        return new PreparedRecord(
+                id, java.util.Base64.getDecoder().decode(r.contentAsObject().getString("body")), r.cas());
     }
 
     /**

@@ -104,6 +104,15 @@ final class Keyspace {
         return p("r:") + "subs/" + topic;
     }
 
+    /** A prepared XA transaction branch. */
+    String prepared(String id) {
+        return p("r:") + "xa/" + id;
+    }
+
+    String preparedIndex() {
+        return p("r:") + "xa";
+    }
+
     String claim(String key) {
         return p("r:") + "claim/" + key;
     }

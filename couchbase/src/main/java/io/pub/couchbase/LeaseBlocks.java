@@ -206,9 +206,11 @@ final class LeaseBlocks {
                                 .put("v", h.version));
                 latest = Math.max(latest, h.expiresAt);
             }
-            // the document outlives its last lease by the margin: an expired lease keeps its count
-            Duration expiry =
-                    Duration.ofMillis(Math.max(0, latest - clock.millis())).plus(margin);
+            // the document outlives its last lease by the margin: an expired lease keeps its count.
+            // A lease a prepared transaction holds never lapses, so its block never expires (zero).
+            Duration expiry = latest == Lease.HELD_BY_TRANSACTION
+                    ? Duration.ZERO
+                    : Duration.ofMillis(Math.max(0, latest - clock.millis())).plus(margin);
             written = b.cas == 0
                     ? kv.insert(ks.leases, key, doc, kv.insertOptions().expiry(expiry))
                             .onErrorResume(DocumentExistsException.class, e -> Mono.just(0L))

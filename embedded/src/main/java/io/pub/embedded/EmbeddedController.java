@@ -6,6 +6,7 @@ import io.pub.spi.Claim;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
 import io.pub.spi.Lease;
+import io.pub.spi.PreparedRecord;
 import io.pub.spi.ReadResult;
 import io.pub.spi.StoreException;
 import io.pub.spi.Subscription;
@@ -77,6 +78,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     private final RegistryRecords registry;
     private final ShardRecords shards;
     private final SubscriptionRecords subscriptions;
+    private final PreparedRecords prepared;
     private final AtomicLong roundTrips = new AtomicLong();
     private final AtomicLong versions = new AtomicLong();
     private final long versionBase;
@@ -120,6 +122,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         this.registry = new RegistryRecords(committer, heads, this::nextVersion, reclaimer::removed);
         this.shards = new ShardRecords(committer, heads, reclaimer::removed);
         this.subscriptions = new SubscriptionRecords(committer, this::nextVersion);
+        this.prepared = new PreparedRecords(committer, this::nextVersion);
     }
 
     static EmbeddedController open(StoreUrl url) {
@@ -375,6 +378,33 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     @Override
     public void dropLeases(String subscription, TopicShard shard, Collection<Long> offsets) {
         run(() -> subscriptions.dropLeases(subscription, shard, offsets));
+    }
+
+    // ---- prepared transactions ----------------------------------------------------------------
+
+    @Override
+    public Optional<PreparedRecord> insertPrepared(String id, byte[] body) {
+        return call(() -> prepared.insert(id, body));
+    }
+
+    @Override
+    public Optional<PreparedRecord> prepared(String id) {
+        return call(() -> prepared.get(id));
+    }
+
+    @Override
+    public Optional<PreparedRecord> replacePrepared(PreparedRecord expected, byte[] body) {
+        return call(() -> prepared.replace(expected, body));
+    }
+
+    @Override
+    public boolean deletePrepared(String id) {
+        return call(() -> prepared.delete(id));
+    }
+
+    @Override
+    public List<String> preparedIds() {
+        return call(prepared::ids);
     }
 
     // ---- housekeeping -----------------------------------------------------------------------

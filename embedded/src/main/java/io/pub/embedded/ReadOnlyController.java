@@ -8,6 +8,7 @@ import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
 import io.pub.spi.Entry;
 import io.pub.spi.Lease;
+import io.pub.spi.PreparedRecord;
 import io.pub.spi.ReadResult;
 import io.pub.spi.StoreException;
 import io.pub.spi.Subscription;
@@ -369,6 +370,35 @@ final class ReadOnlyController implements Controller, EmbeddedStore {
     }
 
     // ---- the embedded store's own -------------------------------------------------------------
+
+    // ---- prepared transactions: read, never decided here ------------------------------------------
+
+    @Override
+    public Optional<PreparedRecord> insertPrepared(String id, byte[] body) {
+        throw readOnly("prepare transaction " + id);
+    }
+
+    @Override
+    public Optional<PreparedRecord> prepared(String id) {
+        return call(() -> Optional.ofNullable(get(Families.REGISTRY, PreparedRecords.key(id)))
+                .map(v -> PreparedRecords.decode(id, v)));
+    }
+
+    @Override
+    public Optional<PreparedRecord> replacePrepared(PreparedRecord expected, byte[] body) {
+        throw readOnly("change prepared transaction " + expected.id());
+    }
+
+    @Override
+    public boolean deletePrepared(String id) {
+        throw readOnly("decide prepared transaction " + id);
+    }
+
+    @Override
+    public List<String> preparedIds() {
+        return call(() -> scan(
+                Families.REGISTRY, PreparedRecords.from(), PreparedRecords.to(), (k, v) -> PreparedRecords.idOf(k)));
+    }
 
     @Override
     public long roundTrips() {

@@ -392,6 +392,11 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
         }
     }
 
+    /** The session of an XASession: transacted, its transactions run by an XAResource. */
+    PubXASession newXaSession(PubSession.Domain domain) throws JMSException {
+        return new PubXASession(newSession(Session.SESSION_TRANSACTED, domain));
+    }
+
     @Override
     public QueueSession createQueueSession(boolean transacted, int acknowledgeMode) throws JMSException {
         return newSession(checkedMode(transacted, acknowledgeMode), PubSession.Domain.QUEUE);

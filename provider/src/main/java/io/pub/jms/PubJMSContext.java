@@ -56,6 +56,9 @@ public final class PubJMSContext implements JMSContext {
 
     private final SharedConnection shared;
     private final int sessionMode;
+    /** Opens the context's session on first use: the connection's, or an XASession's (PubXAJMSContext). */
+    private final SessionOpener opener;
+
     private final Object lock = new Object();
     private final Object sendLock = new Object();
     private Session session; // guarded by lock
@@ -84,11 +87,24 @@ public final class PubJMSContext implements JMSContext {
         }
         this.shared = new SharedConnection(connection);
         this.sessionMode = sessionMode;
+        this.opener = connection::createSession;
+    }
+
+    /** A context over a session {@code opener} gives (an XASession's, for PubXAJMSContext). */
+    PubJMSContext(jakarta.jms.Connection connection, int sessionMode, SessionOpener opener) {
+        this.shared = new SharedConnection(Objects.requireNonNull(connection, "connection"));
+        this.sessionMode = sessionMode;
+        this.opener = opener;
     }
 
     private PubJMSContext(SharedConnection shared, int sessionMode) {
         this.shared = shared;
         this.sessionMode = sessionMode;
+        this.opener = shared.connection::createSession;
+    }
+
+    interface SessionOpener {
+        Session open(int mode) throws JMSException;
     }
 
     // ---- lifecycle and connection ------------------------------------------------------------
@@ -613,7 +629,7 @@ public final class PubJMSContext implements JMSContext {
             if (session == null) {
                 int mode = acknowledgesEachDelivery() ? CLIENT_ACKNOWLEDGE : sessionMode;
                 try {
-                    session = shared.connection.createSession(mode);
+                    session = opener.open(mode);
                 } catch (JMSException e) {
                     throw JmsExceptions.toRuntime(e);
                 }

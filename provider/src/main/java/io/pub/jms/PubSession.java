@@ -90,6 +90,9 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     private final Domain domain;
 
+    /** XA: set on the session of an XASession, it says whether a transaction branch owns its work now. */
+    private volatile XaAssociation xa;
+
     PubSession(PubConnection connection, int mode) {
         this(connection, mode, Domain.ANY);
     }
@@ -112,6 +115,33 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     PubConnection connection() {
         return connection;
+    }
+
+    /** Makes this (SESSION_TRANSACTED) session an XASession's: see {@link PubXAResource}. */
+    void xa(XaAssociation association) {
+        this.xa = association;
+    }
+
+    /**
+     * The acknowledgement mode in force: an XASession's session is transacted while a transaction
+     * branch is associated with it, and acknowledges as AUTO_ACKNOWLEDGE outside one.
+     */
+    private int ackMode() {
+        XaAssociation a = xa;
+        return a != null && !a.inBranch() ? AUTO_ACKNOWLEDGE : mode;
+    }
+
+    /**
+     * XA: takes the work done in the branch so far (held sends, unacknowledged deliveries) out of
+     * the session, for the transaction branch to prepare, commit or roll back.
+     */
+    XaWork detachWork() {
+        List<XaWork.Received> received = new ArrayList<>();
+        synchronized (lock) {
+            unacked.forEach(d -> received.add(new XaWork.Received(d.consumer, d.delivery)));
+            unacked.clear();
+        }
+        return new XaWork(sends.takeHeldForBranch(), received);
     }
 
     boolean isClosed() {
@@ -570,6 +600,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
      */
     Message deliver(PubMessageConsumer consumer, Delivery d, boolean listener) throws JMSException {
         PubMessage m = PubMessage.fromStored(d.message(), consumer.destination(), d.deliveryCount());
+        int mode = ackMode();
         if (mode == CLIENT_ACKNOWLEDGE) {
             m.setAcknowledger(this::acknowledgeAll);
         }
@@ -865,6 +896,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
             return;
         }
         recoverCurrent = false;
+        int mode = ackMode();
         boolean threw = false;
         long started = System.nanoTime();
         io.pub.PubTracing.TraceSpan span =
@@ -916,7 +948,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
     /** Sends now, holds for commit, or sends asynchronously, as the session and the caller say. */
     void send(String topic, io.pub.Message unstamped, Message message, CompletionListener listener)
             throws JMSException {
-        sends.send(topic, unstamped, message, listener, mode == SESSION_TRANSACTED);
+        sends.send(topic, unstamped, message, listener, ackMode() == SESSION_TRANSACTED);
     }
 
     /** Runs application callback code on the delivery thread; directly once that thread has ended. */

@@ -536,6 +536,19 @@ final class SessionSends {
         }
     }
 
+    /**
+     * XA: takes the held sends for a transaction branch, each with the shard this session's producer
+     * picked for it. Their CompletionListeners were told at send time, as in a local transaction.
+     */
+    List<io.pub.PreparedBranches.Send> takeHeldForBranch() {
+        List<io.pub.PreparedBranches.Send> out = new ArrayList<>();
+        for (Held h : takeHeld()) {
+            int shard = producer.shardFor(h.topic, h.stored.key());
+            out.add(new io.pub.PreparedBranches.Send(new io.pub.TopicShard(h.topic, shard), h.stored));
+        }
+        return out;
+    }
+
     /** Rollback: the held sends are dropped and their listeners told. */
     void discardHeld() {
         failHeld(takeHeld(), new TransactionRolledBackException("the transaction was rolled back"));
