@@ -1,6 +1,6 @@
 package io.pub.ra;
 
-import io.pub.jms.PubConnectionFactory;
+import io.pub.jms.PubXAConnectionFactory;
 import jakarta.jms.Connection;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
@@ -68,7 +68,7 @@ final class Activation {
         }
         Destination destination = destination();
         try {
-            connection = connectionFactory().createConnection(user(), password());
+            connection = connectionFactory().createXAConnection(user(), password());
             if (!PubActivationSpec.blank(spec.getClientId())) {
                 connection.setClientID(spec.getClientId().trim());
             }
@@ -113,11 +113,12 @@ final class Activation {
         return q;
     }
 
-    private PubConnectionFactory connectionFactory() throws InvalidPropertyException {
+    PubXAConnectionFactory connectionFactory() throws InvalidPropertyException {
         String url = !PubActivationSpec.blank(spec.getConnectionUrl()) ? spec.getConnectionUrl() : ra.defaultUrl();
         try {
-            PubConnectionFactory f =
-                    PubActivationSpec.blank(url) ? new PubConnectionFactory() : new PubConnectionFactory(url.trim());
+            PubXAConnectionFactory f = PubActivationSpec.blank(url)
+                    ? new PubXAConnectionFactory()
+                    : new PubXAConnectionFactory(url.trim());
             if (spec.getMaxDeliveries() != null) {
                 f.setMaxDeliveries(spec.getMaxDeliveries());
             }
@@ -149,7 +150,8 @@ final class Activation {
                 LOG.info(() -> "Pub deliveries of " + spec + " are enlisted in the container's transactions");
             } else {
                 LOG.warning(() -> "Pub deliveries of " + spec + " are transacted but the container did not enlist"
-                        + " their XAResource: the adapter acknowledges after onMessage returns instead");
+                        + " their XAResource: each message is acknowledged as it is received, before the bean"
+                        + " runs (make the bean's onMessage REQUIRED, or bean-managed)");
             }
         }
     }

@@ -7,6 +7,8 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Session;
+import jakarta.jms.XAConnection;
+import jakarta.jms.XASession;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
@@ -17,17 +19,20 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One of an activation's concurrent deliveries: a transacted session, its consumer and one
- * message-driven bean endpoint. As Work it receives and delivers up to {@link #BATCH} messages (or
- * until none comes within {@link #POLL_MILLIS}), then puts itself back on the WorkManager, so it
- * never holds a server thread for long.
+ * One of an activation's concurrent deliveries: a session, its consumer and one message-driven bean
+ * endpoint. As Work it delivers up to {@link #BATCH} messages (or until none comes within
+ * {@link #POLL_MILLIS}), then puts itself back on the WorkManager, so it never holds a server thread
+ * for long.
  *
- * <p>Each message is acknowledged by the session's commit, never before the bean returned:
+ * <p>A message is acknowledged only once the bean is done with it:
  * <ul>
- *   <li>a transacted bean method: the session's XAResource was given to the endpoint, the container
- *       enlists it between beforeDelivery and afterDelivery, and the transaction's outcome commits or
- *       rolls back the receipt with the bean's other work;
- *   <li>otherwise the adapter commits after onMessage returned, and rolls back when it threw.
+ *   <li>a transacted bean method: the session is an XASession whose XAResource was given to the
+ *       endpoint. beforeDelivery starts the container's transaction, which enlists it; the message is
+ *       received inside that branch, so its acknowledgement commits (two-phase, durable at prepare) or
+ *       rolls back with the bean's other work in afterDelivery. When nothing comes within the poll,
+ *       the branch is empty and commits read-only;
+ *   <li>otherwise a locally transacted session, committed after onMessage returned and rolled back
+ *       when it threw.
  * </ul>
  * A rollback gives the message back for redelivery (after the provider's redeliveryDelay); after
  * maxDeliveries the provider moves it to the dead-letter queue.
@@ -40,8 +45,8 @@ final class Delivery implements Work {
     private final Activation activation;
     private final Session session;
     private final MessageConsumer consumer;
-    private final boolean transacted;
-    private final LocalXAResource xa;
+    /** The XASession's resource, for transacted beans; null otherwise. */
+    private final TrackedXAResource xa;
     /** Held while a run is in progress; deactivation takes it for good. */
     private final Semaphore running = new Semaphore(1);
 
@@ -50,10 +55,18 @@ final class Delivery implements Work {
     Delivery(Activation activation, Connection connection, Destination destination, boolean transacted)
             throws JMSException {
         this.activation = activation;
-        this.transacted = transacted;
-        this.session = connection.createSession(true, Session.SESSION_TRANSACTED);
+        if (transacted) {
+            if (!(connection instanceof XAConnection xaConnection)) {
+                throw new JMSException("transacted deliveries need an XAConnection");
+            }
+            XASession xaSession = xaConnection.createXASession();
+            this.session = xaSession;
+            this.xa = new TrackedXAResource(xaSession.getXAResource());
+        } else {
+            this.session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            this.xa = null;
+        }
         this.consumer = activation.consumer(session, destination);
-        this.xa = new LocalXAResource(session);
     }
 
     @Override
@@ -67,14 +80,13 @@ final class Delivery implements Work {
                 return;
             }
             if (endpoint == null) {
-                endpoint = activation.factory().createEndpoint(transacted ? xa : null);
+                endpoint = activation.factory().createEndpoint(xa);
             }
             for (int n = 0; n < BATCH && !activation.stopping(); n++) {
-                Message message = consumer.receive(POLL_MILLIS);
-                if (message == null) {
+                boolean delivered = xa != null ? deliverInTransaction() : deliverAndCommit();
+                if (!delivered) {
                     break;
                 }
-                deliver(message);
             }
         } catch (UnavailableException e) {
             again = 1000; // the application is not ready for deliveries yet
@@ -87,40 +99,52 @@ final class Delivery implements Work {
         }
     }
 
-    private void deliver(Message message) throws JMSException, ResourceException, NoSuchMethodException {
+    /** One receive inside the container's transaction; false when nothing came. */
+    private boolean deliverInTransaction() throws JMSException, ResourceException, NoSuchMethodException {
+        xa.reset();
+        Message message = null;
         Throwable failure = null;
-        if (transacted) {
-            xa.reset();
-            endpoint.beforeDelivery(Activation.ON_MESSAGE);
-            try {
+        endpoint.beforeDelivery(Activation.ON_MESSAGE);
+        try {
+            message = consumer.receive(POLL_MILLIS);
+            if (message != null) {
                 ((MessageListener) endpoint).onMessage(message);
-            } catch (Throwable t) {
-                failure = t;
-            } finally {
-                try {
-                    endpoint.afterDelivery();
-                } catch (ResourceException e) {
-                    failure = failure == null ? e : failure;
-                }
             }
-            activation.enlisted(xa.wasEnlisted());
-            if (xa.wasEnlisted() && xa.wasCompleted()) {
-                logFailure(message, failure);
-                return; // the container's transaction settled the receipt
-            }
-            if (xa.wasEnlisted()) {
-                // enlisted but never completed: nothing acknowledged it, so the message comes back
-                session.rollback();
-                logFailure(message, failure);
-                return;
-            }
-            // not enlisted (the method turned out not to be transacted): settle it as below
-        } else {
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
             try {
-                ((MessageListener) endpoint).onMessage(message);
-            } catch (Throwable t) {
-                failure = t;
+                endpoint.afterDelivery();
+            } catch (ResourceException e) {
+                failure = failure == null ? e : failure;
             }
+        }
+        activation.enlisted(xa.wasEnlisted());
+        if (!xa.wasCompleted()) {
+            try {
+                xa.rollbackLeftOver(); // the container left the branch open: nothing is acknowledged
+            } catch (javax.transaction.xa.XAException e) {
+                LOG.log(Level.WARNING, "rolling back a delivery's open branch failed", e);
+            }
+        }
+        if (failure instanceof JMSException j && message == null) {
+            throw j; // the receive itself failed
+        }
+        logFailure(message, failure);
+        return message != null;
+    }
+
+    /** One receive, committed after the bean returned; false when nothing came. */
+    private boolean deliverAndCommit() throws JMSException {
+        Message message = consumer.receive(POLL_MILLIS);
+        if (message == null) {
+            return false;
+        }
+        Throwable failure = null;
+        try {
+            ((MessageListener) endpoint).onMessage(message);
+        } catch (Throwable t) {
+            failure = t;
         }
         if (failure == null) {
             session.commit();
@@ -128,6 +152,7 @@ final class Delivery implements Work {
             session.rollback();
             logFailure(message, failure);
         }
+        return true;
     }
 
     private void logFailure(Message message, Throwable failure) {
@@ -140,6 +165,9 @@ final class Delivery implements Work {
     }
 
     private static String id(Message m) {
+        if (m == null) {
+            return "(no message)";
+        }
         try {
             return m.getJMSMessageID();
         } catch (JMSException e) {

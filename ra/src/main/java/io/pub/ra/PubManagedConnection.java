@@ -30,8 +30,9 @@ import javax.transaction.xa.XAResource;
  * one of its physical sessions, chosen by the transaction context at the time of each call:
  *
  * <ul>
- *   <li>in a JTA transaction the server enlisted this connection in (XA start .. end, or a local
- *       transaction begin .. commit/rollback), a transacted session whose commit the server drives;
+ *   <li>in a JTA transaction the server enlisted this connection in: between XA start and end its
+ *       XASession, whose XAResource the server holds; between a local transaction's begin and
+ *       commit/rollback, a transacted session the server commits;
  *   <li>otherwise a non-transacted session in the application's acknowledgement mode (a transacted
  *       session asked for outside a transaction is auto-acknowledged, as Jakarta Messaging recommends
  *       for the Jakarta EE containers).
@@ -97,10 +98,10 @@ final class PubManagedConnection implements ManagedConnection {
         }
         TxKind kind = tx;
         synchronized (lock) {
-            if (kind == TxKind.XA && xaSession != null) {
+            if (kind == TxKind.XA) {
                 return xaSession;
             }
-            if (kind != null) {
+            if (kind == TxKind.LOCAL) {
                 return localTransacted();
             }
             Session s = plain.get(acknowledgeMode);
@@ -124,7 +125,7 @@ final class PubManagedConnection implements ManagedConnection {
         tx = null;
     }
 
-    /** The transacted session of local transactions (and of XA where the provider has none). */
+    /** The transacted session of local transactions. */
     Session localTransacted() throws JMSException {
         synchronized (lock) {
             if (localTx == null) {
@@ -229,18 +230,17 @@ final class PubManagedConnection implements ManagedConnection {
     public XAResource getXAResource() throws ResourceException {
         synchronized (lock) {
             if (xaResource == null) {
-                try {
-                    if (connection instanceof XAConnection xa) {
-                        xaSession = xa.createXASession();
-                        xaResource = new EnlistingXAResource(this, xaSession.getXAResource());
-                        factory.joined("as XA resources (the provider's XA sessions: prepare is durable)");
-                    } else {
-                        xaResource = new EnlistingXAResource(this, new LocalXAResource(localTransacted()));
-                        factory.joined("as XA resources over local transactions (prepare is not durable)");
-                    }
-                } catch (JMSException e) {
-                    throw Errors.resource("could not open the transacted session of a pooled Pub connection", e);
+                if (!(connection instanceof XAConnection xa)) {
+                    throw new jakarta.resource.NotSupportedException(
+                            "this Pub connection is not an XAConnection: XA transactions are not available");
                 }
+                try {
+                    xaSession = xa.createXASession();
+                } catch (JMSException e) {
+                    throw Errors.resource("could not open the XA session of a pooled Pub connection", e);
+                }
+                xaResource = new EnlistingXAResource(this, xaSession.getXAResource());
+                factory.joined("as XA resources (prepare is durable in the store)");
             }
             return xaResource;
         }

@@ -1,6 +1,7 @@
 package io.pub.ra;
 
 import io.pub.jms.PubConnectionFactory;
+import io.pub.jms.PubXAConnectionFactory;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -27,8 +28,9 @@ import javax.security.auth.Subject;
  * options, as for {@link PubConnectionFactory}; unset: PUB_STORE_URL, else the embedded default), the
  * default credentials and client ID, and the common provider options.
  *
- * <p>Each managed connection is one physical Pub connection; the server pools them and enlists them
- * in its transactions.
+ * <p>Each managed connection is one physical Pub XAConnection; the server pools them and enlists them
+ * in its transactions, as XA resources (Pub's XAResource, whose prepare is durable in the store) or
+ * local transactions.
  */
 public class PubManagedConnectionFactory
         implements ManagedConnectionFactory, ResourceAdapterAssociation, ValidatingManagedConnectionFactory {
@@ -142,10 +144,11 @@ public class PubManagedConnectionFactory
         return f;
     }
 
+    /** An XA factory: its connections serve local and XA transactions alike. */
     private PubConnectionFactory build() {
         PubConnectionFactory f = connectionUrl == null || connectionUrl.isBlank()
-                ? new PubConnectionFactory()
-                : new PubConnectionFactory(connectionUrl.trim());
+                ? new PubXAConnectionFactory()
+                : new PubXAConnectionFactory(connectionUrl.trim());
         if (clientId != null && !clientId.isBlank()) {
             f.setClientID(clientId.trim());
         }

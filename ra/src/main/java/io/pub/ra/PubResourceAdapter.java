@@ -27,6 +27,8 @@ public class PubResourceAdapter implements ResourceAdapter, Serializable {
     private String password;
     private transient BootstrapContext context;
     private final transient Map<Key, Activation> activations = new ConcurrentHashMap<>();
+    private final transient java.util.List<jakarta.jms.Connection> recoveryConnections =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** An activation is named by the pair the server passes to both activation and deactivation. */
     private record Key(MessageEndpointFactory factory, ActivationSpec spec) {}
@@ -43,6 +45,14 @@ public class PubResourceAdapter implements ResourceAdapter, Serializable {
             a.stop();
         }
         activations.clear();
+        for (jakarta.jms.Connection c : recoveryConnections) {
+            try {
+                c.close();
+            } catch (jakarta.jms.JMSException e) {
+                LOG.log(java.util.logging.Level.FINE, "closing a recovery connection failed", e);
+            }
+        }
+        recoveryConnections.clear();
         LOG.info("Pub resource adapter stopped");
     }
 
@@ -70,12 +80,36 @@ public class PubResourceAdapter implements ResourceAdapter, Serializable {
     }
 
     /**
-     * Recovery of message-driven beans' transactions. The deliveries' transacted sessions prepare
-     * nothing durable unless the provider has XA sessions, so there is nothing to recover otherwise.
+     * For the transaction manager's recovery of message-driven beans' transactions: an XAResource on
+     * the store of each distinct activation, whose {@code recover} lists the branches prepared there
+     * (by any JVM). Their connections stay open until the adapter stops.
      */
     @Override
-    public XAResource[] getXAResources(ActivationSpec[] specs) {
-        return new XAResource[0];
+    public XAResource[] getXAResources(ActivationSpec[] specs) throws ResourceException {
+        java.util.List<XAResource> resources = new java.util.ArrayList<>();
+        java.util.Set<String> stores = new java.util.HashSet<>();
+        for (ActivationSpec spec : specs) {
+            if (!(spec instanceof PubActivationSpec pubSpec)) {
+                continue;
+            }
+            String url =
+                    !PubActivationSpec.blank(pubSpec.getConnectionUrl()) ? pubSpec.getConnectionUrl() : connectionUrl;
+            if (!stores.add(String.valueOf(url))) {
+                continue; // one resource per store: they are the same resource manager
+            }
+            try {
+                jakarta.jms.XAConnection c = new Activation(this, null, pubSpec)
+                        .connectionFactory()
+                        .createXAConnection(
+                                pubSpec.getUser() != null ? pubSpec.getUser() : userName,
+                                pubSpec.getUser() != null ? pubSpec.getPassword() : password);
+                recoveryConnections.add(c);
+                resources.add(c.createXASession().getXAResource());
+            } catch (jakarta.jms.JMSException e) {
+                throw Errors.resource("could not open a Pub store for transaction recovery", e);
+            }
+        }
+        return resources.toArray(new XAResource[0]);
     }
 
     BootstrapContext context() {
