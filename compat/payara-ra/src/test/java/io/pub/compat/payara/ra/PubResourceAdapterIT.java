@@ -78,7 +78,9 @@ class PubResourceAdapterIT {
         List<Path> deployments =
                 List.of(Path.of(System.getProperty("rar.file")), Path.of(System.getProperty("war.file")));
 
+        long t0 = System.nanoTime();
         server = PayaraProcess.start(java, work.resolve("payara-1"), props, deployments);
+        long started = System.nanoTime();
         List<Integer> committed = send("orders", 1, SENT, ROLLBACK_EVERY);
         Set<Integer> rolledBack = IntStream.rangeClosed(1, SENT)
                 .filter(n -> !committed.contains(n))
@@ -96,12 +98,15 @@ class PubResourceAdapterIT {
                 .as("the kill came while the orders bean was busy")
                 .isLessThan(committed.size());
 
+        long killed = System.nanoTime();
         server = PayaraProcess.start(java, work.resolve("payara-2"), props, deployments);
+        long restarted = System.nanoTime();
         awaitUntil(
                 "every committed order and event received",
                 () -> distinct(receipts, "orders").containsAll(committed)
                         && distinct(receipts, "events").containsAll(committed));
 
+        long drained = System.nanoTime();
         List<Integer> poison = send("poison", 10_001, 1, 0);
         awaitUntil("the poison message dead-lettered", () -> browse("DLQ") == 1);
         String serverProblems = server.problems();
@@ -138,6 +143,14 @@ class PubResourceAdapterIT {
                 left.get("DLQ").size(),
                 left);
 
+        System.out.printf(
+                "phases (s): first start %.1f, sends and consumption until the kill %.1f, restart %.1f,"
+                        + " the rest of the backlog %.1f, the poison message %.1f%n",
+                (started - t0) / 1e9,
+                (killed - started) / 1e9,
+                (restarted - killed) / 1e9,
+                (drained - restarted) / 1e9,
+                (System.nanoTime() - drained) / 1e9);
         System.out.printf(
                 "how the adapter joined transactions:%n  %s%n  %s%n",
                 String.join("\n  ", joined), String.join("\n  ", enlisted));
