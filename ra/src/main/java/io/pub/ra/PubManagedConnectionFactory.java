@@ -36,6 +36,9 @@ public class PubManagedConnectionFactory
         implements ManagedConnectionFactory, ResourceAdapterAssociation, ValidatingManagedConnectionFactory {
     private static final long serialVersionUID = 1L;
 
+    private static final String PROPERTIES = "the Pub connection definition's properties (ConnectionUrl, ClientId,"
+            + " MaxDeliveries, DeadLetterQueue, RedeliveryDelay, LeaseDuration): ";
+
     private String connectionUrl;
     private String userName;
     private String password;
@@ -133,7 +136,7 @@ public class PubManagedConnectionFactory
                     try {
                         physical = build();
                     } catch (IllegalArgumentException e) {
-                        JMSException j = new JMSException("the Pub connection definition: " + e.getMessage());
+                        JMSException j = new JMSException(PROPERTIES + e.getMessage());
                         j.initCause(e);
                         throw j;
                     }
@@ -172,8 +175,7 @@ public class PubManagedConnectionFactory
         try {
             build();
         } catch (IllegalArgumentException e) {
-            throw new InvalidPropertyException("the Pub connection definition (ConnectionUrl, ClientId, "
-                    + "MaxDeliveries, DeadLetterQueue, RedeliveryDelay, LeaseDuration): " + e.getMessage());
+            throw new InvalidPropertyException(PROPERTIES + e.getMessage());
         }
     }
 

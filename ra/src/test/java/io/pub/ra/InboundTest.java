@@ -213,6 +213,31 @@ class InboundTest {
     }
 
     @Test
+    void theRecoveryResourcesListWhatWasPreparedOnTheActivationsStore() throws Exception {
+        javax.transaction.xa.Xid xid = new OutboundTest.TestXid(42);
+        try (jakarta.jms.XAConnection c =
+                new io.pub.jms.PubXAConnectionFactory("embedded:" + dir).createXAConnection()) {
+            jakarta.jms.XASession session = c.createXASession();
+            javax.transaction.xa.XAResource xa = session.getXAResource();
+            xa.start(xid, javax.transaction.xa.XAResource.TMNOFLAGS);
+            Message held = session.createTextMessage("held");
+            held.setIntProperty("n", 7);
+            session.createProducer(session.createQueue("prepared")).send(held);
+            xa.end(xid, javax.transaction.xa.XAResource.TMSUCCESS);
+            assertThat(xa.prepare(xid)).isEqualTo(javax.transaction.xa.XAResource.XA_OK);
+        }
+        javax.transaction.xa.XAResource[] resources =
+                ra.getXAResources(new jakarta.resource.spi.ActivationSpec[] {queueSpec("a"), queueSpec("b")});
+        assertThat(resources).as("one per store").hasSize(1);
+        javax.transaction.xa.Xid[] found = resources[0].recover(
+                javax.transaction.xa.XAResource.TMSTARTRSCAN | javax.transaction.xa.XAResource.TMENDRSCAN);
+        assertThat(found).hasSize(1);
+        assertThat(found[0].getGlobalTransactionId()).isEqualTo(xid.getGlobalTransactionId());
+        resources[0].commit(found[0], false);
+        assertThat(drain("prepared")).containsExactly(7);
+    }
+
+    @Test
     void anInvalidActivationNamesTheProperty() {
         PubActivationSpec none = new PubActivationSpec();
         assertThatThrownBy(none::validate)

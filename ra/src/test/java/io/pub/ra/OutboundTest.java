@@ -170,7 +170,7 @@ class OutboundTest {
         bad.setConnectionUrl("nope://x");
         assertThatThrownBy(() -> bad.createManagedConnection(null, null))
                 .isInstanceOf(ResourceException.class)
-                .hasMessageContaining("connection definition")
+                .hasMessageContaining("ConnectionUrl")
                 .hasMessageContaining("nope");
         assertThatThrownBy(bad::validate).hasMessageContaining("ConnectionUrl");
     }
