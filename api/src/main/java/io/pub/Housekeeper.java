@@ -16,6 +16,8 @@ import java.util.function.Consumer;
  * run it at once. Retention: a shard is trimmed below the lowest committed offset of its topic's
  * subscriptions (to the head when it has none), and expired messages just above that are deleted.
  * Reaping: subscriptions and temporary topics whose owner's heartbeat claim lapsed are removed.
+ * Prepared XA transaction branches are never touched: they hold their messages until their
+ * transaction manager commits or rolls them back ({@link PreparedBranches}).
  */
 final class Housekeeper {
     /** How far past the lowest cursor to look for expired messages in one run. */

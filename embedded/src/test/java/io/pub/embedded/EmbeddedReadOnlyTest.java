@@ -99,6 +99,22 @@ class EmbeddedReadOnlyTest {
     }
 
     @Test
+    void listsPreparedTransactionsAndDecidesNone() throws Exception {
+        Path dir = tmp.resolve("store");
+        try (Controller writer = open("embedded:" + dir)) {
+            writer.insertPrepared("1.YQ.Yg", new byte[] {1, 2}).orElseThrow();
+            try (Controller reader = open("embedded:" + dir + "?readOnly=true")) {
+                assertThat(reader.preparedIds()).containsExactly("1.YQ.Yg");
+                assertThat(reader.prepared("1.YQ.Yg").orElseThrow().body()).containsExactly(1, 2);
+                assertThatThrownBy(() -> reader.deletePrepared("1.YQ.Yg"))
+                        .isInstanceOf(StoreException.class)
+                        .hasMessageContaining("read-only");
+            }
+            assertThat(writer.preparedIds()).containsExactly("1.YQ.Yg");
+        }
+    }
+
+    @Test
     void opensAStoreNobodyHasOpenAndLeavesItAsItWas() throws Exception {
         Path dir = tmp.resolve("store");
         try (Controller writer = open("embedded:" + dir)) {

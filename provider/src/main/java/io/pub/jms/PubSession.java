@@ -92,6 +92,10 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     /** XA: set on the session of an XASession, it says whether a transaction branch owns its work now. */
     private volatile XaAssociation xa;
+    /** XA: the AUTO/DUPS_OK delivery a MessageListener is processing, and whether a branch took it (delivery thread). */
+    private Delivered listening;
+
+    private boolean listeningEnlisted;
 
     PubSession(PubConnection connection, int mode) {
         this(connection, mode, Domain.ANY);
@@ -129,6 +133,21 @@ final class PubSession implements Session, QueueSession, TopicSession {
     private int ackMode() {
         XaAssociation a = xa;
         return a != null && !a.inBranch() ? AUTO_ACKNOWLEDGE : mode;
+    }
+
+    /**
+     * XA: a transaction branch that starts on this session inside a MessageListener (a resource
+     * adapter's beforeDelivery) takes over the message being processed: it is acknowledged or given
+     * back with the branch, not when onMessage returns. Delivery thread only.
+     */
+    void enlistListenerDelivery() {
+        Delivered current = listening;
+        if (current != null && !listeningEnlisted && isInMessageListener()) {
+            synchronized (lock) {
+                unacked.add(current);
+            }
+            listeningEnlisted = true;
+        }
     }
 
     /**
@@ -897,6 +916,8 @@ final class PubSession implements Session, QueueSession, TopicSession {
         }
         recoverCurrent = false;
         int mode = ackMode();
+        listening = mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE ? new Delivered(c, d) : null;
+        listeningEnlisted = false;
         boolean threw = false;
         long started = System.nanoTime();
         io.pub.PubTracing.TraceSpan span =
@@ -917,11 +938,12 @@ final class PubSession implements Session, QueueSession, TopicSession {
             }
         } finally {
             inMessageListener = false;
+            listening = null;
             span.end();
         }
         connection.pub().metrics().recordProcessing(c.subscriber().subscription(), System.nanoTime() - started, !threw);
         try {
-            if (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) {
+            if ((mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) && !listeningEnlisted) {
                 if (threw || recoverCurrent) {
                     release(c, List.of(d));
                 } else if (mode == AUTO_ACKNOWLEDGE) {

@@ -91,6 +91,9 @@ final class PubXAResource implements XAResource, XaAssociation {
     @Override
     public synchronized void start(Xid xid, int flags) throws XAException {
         String id = id(xid);
+        if (session.isClosed()) {
+            throw xa(XAException.XAER_RMFAIL, "the XASession of this XAResource is closed");
+        }
         if (current != null) {
             throw xa(
                     XAException.XAER_PROTO, "this XAResource is associated with " + current + " already; end it first");
@@ -128,6 +131,9 @@ final class PubXAResource implements XAResource, XaAssociation {
         b.associate(this, XaBranch.Association.ACTIVE);
         current = b;
         associated = true;
+        // started from this session's MessageListener (a resource adapter's beforeDelivery): the
+        // message being processed belongs to the branch
+        session.enlistListenerDelivery();
     }
 
     @Override

@@ -65,6 +65,11 @@
  *       first).
  *   <li>A CompletionListener may call stop() on its own connection or JMSContext; stop then does not
  *       wait for that listener.
+ *   <li>XA ({@link io.pub.jms.PubXAConnectionFactory}): prepare writes the branch to the store, where
+ *       any JVM on that store can commit it, roll it back or list it with {@code recover}; the
+ *       messages it received are held (their leases never lapse) until then, and rollback redelivers
+ *       them. No heuristic decisions: a prepared branch waits for its outcome for ever. Outside a
+ *       branch an XASession sends at once and acknowledges as AUTO_ACKNOWLEDGE.
  * </ul>
  */
 package io.pub.jms;

@@ -18,6 +18,10 @@ import jakarta.jms.XASession;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
@@ -353,5 +357,57 @@ class XaResourceTest extends JmsTestBase {
         assertThat(r.prepare(x)).isEqualTo(XAResource.XA_OK);
         r.commit(x, false);
         assertThat(drain(out)).containsExactly("x");
+    }
+
+    /** As a resource adapter delivers to a transacted MDB: beforeDelivery starts the branch inside onMessage. */
+    private BlockingQueue<Message> listenInBranch(XASession xs, Xid x, boolean onlyFirst) throws JMSException {
+        XAResource r = xs.getXAResource();
+        BlockingQueue<Message> got = new LinkedBlockingQueue<>();
+        AtomicInteger calls = new AtomicInteger();
+        xs.createConsumer(in).setMessageListener(m -> {
+            try {
+                if (calls.getAndIncrement() == 0 || !onlyFirst) {
+                    r.start(x, XAResource.TMNOFLAGS);
+                    r.end(x, XAResource.TMSUCCESS);
+                }
+                got.add(m);
+            } catch (XAException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return got;
+    }
+
+    @Test
+    void aBranchStartedInsideAMessageListenerTakesOverTheMessageBeingProcessed() throws Exception {
+        send(auto, in, "a");
+        XASession xs = xaSession();
+        XAResource r = xs.getXAResource();
+        Xid x = xid("1");
+        BlockingQueue<Message> got = listenInBranch(xs, x, true);
+        assertThat(text(got.poll(ARRIVE_MS, TimeUnit.MILLISECONDS))).isEqualTo("a");
+        // not acknowledged as onMessage returned: the branch has work (not read-only) and rolls it back
+        assertThat(r.prepare(x)).isEqualTo(XAResource.XA_OK);
+        r.rollback(x);
+        TestStores.CLOCK.advance(Duration.ofSeconds(5));
+        Message again = got.poll(ARRIVE_MS, TimeUnit.MILLISECONDS);
+        assertThat(text(again)).isEqualTo("a");
+        assertThat(again.getJMSRedelivered()).isTrue();
+        xs.close(); // the second delivery, outside any branch, was acknowledged as onMessage returned
+        assertThat(drain(in)).isEmpty();
+    }
+
+    @Test
+    void aMessageTakenOverByABranchIsAcknowledgedByItsCommit() throws Exception {
+        send(auto, in, "a");
+        XASession xs = xaSession();
+        XAResource r = xs.getXAResource();
+        Xid x = xid("1");
+        BlockingQueue<Message> got = listenInBranch(xs, x, true);
+        assertThat(text(got.poll(ARRIVE_MS, TimeUnit.MILLISECONDS))).isEqualTo("a");
+        r.commit(x, true);
+        xs.close();
+        assertThat(drain(in)).isEmpty();
+        assertThat(got).isEmpty();
     }
 }
