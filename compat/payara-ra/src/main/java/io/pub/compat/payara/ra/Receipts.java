@@ -20,7 +20,7 @@ final class Receipts {
     static synchronized void record(String file, Message m) {
         try {
             String line = m.getIntProperty("n") + " " + m.getIntProperty("JMSXDeliveryCount") + " "
-                    + m.getJMSRedelivered() + "\n";
+                    + m.getJMSRedelivered() + " " + System.currentTimeMillis() + "\n";
             Path dir = Path.of(System.getProperty("pub.it.dir"));
             Files.writeString(
                     dir.resolve(file + ".log"),

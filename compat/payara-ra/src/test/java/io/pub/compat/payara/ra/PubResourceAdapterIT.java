@@ -110,6 +110,9 @@ class PubResourceAdapterIT {
         List<Integer> poison = send("poison", 10_001, 1, 0);
         awaitUntil("the poison message dead-lettered", () -> browse("DLQ") == 1);
         String serverProblems = server.problems();
+        List<String> pubWarnings = server.grep("io.pub").stream()
+                .filter(l -> l.contains("WARNING") || l.contains("SEVERE"))
+                .toList();
         List<String> enlisted = server.grep("enlisted in the container's transactions");
         List<String> joined = server.grep("join JTA transactions");
         server.close();
@@ -124,8 +127,9 @@ class PubResourceAdapterIT {
 
         System.out.printf(
                 "pub-ra on Payara Micro: %d transactions, %d committed, %d rolled back; "
-                        + "orders queue: %d deliveries (%d before the kill), %d distinct, %d twice (cut off by the kill); "
-                        + "events shared durable subscription: %d deliveries (%d before the kill), %d distinct, %d twice; "
+                        + "orders queue: %d deliveries (%d before the kill), %d distinct, %d twice (cut off by the kill), %d redelivered after it; "
+                        + "events shared durable subscription: %d deliveries (%d before the kill), %d distinct, %d twice,"
+                        + " %d redelivered after it; "
                         + "poison: %d deliveries %s, then the DLQ (%d there); left in the store: %s%n",
                 SENT,
                 committed.size(),
@@ -134,15 +138,25 @@ class PubResourceAdapterIT {
                 ordersBeforeKill,
                 orders.distinct,
                 orders.twice.size(),
+                orders.redeliveredAfterKill,
                 events.deliveries,
                 eventsBeforeKill,
                 events.distinct,
                 events.twice.size(),
+                events.redeliveredAfterKill,
                 poisonDeliveries.size(),
-                poisonDeliveries.stream().map(l -> "#" + l.deliveryCount).toList(),
+                IntStream.range(0, poisonDeliveries.size())
+                        .mapToObj(i -> "#" + poisonDeliveries.get(i).deliveryCount
+                                + (i == 0
+                                        ? ""
+                                        : " +" + (poisonDeliveries.get(i).at - poisonDeliveries.get(i - 1).at) + " ms"))
+                        .toList(),
                 left.get("DLQ").size(),
                 left);
 
+        System.out.printf(
+                "Pub's warnings in the second server's log: %d%n  %s%n",
+                pubWarnings.size(), String.join("\n  ", pubWarnings.subList(0, Math.min(5, pubWarnings.size()))));
         System.out.printf(
                 "phases (s): first start %.1f, sends and consumption until the kill %.1f, restart %.1f,"
                         + " the rest of the backlog %.1f, the poison message %.1f%n",
@@ -182,7 +196,7 @@ class PubResourceAdapterIT {
         assertThat(left.get("events-sub")).isEmpty();
     }
 
-    private record Line(int n, int deliveryCount, boolean redelivered) {}
+    private record Line(int n, int deliveryCount, boolean redelivered, long at) {}
 
     private record Verdict(
             String name,
@@ -190,7 +204,8 @@ class PubResourceAdapterIT {
             int distinct,
             Set<Integer> twice,
             Set<Integer> receivedRolledBack,
-            List<String> badDuplicates) {}
+            List<String> badDuplicates,
+            long redeliveredAfterKill) {}
 
     private static Verdict verdict(
             Path dir, String name, List<Integer> committed, Set<Integer> rolledBack, int beforeKill)
@@ -216,7 +231,11 @@ class PubResourceAdapterIT {
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         int distinct =
                 (int) positions.keySet().stream().filter(committed::contains).count();
-        return new Verdict(name, lines.size(), distinct, twice, got, bad);
+        // deliveries the kill interrupted before the bean recorded them come back flagged
+        long redelivered = lines.subList(Math.min(beforeKill, lines.size()), lines.size()).stream()
+                .filter(l -> l.deliveryCount > 1)
+                .count();
+        return new Verdict(name, lines.size(), distinct, twice, got, bad, redelivered);
     }
 
     private static List<Line> read(Path dir, String name) throws IOException {
@@ -227,8 +246,12 @@ class PubResourceAdapterIT {
         List<Line> out = new ArrayList<>();
         for (String l : Files.readAllLines(file)) {
             String[] f = l.trim().split(" ");
-            if (f.length == 3) { // a line a kill cut short is not counted
-                out.add(new Line(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Boolean.parseBoolean(f[2])));
+            if (f.length == 4) { // a line a kill cut short is not counted
+                out.add(new Line(
+                        Integer.parseInt(f[0]),
+                        Integer.parseInt(f[1]),
+                        Boolean.parseBoolean(f[2]),
+                        Long.parseLong(f[3])));
             }
         }
         return out;
