@@ -152,6 +152,55 @@ class OutboundTest {
     }
 
     @Test
+    void aJMSContextInAnXaBranchReceivesAndSendsWithTheBranch() throws Exception {
+        try (Connection c = new PubConnectionFactory("embedded:" + dir).createConnection()) {
+            Session plain = c.createSession();
+            plain.createProducer(plain.createQueue("work")).send(plain.createTextMessage("job"));
+        }
+        ManagedConnection mc = managed();
+        PubRaConnectionFactory cf = new PubRaConnectionFactory(mcf, new SingleConnectionManager(mc));
+        XAResource xa = mc.getXAResource();
+        Xid rolledBack = new TestXid(10);
+        xa.start(rolledBack, XAResource.TMNOFLAGS);
+        try (JMSContext context = cf.createContext()) {
+            assertThat(context.createConsumer(context.createQueue("work")).receiveBody(String.class, 5_000))
+                    .isEqualTo("job");
+            context.createProducer().send(context.createQueue("q"), "reply to job");
+        }
+        xa.end(rolledBack, XAResource.TMSUCCESS);
+        xa.rollback(rolledBack);
+        assertThat(received()).as("the rolled back branch sent nothing").isEmpty();
+
+        Xid committed = new TestXid(11);
+        xa.start(committed, XAResource.TMNOFLAGS);
+        try (JMSContext context = cf.createContext()) {
+            assertThat(context.createConsumer(context.createQueue("work")).receiveBody(String.class, 5_000))
+                    .as("the rolled back receipt comes back")
+                    .isEqualTo("job");
+            context.createProducer().send(context.createQueue("q"), "reply to job");
+        }
+        xa.end(committed, XAResource.TMSUCCESS);
+        assertThat(xa.prepare(committed)).isEqualTo(XAResource.XA_OK);
+        xa.commit(committed, false);
+        assertThat(received()).containsExactly("reply to job");
+        try (JMSContext context = cf.createContext()) {
+            assertThat(context.createConsumer(context.createQueue("work")).receiveBody(String.class, 1_000))
+                    .as("the committed receipt is acknowledged")
+                    .isNull();
+        }
+    }
+
+    /** A connection manager that hands out handles of one managed connection, as a server does in a transaction. */
+    private record SingleConnectionManager(ManagedConnection mc) implements jakarta.resource.spi.ConnectionManager {
+        @Override
+        public Object allocateConnection(
+                jakarta.resource.spi.ManagedConnectionFactory factory, jakarta.resource.spi.ConnectionRequestInfo info)
+                throws ResourceException {
+            return mc.getConnection(null, info);
+        }
+    }
+
+    @Test
     void handlesRefuseWhatJakartaEeComponentsMayNotDo() throws Exception {
         ConnectionFactory cf = (ConnectionFactory) mcf.createConnectionFactory();
         try (Connection c = cf.createConnection()) {
