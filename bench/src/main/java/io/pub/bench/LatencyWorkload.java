@@ -15,15 +15,22 @@ import org.HdrHistogram.Histogram;
 
 /**
  * End-to-end latency at a fixed rate: one producer sends synchronously on a schedule of {@code rate}
- * messages per second, stamping System.nanoTime() just before each send in a property; one
- * CLIENT_ACKNOWLEDGE consumer (same JVM, so the clocks agree) records receive time minus stamp in an
- * HdrHistogram. A target that cannot keep the rate falls behind the schedule and the run says so.
+ * messages per second, stamping System.nanoTime() just before each send in a property; one consumer
+ * (same JVM, so the clocks agree; CLIENT_ACKNOWLEDGE acking every 100, or AUTO_ACKNOWLEDGE) records
+ * receive time minus stamp in an HdrHistogram. A target that cannot keep the rate falls behind the
+ * schedule and the run says so. The verdict on the consumer: it kept up if the producer kept the rate
+ * and, when the producer finished, at most {@link #BACKLOG_SECONDS} of the rate was still undelivered.
  */
 final class LatencyWorkload implements Workload {
-    private final int rate;
+    /** A backlog of up to this many seconds' worth of messages at the end still counts as keeping up. */
+    static final double BACKLOG_SECONDS = 0.05;
 
-    LatencyWorkload(int rate) {
+    private final int rate;
+    private final int ackMode;
+
+    LatencyWorkload(int rate, int ackMode) {
         this.rate = rate;
+        this.ackMode = ackMode;
     }
 
     @Override
@@ -35,12 +42,14 @@ final class LatencyWorkload implements Workload {
         Tally tally = new Tally(1);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong sendEnd = new AtomicLong();
+        AtomicLong backlog = new AtomicLong();
+        AtomicLong deliveredBySendEnd = new AtomicLong();
         Histogram histogram = new Histogram(3); // only the consumer thread records
         Connection consuming = factory.createConnection();
         Connection producing = null;
         try {
             producing = factory.createConnection();
-            Session cs = consuming.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            Session cs = consuming.createSession(false, ackMode);
             MessageConsumer consumer = cs.createConsumer(queue);
             Workers consumerThreads = new Workers();
             consumerThreads.start(
@@ -64,19 +73,30 @@ final class LatencyWorkload implements Workload {
                     tally.sent(seq);
                 }
                 sendEnd.set(System.nanoTime());
+                long delivered = tally.distinct();
+                deliveredBySendEnd.set(delivered);
+                backlog.set(tally.sentCount() - delivered);
             });
             String problem = Clients.await(producerThreads, consumerThreads, tally, stop, plan.stall());
             long sending = Math.max(0, sendEnd.get() - start);
             double achieved = tally.sentCount() <= 1 ? 0 : (tally.sentCount() - 1) * 1e9 / sending;
             boolean kept = achieved >= 0.95 * rate;
+            double deliveredRate = sending <= 0 ? 0 : deliveredBySendEnd.get() * 1e9 / sending;
+            boolean keptUp = kept && backlog.get() <= Math.max(10, Math.round(rate * BACKLOG_SECONDS));
             Measurement m = Measurement.of(
-                    tally,
-                    sending / 1e9,
-                    achieved,
-                    achieved,
-                    "target " + rate + " msg/s, achieved " + Math.round(achieved) + "/s"
-                            + (kept ? "" : " (RATE NOT KEPT: the producer fell behind; latency excludes its lag)"),
-                    problem);
+                            tally,
+                            sending / 1e9,
+                            achieved,
+                            achieved,
+                            "target " + rate + " msg/s, achieved " + Math.round(achieved) + "/s, "
+                                    + (ackMode == Session.AUTO_ACKNOWLEDGE ? "AUTO_ACKNOWLEDGE" : "CLIENT_ACKNOWLEDGE")
+                                    + " consumer delivered " + Math.round(deliveredRate) + "/s while sending, backlog "
+                                    + backlog.get() + " at the end"
+                                    + (kept
+                                            ? ""
+                                            : " (RATE NOT KEPT: the producer fell behind; latency excludes its lag)"),
+                            problem)
+                    .withVerdict(backlog.get(), deliveredRate, keptUp);
             return histogram.getTotalCount() == 0
                     ? m
                     : m.withLatency(
