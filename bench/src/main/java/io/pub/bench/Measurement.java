@@ -6,7 +6,8 @@ package io.pub.bench;
  * milliseconds and null where the scenario does not measure them. The paced latency scenarios also say
  * whether the consumer kept up: {@code backlog} is what was sent but not yet delivered when the producer
  * finished, {@code deliveredRate} the deliveries per second over the producer's sending time, and
- * {@code keptUp} their verdict (null elsewhere).
+ * {@code keptUp} whether the consumer kept up with what was offered (null elsewhere; whether the producer
+ * kept the target rate is in the note).
  */
 record Measurement(
         long sent,
