@@ -19,8 +19,8 @@ import org.HdrHistogram.Histogram;
  * (same JVM, so the clocks agree; CLIENT_ACKNOWLEDGE acking every 100, or AUTO_ACKNOWLEDGE) records
  * receive time minus stamp in an HdrHistogram. A target that cannot keep the rate falls behind the
  * schedule and the run says so. The verdict on the consumer: it kept up if, when the producer finished,
- * at most {@link #BACKLOG_SECONDS} worth of the rate was still undelivered; it kept up with the target
- * rate only if the producer also kept it.
+ * at most {@link #BACKLOG_SECONDS} worth of the rate the producer achieved was still undelivered; it kept
+ * up with the target rate only if the producer also kept it.
  */
 final class LatencyWorkload implements Workload {
     /** A backlog of up to this many seconds' worth of messages at the end still counts as keeping up. */
@@ -89,7 +89,7 @@ final class LatencyWorkload implements Workload {
             boolean kept = achieved >= 0.95 * rate;
             double deliveredRate = sending <= 0 ? 0 : deliveredBySendEnd.get() * 1e9 / sending;
             // the consumer's verdict, on what was offered: the producer's own lag is in the note
-            boolean keptUp = backlog.get() <= Math.max(10, Math.round(rate * BACKLOG_SECONDS));
+            boolean keptUp = backlog.get() <= Math.max(10, Math.round(achieved * BACKLOG_SECONDS));
             Measurement m = Measurement.of(
                             tally,
                             sending / 1e9,
