@@ -57,7 +57,7 @@ public final class Bench {
         }
         if (options.syncPath()) {
             try {
-                SyncBench.main(options.sendTime());
+                SyncBench.main(options.sendTime(), options.runs());
             } catch (Exception e) {
                 System.err.println("sync path benchmark failed: " + Workers.describe(e));
                 System.exit(1);

@@ -35,7 +35,7 @@ record Options(
             + " --pub-options=k=v&k=v (query options for Pub's connection factory URL, e.g. prefetch=16)"
             + " --quick (1 s runs, short warm-up) --disk-seconds=S (measure the disk's 1 KiB dsync rate first,"
             + " S seconds per case, default 2, 0 skips it) --sync-path (instead of the JMS scenarios: the embedded"
-            + " store's sync path against the disk, --seconds per case)";
+            + " store's sync path against the disk, --seconds per case, --runs alternating rounds)";
 
     static Options parse(String... args) {
         List<String> targets = ALL_TARGETS;

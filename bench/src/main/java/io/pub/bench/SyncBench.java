@@ -31,7 +31,7 @@ import org.rocksdb.WriteOptions;
  * append, 1 KiB each, from 1 and 4 threads, in one sitting so the figures compare.
  *
  * <pre>
- * bench/run.sh --sync-path [--seconds=S]      # S seconds per case, default 3
+ * bench/run.sh --sync-path [--seconds=S] [--runs=N]   # S seconds per case (default 3), N alternating rounds (default 2)
  * </pre>
  */
 @SuppressWarnings("unchecked")
@@ -41,20 +41,20 @@ final class SyncBench {
     /** Small memtables, so the log rolls over (and recycled logs get used) within a short run. */
     private static final long SMALL_WRITE_BUFFER = 4L << 20;
 
-    static final int ROUNDS = 3;
-
     private final Map<String, List<Double>[]> rates = new LinkedHashMap<>();
     private final Map<String, String> extra = new LinkedHashMap<>();
     private final Duration time;
+    private final int rounds;
     private final Path parent;
 
-    SyncBench(Duration time, Path parent) {
+    SyncBench(Duration time, int rounds, Path parent) {
         this.time = time;
+        this.rounds = rounds;
         this.parent = parent;
     }
 
-    static void main(Duration time) throws Exception {
-        new SyncBench(time, Path.of(System.getProperty("java.io.tmpdir"))).run();
+    static void main(Duration time, int rounds) throws Exception {
+        new SyncBench(time, rounds, Path.of(System.getProperty("java.io.tmpdir"))).run();
     }
 
     void run() throws Exception {
@@ -63,9 +63,9 @@ final class SyncBench {
                 "sync path, 1 KiB per durable write, %.1f s per case, %d rounds (cases alternate; median"
                         + " [min-max]), 1-min load average at start %s%n",
                 time.toMillis() / 1000.0,
-                ROUNDS,
+                rounds,
                 Bench.loadAverage());
-        for (int round = 0; round < ROUNDS; round++) {
+        for (int round = 0; round < rounds; round++) {
             round();
         }
         System.out.printf(Locale.ROOT, "%-74s %22s %22s%n", "case", "1 thread/s", "4 threads/s");
@@ -102,8 +102,8 @@ final class SyncBench {
                     false);
             rocks(
                     dir,
-                    "RocksDB put, sync=true, recycle_log_file_num=4, SkipAnyCorrupted (NOT safe)",
-                    o -> o.setRecycleLogFileNum(4).setWalRecoveryMode(WALRecoveryMode.SkipAnyCorruptedRecords),
+                    "RocksDB put, sync=true, recycle_log_file_num=4, point-in-time recovery mode",
+                    o -> o.setRecycleLogFileNum(4).setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery),
                     false);
             rocks(
                     dir,
