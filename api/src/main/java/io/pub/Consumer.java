@@ -5,6 +5,7 @@ import io.pub.PubTracing.TraceSpan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -86,7 +87,12 @@ public final class Consumer implements AutoCloseable {
     private int process(List<Delivery> batch, Handler handler) {
         List<Delivery> ok = new ArrayList<>();
         List<Delivery> failed = new ArrayList<>();
-        for (Delivery d : batch) {
+        for (Delivery polled : batch) {
+            Optional<Delivery> confirmed = subscriber.confirm(polled);
+            if (confirmed.isEmpty()) {
+                continue; // its lease lapsed during the batch (a pause) and may be another's now
+            }
+            Delivery d = confirmed.get();
             TraceSpan span = metrics.tracing().startProcess(subscriber.subscription(), d);
             long started = System.nanoTime();
             boolean success = false;

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -508,7 +509,7 @@ public final class Subscriber implements AutoCloseable {
             for (Delivery d : due) {
                 long k = key(d);
                 Lease l = byKey.get(k);
-                if (outstanding.containsKey(k)) {
+                if (outstanding.get(k) == d) { // not renewed by confirm() meanwhile
                     if (l != null) {
                         outstanding.put(k, new Delivery(d.shard(), d.offset(), d.message(), l));
                         claims.put(k, l.expiresAt());
@@ -519,6 +520,48 @@ public final class Subscriber implements AutoCloseable {
             }
         }
         return renewed.size();
+    }
+
+    /**
+     * Confirms, before a held delivery is handed to the application, that this subscriber still holds
+     * its lease. A lease that lapsed at the clock's now (its JVM paused, or its renewals failed) may
+     * have been taken by another consumer meanwhile: it is renewed by compare-and-swap, which succeeds
+     * only if nobody took it (its version is unchanged); otherwise the delivery is dropped and empty
+     * is returned. A clock that jumped ahead costs one renewal, never a delivery.
+     */
+    public Optional<Delivery> confirm(Delivery d) {
+        long k = key(d);
+        long now = clock.millis();
+        Delivery held;
+        synchronized (this) {
+            held = outstanding.get(k);
+        }
+        if (held == null) {
+            return Optional.empty(); // a renewal found the lease lost, or it was let go
+        }
+        if (held.lease().expiresAt() > now) {
+            return Optional.of(held);
+        }
+        List<Lease> renewed = controller.renew(
+                List.of(held.lease()), now + options.leaseDuration().toMillis());
+        synchronized (this) {
+            Delivery latest = outstanding.get(k);
+            if (latest == null) {
+                return Optional.empty();
+            }
+            if (!renewed.isEmpty()) {
+                // this compare-and-swap was the last to succeed: its version is the store's
+                Delivery next = new Delivery(d.shard(), d.offset(), d.message(), renewed.get(0));
+                outstanding.put(k, next);
+                claims.put(k, next.lease().expiresAt());
+                return Optional.of(next);
+            }
+            if (latest != held) {
+                return Optional.of(latest); // renewed by the renewal thread meanwhile: a newer version
+            }
+            unclaim(outstanding.remove(k));
+            return Optional.empty();
+        }
     }
 
     /** The current lease of a delivery (after renewals), for acking or releasing it later. */

@@ -17,7 +17,7 @@ import java.util.Map;
  * <pre>
  * chaos/run.sh [--store embedded|couchbase-mock|both] [--minutes N | --seconds N] [--seed N]
  *              [--rate MSGS_PER_S_PER_PRODUCER] [--lease 3s] [--heartbeat 3s] [--dir DIR]
- *              [--spare op:KIND,...|known-bugs]   (faults never injected, e.g. markDone:LOST_REPLY)
+ *              [--spare op:KIND,...]   (faults never injected, e.g. markDone:LOST_REPLY)
  *              [--acts kill,pause,faults]   (which acts of chaos; all by default)
  * chaos/run.sh --soak [--minutes N | --seconds N] [--report-every 30s] [--rate N] [--dir DIR]
  * chaos/run.sh --check DIR    (checks a finished run's journals again; lease 3 s)
@@ -44,7 +44,7 @@ public final class Chaos {
 
     private static final String USAGE = "usage: chaos/run.sh [--store embedded|couchbase-mock|both]"
             + " [--minutes N | --seconds N] [--seed N] [--rate N] [--lease 3s] [--heartbeat 3s] [--dir DIR]"
-            + " [--spare op:KIND,...|known-bugs] [--acts kill,pause,faults]\n"
+            + " [--spare op:KIND,...] [--acts kill,pause,faults]\n"
             + "       chaos/run.sh --soak [--minutes N | --seconds N] [--report-every 30s] [--rate N] [--dir DIR]\n"
             + "       chaos/run.sh --check DIR";
 

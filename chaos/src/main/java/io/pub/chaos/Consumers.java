@@ -39,6 +39,12 @@ final class Consumers implements Runnable {
 
     private volatile String listenerCid;
 
+    /** This consumer's thread, and whether it is inside an AUTO_ACKNOWLEDGE receive. */
+    private Thread thread;
+
+    private volatile boolean receiving;
+    private volatile boolean ackFailed;
+
     Consumers(Worker w, String id, Workload.Role role) {
         this.w = w;
         this.baseId = id;
@@ -48,6 +54,7 @@ final class Consumers implements Runnable {
 
     @Override
     public void run() {
+        thread = Thread.currentThread();
         try {
             while (!w.exiting()) {
                 if (connection == null && !open()) {
@@ -116,9 +123,15 @@ final class Consumers implements Runnable {
 
     /**
      * Background failures. A listener's own ack runs on its delivery thread right after onMessage
-     * returns and reports its failure here, on that thread: that ack failed.
+     * returns and reports its failure here, on that thread: that ack failed. So does the ack inside an
+     * AUTO_ACKNOWLEDGE receive, on the receiving thread.
      */
     private void connectionFailed(JMSException e) {
+        if (Thread.currentThread() == thread && receiving) {
+            // an AUTO_ACKNOWLEDGE receive reports the failure of its own acknowledgement here, on the
+            // receiving thread, and hands the message out all the same
+            ackFailed = true;
+        }
         String cid = listenerCid;
         if (Thread.currentThread() == listenerThread && cid != null) {
             // the first failure after onMessage is its ack's, or a later poll's: journaled as a failed
@@ -148,9 +161,20 @@ final class Consumers implements Runnable {
     private void step() throws JMSException {
         switch (role) {
             case Q_AUTO, T_ODD_AUTO -> {
-                Message m = consumer.receive(RECEIVE_MS);
+                ackFailed = false;
+                receiving = true;
+                Message m;
+                try {
+                    m = consumer.receive(RECEIVE_MS);
+                } finally {
+                    receiving = false;
+                }
                 if (m != null) {
-                    delivered(m, true); // acknowledged before receive returned
+                    // acknowledged before receive returned, unless the ExceptionListener heard otherwise
+                    delivered(m, !ackFailed);
+                    if (ackFailed) {
+                        w.journal.log("ACKFAIL", id, sub, m.getStringProperty("cid"));
+                    }
                 }
             }
             case Q_LISTENER -> Worker.sleep(RECEIVE_MS);

@@ -122,19 +122,10 @@ final class Control {
                 Boolean.parseBoolean(p.getProperty("exit", "false")));
     }
 
-    /**
-     * {@code --spare known-bugs}: failures of the store calls behind acknowledging and giving back, which
-     * expose two provider bugs (see ChaosShortRunTest); the short run in the build spares them.
-     */
-    static final String KNOWN_BUGS = "known-bugs";
-
-    private static final String KNOWN_BUGS_FAULTS = "markDone:FAIL,markDone:TIMEOUT,markDone:PARTIAL,"
-            + "markDone:LOST_REPLY,release:FAIL,release:TIMEOUT,release:PARTIAL,release:LOST_REPLY";
-
-    /** Parses {@code op:KIND,op:KIND} (or {@link #KNOWN_BUGS}); checks the kinds. */
+    /** Parses {@code op:KIND,op:KIND}; checks the kinds. */
     static Set<String> spared(String list) {
         Set<String> out = new java.util.TreeSet<>();
-        for (String pair : list.replace(KNOWN_BUGS, KNOWN_BUGS_FAULTS).split(",")) {
+        for (String pair : list.split(",")) {
             if (pair.isBlank()) {
                 continue;
             }

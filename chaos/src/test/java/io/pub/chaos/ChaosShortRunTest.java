@@ -14,38 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The chaos program's short run, on each store: 20 s of kills, pauses and store faults against real
  * child JVMs, then the drain and every invariant check. The long mode is {@code chaos/run.sh}.
  *
- * <p>Spared here: failures of the store calls behind acknowledging ({@code markDone}) and giving
- * back ({@code release}). They expose two provider bugs this program found, which the long mode
- * (nothing spared) reports until they are fixed; drop {@link #SPARED} then:
- *
- * <ol>
- *   <li>A failed acknowledge, commit, recover, rollback or close leaves the affected deliveries in
- *       the engine Subscriber's outstanding set, whose leases the consumer's renewal task keeps
- *       renewing for the life of the JVM, even after the consumer, session and connection are closed:
- *       those messages are never redelivered while that JVM lives (the drain reports them stuck).
- *   <li>AUTO_ACKNOWLEDGE receive acknowledges before returning; when that acknowledgement's outcome is
- *       unknown (the store applied it, the reply was lost), receive throws and the message, already
- *       marked done, is never delivered: an acknowledged send lost.
- * </ol>
- *
- * <p>Tolerated here (still printed with the run's report): {@link #TOLERATED}, a third provider bug
- * that no fault provokes and no seed avoids, since it depends on where in a consumer's code a pause
- * falls (about 1 in 30 pauses of a consumer JVM on CouchbaseMock, 1 in 90 on the embedded store):
- *
- * <ol start="3">
- *   <li>A consumer that leased a message and was paused (or starved) past the lease before handing it
- *       out still hands it out afterwards, although another consumer has meanwhile taken the lapsed
- *       lease and delivered it: two consumers process it at once, and the stale one carries a lower
- *       JMSXDeliveryCount than the delivery before it (AUTO_ACKNOWLEDGE even acknowledges it).
- * </ol>
+ * <p>Nothing is spared and nothing tolerated: every fault kind is injected into every store call,
+ * and any violation fails the test.
  */
 class ChaosShortRunTest {
-    /** Violations of bug 3 above; every other kind fails the test. */
-    static final Set<String> TOLERATED = Set.of("stale delivery");
-
-    /** {@code --spare known-bugs} on the command line. */
-    static final Set<String> SPARED = Control.spared(Control.KNOWN_BUGS);
-
     /** The run goes on past its 20 s (up to 2 minutes) on a slow machine until it has done this much. */
     static final int MIN_ACKNOWLEDGED_SENDS = 100;
 
@@ -64,7 +36,7 @@ class ChaosShortRunTest {
                 lease,
                 heartbeat,
                 Duration.ofSeconds(60),
-                SPARED,
+                Set.of(),
                 EnumSet.allOf(ChaosRun.Action.class),
                 MIN_ACKNOWLEDGED_SENDS);
         ChaosRun.Result r = new ChaosRun(config, System.out).run();
@@ -82,7 +54,7 @@ class ChaosShortRunTest {
                 .isGreaterThanOrEqualTo(MIN_ACKNOWLEDGED_SENDS);
         assertThat(r.figure("redeliveries")).as("redeliveries").isPositive();
         assertThat(r.figure("cursor samples")).as("cursor samples").isPositive();
-        assertThat(r.violations().keySet()).as("violations").isSubsetOf(TOLERATED);
+        assertThat(r.violations()).as("violations").isEmpty();
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -158,7 +159,13 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
                     }
                 }
                 fetchPredecessors();
-                Delivery d = held.poll().delivery;
+                Optional<Delivery> confirmed = subscriber.confirm(held.poll().delivery);
+                if (confirmed.isEmpty()) {
+                    // its lease lapsed while it was held (this JVM paused, or renewals failed) and
+                    // another consumer has it now: not handed out here
+                    continue;
+                }
+                Delivery d = confirmed.get();
                 if (d.message().isExpired(session.connection().pub().clock().millis())) {
                     // expired while held: done, never delivered
                     subscriber.ack(List.of(subscriber.current(d)));

@@ -1,0 +1,81 @@
+package io.pub.jms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pub.spi.StoreException;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A consumer that held a message past its lease (its JVM paused, so its renewals could not run)
+ * does not hand it out afterwards: another consumer may have taken the lapsed lease meanwhile.
+ */
+class PausedConsumerTest extends JmsTestBase {
+    private final String storeName = "paused-" + UUID.randomUUID();
+
+    @Override
+    protected TestStores store() {
+        return TestStores.EMBEDDED;
+    }
+
+    @AfterEach
+    void heal() {
+        FaultyStore.heal(storeName);
+    }
+
+    private Connection onFaulty(String options) throws Exception {
+        PubConnectionFactory f =
+                new PubConnectionFactory("faulty:" + storeName + "?" + options, TestStores.SETTINGS, TestStores.CLOCK);
+        Connection c = track(f.createConnection());
+        c.start();
+        return c;
+    }
+
+    @Test
+    void aMessageHeldPastItsLeaseIsNotHandedOut() throws Exception {
+        Session a = onFaulty("prefetch=2&leaseDuration=10s").createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = a.createQueue(name("q"));
+        send(a, q, "m0", "m1");
+        MessageConsumer paused = a.createConsumer(q);
+        assertThat(text(paused.receive(ARRIVE_MS))).isEqualTo("m0"); // and m1 leased ahead, held
+
+        // the pause: no renewal runs, and the lease runs out
+        FaultyStore.fail(storeName, "renew", () -> new StoreException("paused"));
+        TestStores.CLOCK.advance(Duration.ofSeconds(11));
+        Session b = onFaulty("").createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Message taken = b.createConsumer(q).receive(ARRIVE_MS);
+        assertThat(text(taken)).isEqualTo("m1");
+        assertThat(taken.getJMSRedelivered()).isTrue();
+        FaultyStore.heal(storeName);
+
+        // the paused consumer resumes: what it held lapsed and is another's now
+        assertThat(paused.receive(ABSENT_MS)).isNull();
+    }
+
+    @Test
+    void aHeldMessageWhoseLeaseNobodyTookIsStillHandedOutAfterAClockJump() throws Exception {
+        Session a = onFaulty("prefetch=2&leaseDuration=10s").createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = a.createQueue(name("q"));
+        send(a, q, "m0", "m1");
+        MessageConsumer consumer = a.createConsumer(q);
+        assertThat(text(consumer.receive(ARRIVE_MS))).isEqualTo("m0");
+
+        FaultyStore.fail(storeName, "renew", () -> new StoreException("paused"));
+        TestStores.CLOCK.advance(Duration.ofSeconds(11));
+        FaultyStore.heal(storeName);
+
+        // nobody took the lapsed lease: it is renewed by compare-and-swap, and the message delivered once
+        Message m1 = consumer.receive(ARRIVE_MS);
+        assertThat(text(m1)).isEqualTo("m1");
+        assertThat(m1.getJMSRedelivered()).isFalse();
+        Session b = onFaulty("").createSession(false, Session.AUTO_ACKNOWLEDGE);
+        assertThat(b.createConsumer(q).receive(ABSENT_MS)).isNull();
+    }
+}
