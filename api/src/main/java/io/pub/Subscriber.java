@@ -530,6 +530,17 @@ public final class Subscriber implements AutoCloseable {
      * is returned. A clock that jumped ahead costs one renewal, never a delivery.
      */
     public Optional<Delivery> confirm(Delivery d) {
+        return confirm(d, Duration.ZERO);
+    }
+
+    /**
+     * {@link #confirm(Delivery)}, and more: the lease is left with more than {@code atLeast} to run,
+     * renewed by compare-and-swap to {@code now + max(leaseDuration, atLeast)} if it has less. A
+     * caller that must make a store call between confirming and handing out (an acknowledgement
+     * before a receive returns) holds the message this way, so a pause during that call shorter than
+     * {@code atLeast} cannot let another consumer take it.
+     */
+    public Optional<Delivery> confirm(Delivery d, Duration atLeast) {
         long k = key(d);
         long now = clock.millis();
         Delivery held;
@@ -539,11 +550,12 @@ public final class Subscriber implements AutoCloseable {
         if (held == null) {
             return Optional.empty(); // a renewal found the lease lost, or it was let go
         }
-        if (held.lease().expiresAt() > now) {
+        long hold = atLeast.toMillis();
+        if (held.lease().expiresAt() - now > hold) {
             return Optional.of(held);
         }
         List<Lease> renewed = controller.renew(
-                List.of(held.lease()), now + options.leaseDuration().toMillis());
+                List.of(held.lease()), now + Math.max(options.leaseDuration().toMillis(), hold));
         synchronized (this) {
             Delivery latest = outstanding.get(k);
             if (latest == null) {

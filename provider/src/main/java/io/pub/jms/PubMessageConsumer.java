@@ -62,6 +62,15 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
 
     private record Held(Delivery delivery, long seq) {}
 
+    /**
+     * How many lease durations a receive that acknowledges before returning holds its message's
+     * lease for: a JVM pause during that acknowledgement shorter than this cannot let another
+     * consumer take the message; a JVM killed during it has the message redelivered after this long.
+     */
+    static final int ACK_HOLD_LEASES = 10;
+
+    private final Duration ackHold;
+
     PubMessageConsumer(
             PubSession session,
             PubDestination destination,
@@ -78,6 +87,7 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
         this.selector = selector;
         this.noLocal = noLocal;
         this.prefetch = prefetch;
+        this.ackHold = leaseDuration.multipliedBy(ACK_HOLD_LEASES);
         long period = Math.max(10, leaseDuration.toMillis() / 4);
         Duration margin = leaseDuration.dividedBy(2);
         this.renewal = session.connection()
@@ -145,6 +155,14 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
 
     /** The next held or newly leased delivery, without waiting; null if none. */
     Delivery tryNext() {
+        return tryNext(Duration.ZERO);
+    }
+
+    /**
+     * The next held or newly leased delivery, its lease left with more than {@code hold} to run
+     * ({@link io.pub.Subscriber#confirm(Delivery, Duration)}); null if none.
+     */
+    private Delivery tryNext(Duration hold) {
         if (closed) {
             return null;
         }
@@ -159,7 +177,7 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
                     }
                 }
                 fetchPredecessors();
-                Optional<Delivery> confirmed = subscriber.confirm(held.poll().delivery);
+                Optional<Delivery> confirmed = subscriber.confirm(held.poll().delivery, hold);
                 if (confirmed.isEmpty()) {
                     // its lease lapsed while it was held (this JVM paused, or renewals failed) and
                     // another consumer has it now: not handed out here
@@ -214,7 +232,7 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
     }
 
     /** Waits up to {@code timeoutMs} (0 = forever, negative = not at all) for a delivery. */
-    private Delivery next(long timeoutMs) throws JMSException {
+    private Delivery next(long timeoutMs, Duration hold) throws JMSException {
         // a timeout too long to count in nanoseconds (receive(Long.MAX_VALUE)) waits as long as 0 does
         long deadline = timeoutMs == 0 || timeoutMs > Long.MAX_VALUE / 2_000_000
                 ? Long.MAX_VALUE
@@ -227,7 +245,7 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
             if (session.connection().isStarted()) {
                 woken = false; // before polling: a publish from now on ends the wait below
                 try {
-                    Delivery d = tryNext();
+                    Delivery d = tryNext(hold);
                     if (d != null) {
                         return d;
                     }
@@ -262,7 +280,9 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
         if (listener != null) {
             throw new IllegalStateException("this consumer has a MessageListener; receive cannot be used with it");
         }
-        Delivery d = next(timeoutMs);
+        // an AUTO_ACKNOWLEDGE receive writes its acknowledgement before it returns: the
+        // message's lease is held through that call for longer than a JVM pause is expected to last
+        Delivery d = next(timeoutMs, session.acksBeforeHandOut() ? ackHold : Duration.ZERO);
         if (d == null) {
             return null;
         }

@@ -568,6 +568,14 @@ final class PubSession implements Session, QueueSession, TopicSession {
      * Turns a leased delivery into the application's message and does what the acknowledgement mode
      * says on delivery. For a listener ({@code listener} true) AUTO and DUPS_OK ack after onMessage.
      */
+    /**
+     * True if a receive writes its acknowledgement before it returns (AUTO_ACKNOWLEDGE; DUPS_OK
+     * collects its acknowledgements and allows duplicates).
+     */
+    boolean acksBeforeHandOut() {
+        return mode == AUTO_ACKNOWLEDGE;
+    }
+
     Message deliver(PubMessageConsumer consumer, Delivery d, boolean listener) throws JMSException {
         PubMessage m = PubMessage.fromStored(d.message(), consumer.destination(), d.deliveryCount());
         if (mode == CLIENT_ACKNOWLEDGE) {

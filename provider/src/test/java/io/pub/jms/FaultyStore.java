@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 public final class FaultyStore implements ControllerProvider {
     private static final Map<String, Supplier<? extends Throwable>> FAULTS = new ConcurrentHashMap<>();
     private static final Map<String, Supplier<? extends Throwable>> FAULTS_AFTER = new ConcurrentHashMap<>();
+    private static final Map<String, Runnable> BEFORE = new ConcurrentHashMap<>();
 
     /** Makes every call of {@code method} on store {@code name} throw what {@code fault} gives. */
     static void fail(String name, String method, Supplier<? extends Throwable> fault) {
@@ -34,7 +35,13 @@ public final class FaultyStore implements ControllerProvider {
         FAULTS_AFTER.put(name + "/" + method, fault);
     }
 
+    /** Runs {@code hook} before every call of {@code method} on store {@code name} (e.g. a pause). */
+    static void before(String name, String method, Runnable hook) {
+        BEFORE.put(name + "/" + method, hook);
+    }
+
     static void heal(String name) {
+        BEFORE.keySet().removeIf(k -> k.startsWith(name + "/"));
         FAULTS_AFTER.keySet().removeIf(k -> k.startsWith(name + "/"));
         FAULTS.keySet().removeIf(k -> k.startsWith(name + "/"));
     }
@@ -50,6 +57,10 @@ public final class FaultyStore implements ControllerProvider {
         Controller memory = Stores.open("mem:" + name, settings, clock);
         return (Controller) Proxy.newProxyInstance(
                 Controller.class.getClassLoader(), new Class<?>[] {Controller.class}, (proxy, method, args) -> {
+                    Runnable hook = BEFORE.get(name + "/" + method.getName());
+                    if (hook != null) {
+                        hook.run();
+                    }
                     Supplier<? extends Throwable> fault = FAULTS.get(name + "/" + method.getName());
                     if (fault != null) {
                         throw fault.get();

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pub.spi.StoreException;
 import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +51,8 @@ class PausedConsumerTest extends JmsTestBase {
         // the pause: no renewal runs, and the lease runs out
         FaultyStore.fail(storeName, "renew", () -> new StoreException("paused"));
         TestStores.CLOCK.advance(Duration.ofSeconds(11));
-        Session b = onFaulty("").createSession(false, Session.AUTO_ACKNOWLEDGE);
+        // (CLIENT_ACKNOWLEDGE: its receive makes no renewal, which fails in this store while "paused")
+        Session b = onFaulty("").createSession(false, Session.CLIENT_ACKNOWLEDGE);
         Message taken = b.createConsumer(q).receive(ARRIVE_MS);
         assertThat(text(taken)).isEqualTo("m1");
         assertThat(taken.getJMSRedelivered()).isTrue();
@@ -77,5 +80,31 @@ class PausedConsumerTest extends JmsTestBase {
         assertThat(m1.getJMSRedelivered()).isFalse();
         Session b = onFaulty("").createSession(false, Session.AUTO_ACKNOWLEDGE);
         assertThat(b.createConsumer(q).receive(ABSENT_MS)).isNull();
+    }
+
+    @Test
+    void aPauseDuringTheAcknowledgementOfAnAutoReceiveDoesNotLetAnotherConsumerTakeTheMessage() throws Exception {
+        Session a = onFaulty("leaseDuration=10s").createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = a.createQueue(name("q"));
+        send(a, q, "m0");
+        MessageConsumer other =
+                onFaulty("").createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(q);
+        MessageConsumer consumer = a.createConsumer(q);
+        AtomicReference<Message> taken = new AtomicReference<>();
+        FaultyStore.before(storeName, "markDone", () -> {
+            // the receive's acknowledgement is under way when the JVM pauses past the lease
+            FaultyStore.heal(storeName);
+            TestStores.CLOCK.advance(Duration.ofSeconds(11));
+            try {
+                taken.set(other.receiveNoWait());
+            } catch (JMSException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(text(consumer.receive(ARRIVE_MS))).isEqualTo("m0");
+        assertThat(taken.get())
+                .as("taken by another consumer during the acknowledgement")
+                .isNull();
+        assertThat(other.receive(ABSENT_MS)).isNull();
     }
 }
