@@ -90,7 +90,13 @@ public final class Consumer implements AutoCloseable {
         List<Delivery> ok = new ArrayList<>();
         List<Delivery> failed = new ArrayList<>();
         for (Delivery polled : batch) {
-            Optional<Delivery> confirmed = subscriber.confirm(polled);
+            Optional<Delivery> confirmed;
+            try {
+                confirmed = subscriber.confirm(polled);
+            } catch (RuntimeException e) {
+                failed.add(polled); // not confirmed (a store failure): given back below, like a failed message
+                continue;
+            }
             if (confirmed.isEmpty()) {
                 continue; // its lease lapsed during the batch (a pause) and may be another's now
             }

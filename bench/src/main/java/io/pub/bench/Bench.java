@@ -38,6 +38,7 @@ public final class Bench {
     private final PrintStream console;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, String> descriptions = new LinkedHashMap<>();
+    private String disk;
 
     Bench(Options options, PrintStream out, PrintStream console) {
         this.options = options;
@@ -54,12 +55,22 @@ public final class Bench {
             System.exit(2);
             return;
         }
+        if (options.syncPath()) {
+            try {
+                SyncBench.main(options.sendTime(), options.runs());
+            } catch (Exception e) {
+                System.err.println("sync path benchmark failed: " + Workers.describe(e));
+                System.exit(1);
+            }
+            System.exit(0);
+            return;
+        }
         LogCapture logs = LogCapture.install();
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         logs.console().println("[bench] logs of brokers and stores go to " + logs.file());
         Bench bench = new Bench(options, System.out, logs.console());
         List<RunResult> results = bench.run();
-        System.out.print(Report.table(results, options, bench.descriptions()));
+        System.out.print(Report.table(results, options, bench.descriptions(), bench.disk()));
         logs.console().println("[bench] log: " + logs.file());
         System.out.flush();
         System.exit(results.stream().allMatch(RunResult::ok) ? 0 : 1);
@@ -67,6 +78,7 @@ public final class Bench {
 
     /** Runs every target and scenario; returns every measured run. */
     List<RunResult> run() {
+        disk = measureDisk();
         List<RunResult> results = new ArrayList<>();
         for (String target : options.targets()) {
             results.addAll(runTarget(target));
@@ -76,6 +88,31 @@ public final class Bench {
 
     Map<String, String> descriptions() {
         return descriptions;
+    }
+
+    /** The disk's measured dsync rates, a failure, or null if not measured. */
+    String disk() {
+        return disk;
+    }
+
+    /**
+     * The disk's physical limit for durable 1 KiB writes, measured first in the directory the targets
+     * keep their files in, so every figure after it can be read against it.
+     */
+    private String measureDisk() {
+        if (options.diskTime().isZero()) {
+            return null;
+        }
+        try {
+            DiskSync.Result r =
+                    DiskSync.measure(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), options.diskTime());
+            out.println(json.writeValueAsString(Map.of("disk", r)));
+            console.println("[bench] disk: " + r.describe());
+            return r.describe();
+        } catch (Exception e) {
+            console.println("[bench] disk: measurement failed: " + Workers.describe(e));
+            return "measurement failed: " + Workers.describe(e);
+        }
     }
 
     private List<RunResult> runTarget(String name) {
@@ -129,14 +166,20 @@ public final class Bench {
         for (int run = 0; run <= options.runs(); run++) {
             Plan plan = plan(target, s, run);
             Long roundTrips = null;
+            Long cpu = null;
             Measurement m;
             try {
                 Destination destination = (Destination) jndi.lookup(s.destination(run));
                 OptionalLong before = target.roundTrips();
+                long cpuBefore = processCpuNanos();
                 m = workload.run(factory, destination, plan);
+                long cpuAfter = processCpuNanos();
                 OptionalLong after = target.roundTrips();
                 if (after.isPresent()) {
                     roundTrips = after.getAsLong() - before.orElse(0);
+                }
+                if (cpuBefore >= 0 && cpuAfter >= 0) {
+                    cpu = cpuAfter - cpuBefore;
                 }
             } catch (Throwable e) {
                 m = null;
@@ -150,7 +193,7 @@ public final class Bench {
                 }
                 continue;
             }
-            RunResult r = RunResult.of(target, s, run, m, roundTrips);
+            RunResult r = RunResult.of(target, s, run, m, roundTrips, cpu);
             console.println(progress(r));
             if (run == 0) {
                 if (r.error() != null) {
@@ -219,6 +262,20 @@ public final class Bench {
         }
     }
 
+    /**
+     * CPU time of this whole process so far (every thread: broker or store, clients, GC), or -1 where
+     * the JVM does not say. The broker and the store run in this process, so a run's delta divided by
+     * its deliveries is the CPU each delivered message cost, the clients' share included for every
+     * target alike.
+     */
+    static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
     /** The machine's 1-minute load average: on a shared 2-core machine it says how far to trust a run. */
     static String loadAverage() {
         double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
@@ -253,6 +310,15 @@ public final class Bench {
                 .append(r.expectedDeliveries());
         if (r.p99Ms() != null) {
             sb.append(String.format(", p50 %.2f ms, p99 %.2f ms", r.p50Ms(), r.p99Ms()));
+        }
+        if (r.cpuMicrosPerDelivery() != null) {
+            sb.append(String.format(", %.1f us CPU/delivery", r.cpuMicrosPerDelivery()));
+        }
+        if (r.keptUp() != null) {
+            sb.append(r.keptUp() ? ", consumer kept up" : ", consumer BEHIND")
+                    .append(" (backlog ")
+                    .append(r.backlog())
+                    .append(')');
         }
         if (r.roundTripsPerDelivery() != null) {
             sb.append(String.format(", %.2f round trips/delivery", r.roundTripsPerDelivery()));

@@ -50,10 +50,12 @@ final class Clients {
 
     /**
      * Receives until {@code stop} is set and nothing more arrives, acknowledging (CLIENT_ACKNOWLEDGE)
-     * or committing (transacted session) every {@link #BATCH} messages and once more at the end.
+     * or committing (transacted session) every {@link #BATCH} messages and once more at the end; an
+     * AUTO_ACKNOWLEDGE session acknowledges each message itself.
      */
     static void consume(Session session, MessageConsumer consumer, AtomicBoolean stop, OnDelivery onDelivery)
             throws JMSException {
+        boolean settles = session.getTransacted() || session.getAcknowledgeMode() == Session.CLIENT_ACKNOWLEDGE;
         int pending = 0;
         Message last = null;
         while (true) {
@@ -66,7 +68,7 @@ final class Clients {
             }
             onDelivery.accept(m);
             last = m;
-            if (++pending == BATCH) {
+            if (settles && ++pending == BATCH) {
                 settle(session, m);
                 pending = 0;
             }

@@ -3,7 +3,11 @@ package io.pub.bench;
 /**
  * What one workload run measured. {@code throughput} is the scenario's headline figure in messages per
  * second (deliveries for queue and fan-out scenarios, completed sends for async send); latencies are in
- * milliseconds and null where the scenario does not measure them.
+ * milliseconds and null where the scenario does not measure them. The paced latency scenarios also say
+ * whether the consumer kept up: {@code backlog} is what was sent but not yet delivered when the producer
+ * finished, {@code deliveredRate} the deliveries per second over the producer's sending time, and
+ * {@code keptUp} whether the consumer kept up with what was offered (null elsewhere; whether the producer
+ * kept the target rate is in the note).
  */
 record Measurement(
         long sent,
@@ -18,6 +22,9 @@ record Measurement(
         Double p99Ms,
         Double p999Ms,
         Double maxMs,
+        Long backlog,
+        Double deliveredRate,
+        Boolean keptUp,
         String note,
         String error) {
 
@@ -31,6 +38,9 @@ record Measurement(
                 seconds,
                 throughput,
                 sendRate,
+                null,
+                null,
+                null,
                 null,
                 null,
                 null,
@@ -53,6 +63,30 @@ record Measurement(
                 p99,
                 p999,
                 max,
+                backlog,
+                deliveredRate,
+                keptUp,
+                note,
+                error);
+    }
+
+    Measurement withVerdict(long backlog, double deliveredRate, boolean keptUp) {
+        return new Measurement(
+                sent,
+                expectedDeliveries,
+                delivered,
+                missing,
+                duplicates,
+                seconds,
+                throughput,
+                sendRate,
+                p50Ms,
+                p99Ms,
+                p999Ms,
+                maxMs,
+                backlog,
+                deliveredRate,
+                keptUp,
                 note,
                 error);
     }

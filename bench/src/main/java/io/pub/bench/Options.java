@@ -20,7 +20,9 @@ record Options(
         long mockMessages,
         Duration stall,
         String pubOptions,
-        boolean quick) {
+        boolean quick,
+        Duration diskTime,
+        boolean syncPath) {
 
     static final List<String> ALL_TARGETS =
             List.of(Targets.ARTEMIS_DEFAULT, Targets.ARTEMIS_250US, Targets.PUB_EMBEDDED, Targets.PUB_COUCHBASE_MOCK);
@@ -31,7 +33,9 @@ record Options(
             + " --runs=N (measured runs per scenario, default 2, at least 1) --mock-messages=N (per run on"
             + " pub-couchbase-mock, default 200) --stall-seconds=S (give up when nothing moves, default 30)"
             + " --pub-options=k=v&k=v (query options for Pub's connection factory URL, e.g. prefetch=16)"
-            + " --quick (1 s runs, short warm-up)";
+            + " --quick (1 s runs, short warm-up) --disk-seconds=S (measure the disk's 1 KiB dsync rate first,"
+            + " S seconds per case, default 2, 0 skips it) --sync-path (instead of the JMS scenarios: the embedded"
+            + " store's sync path against the disk, --seconds per case, --runs alternating rounds)";
 
     static Options parse(String... args) {
         List<String> targets = ALL_TARGETS;
@@ -43,6 +47,8 @@ record Options(
         double stallSeconds = 30;
         boolean quick = false;
         String pubOptions = "";
+        Double diskSeconds = null;
+        boolean syncPath = false;
         for (String arg : args) {
             if (arg.isBlank()) {
                 continue;
@@ -59,6 +65,8 @@ record Options(
                 case "--stall-seconds" -> stallSeconds = positiveDouble(name, value);
                 case "--pub-options" -> pubOptions = value.trim();
                 case "--quick" -> quick = true;
+                case "--disk-seconds" -> diskSeconds = nonNegativeDouble(name, value);
+                case "--sync-path" -> syncPath = true;
                 case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'; " + USAGE);
             }
@@ -79,7 +87,9 @@ record Options(
                 mockMessages,
                 Duration.ofMillis(Math.round(stallSeconds * 1000)),
                 pubOptions,
-                quick);
+                quick,
+                Duration.ofMillis(Math.round((diskSeconds != null ? diskSeconds : quick ? 1 : 2) * 1000)),
+                syncPath);
     }
 
     private static List<String> targets(String value) {
@@ -113,6 +123,18 @@ record Options(
             // reported below
         }
         throw new IllegalArgumentException(name + " must be a positive whole number, was '" + value + "'");
+    }
+
+    private static double nonNegativeDouble(String name, String value) {
+        try {
+            double v = Double.parseDouble(value.trim());
+            if (v >= 0 && Double.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be 0 or a positive number of seconds, was '" + value + "'");
     }
 
     private static double positiveDouble(String name, String value) {

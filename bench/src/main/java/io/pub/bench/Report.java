@@ -20,7 +20,7 @@ final class Report {
 
     private Report() {}
 
-    static String table(List<RunResult> results, Options options, Map<String, String> descriptions) {
+    static String table(List<RunResult> results, Options options, Map<String, String> descriptions, String disk) {
         StringBuilder sb = new StringBuilder("\n");
         sb.append("Pub vs Artemis, ")
                 .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME))
@@ -36,6 +36,11 @@ final class Report {
                                 ? options.messages() + " messages per run"
                                 : options.sendTime().toMillis() / 1000.0 + " s of sending per run")
                 .append('\n');
+        if (disk != null) {
+            sb.append("  disk (the physical limit of durable writes): ")
+                    .append(disk)
+                    .append('\n');
+        }
         descriptions.forEach(
                 (t, d) -> sb.append("  ").append(t).append(": ").append(d).append('\n'));
         List<String> targets = options.targets();
@@ -50,7 +55,12 @@ final class Report {
         for (Scenario s : options.scenarios()) {
             List<String> row = new ArrayList<>();
             row.add(s.label());
-            row.add(s.latency() ? "p50/p99/p99.9/max ms" : s == Scenario.ASYNC_SEND ? "sends/s" : "deliveries/s");
+            row.add(
+                    s.latency()
+                            ? "p50/p99/p99.9/max ms"
+                            : s == Scenario.ASYNC_SEND
+                                    ? "sends/s"
+                                    : s == Scenario.SINGLE_SYNC ? "messages/s, one at a time" : "deliveries/s");
             for (String t : targets) {
                 if (!t.equals(Targets.PUB_COUCHBASE_MOCK)) {
                     row.add(cell(results, t, s));
@@ -81,11 +91,125 @@ final class Report {
         sb.append("pub-couchbase-mock: " + options.mockMessages()
                 + " messages per run; CouchbaseMock says nothing about speed, so only its round trips are shown.\n");
         sb.append("* = a run did not keep the target rate (producer fell behind), see the JSON lines.\n");
+        sb.append(cpuTable(results, options));
+        sb.append(verdicts(results, options));
+        sb.append(roundTripTargets(results, options));
         if (!errors.isEmpty()) {
             sb.append("Errors:\n");
             errors.forEach(e -> sb.append("  ").append(e).append('\n'));
         }
         return sb.toString();
+    }
+
+    /** CPU time of the whole process per delivered message, per scenario and target, with Pub against Artemis. */
+    private static String cpuTable(List<RunResult> results, Options options) {
+        List<String> targets = options.targets().stream()
+                .filter(t -> !t.equals(Targets.PUB_COUCHBASE_MOCK))
+                .toList();
+        if (targets.isEmpty()) {
+            return "";
+        }
+        List<String[]> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("scenario"));
+        targets.forEach(t -> header.add(t + " CPU us/delivery"));
+        header.add("Pub/lowest Artemis");
+        rows.add(header.toArray(String[]::new));
+        for (Scenario s : options.scenarios()) {
+            List<String> row = new ArrayList<>(List.of(s.label()));
+            Double pub = null;
+            Double artemis = null;
+            for (String t : targets) {
+                List<RunResult> counted = good(runs(results, t, s)).stream()
+                        .filter(r -> r.cpuMicrosPerDelivery() != null)
+                        .toList();
+                if (counted.isEmpty()) {
+                    row.add("-");
+                    continue;
+                }
+                double v = median(counted, RunResult::cpuMicrosPerDelivery);
+                row.add(String.format(Locale.ROOT, "%.1f", v));
+                if (t.equals(Targets.PUB_EMBEDDED)) {
+                    pub = v;
+                } else if (ARTEMIS.contains(t) && (artemis == null || v < artemis)) {
+                    artemis = v;
+                }
+            }
+            row.add(pub == null || artemis == null ? "-" : String.format(Locale.ROOT, "%.2f", pub / artemis));
+            rows.add(row.toArray(String[]::new));
+        }
+        return "\nCPU per delivered message (process CPU time over the run / distinct deliveries; broker or store,"
+                + " clients and GC together; <1 = Pub cheaper):\n" + format(rows);
+    }
+
+    /** For the paced scenarios: did the consumer keep up with the offered rate? */
+    private static String verdicts(List<RunResult> results, Options options) {
+        List<Scenario> paced =
+                options.scenarios().stream().filter(Scenario::paced).toList();
+        List<String> targets = options.targets().stream()
+                .filter(t -> !t.equals(Targets.PUB_COUCHBASE_MOCK))
+                .toList();
+        if (paced.isEmpty() || targets.isEmpty()) {
+            return "";
+        }
+        List<String[]> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("scenario"));
+        header.addAll(targets);
+        rows.add(header.toArray(String[]::new));
+        for (Scenario s : paced) {
+            List<String> row = new ArrayList<>(List.of(s.label()));
+            for (String t : targets) {
+                List<RunResult> judged = good(runs(results, t, s)).stream()
+                        .filter(r -> r.keptUp() != null)
+                        .toList();
+                if (judged.isEmpty()) {
+                    row.add("-");
+                    continue;
+                }
+                long kept = judged.stream().filter(RunResult::keptUp).count();
+                long rateKept = judged.stream()
+                        .filter(r -> r.note() == null || !r.note().contains("RATE NOT KEPT"))
+                        .count();
+                String verdict = kept == judged.size() && rateKept == judged.size()
+                        ? "kept up"
+                        : kept < judged.size()
+                                ? "consumer BEHIND" + (rateKept < judged.size() ? ", producer fell behind too" : "")
+                                : "producer fell behind, consumer kept up with it";
+                row.add(String.format(
+                        Locale.ROOT,
+                        "%s (consumer kept up in %d/%d runs): offered %,.0f/s, delivered %,.0f/s, backlog at end %d",
+                        verdict,
+                        kept,
+                        judged.size(),
+                        median(judged, RunResult::sendRate),
+                        median(judged, RunResult::deliveredRate),
+                        judged.stream().mapToLong(RunResult::backlog).max().orElse(0)));
+            }
+            rows.add(row.toArray(String[]::new));
+        }
+        return "\nPaced latency scenarios, 1 AUTO_ACKNOWLEDGE consumer: the consumer kept up when at most "
+                + Math.round(LatencyWorkload.BACKLOG_SECONDS * 1000)
+                + " ms worth of messages was undelivered as the producer finished; \"kept up\" = that, and the producer"
+                + " kept the target rate (median rates while sending, largest backlog):\n"
+                + format(rows);
+    }
+
+    /** The round-trip targets on Couchbase, read off the single-sync and tx-1x1 rows. */
+    private static String roundTripTargets(List<RunResult> results, Options options) {
+        if (!options.targets().contains(Targets.PUB_COUCHBASE_MOCK)) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("\nCouchbase store round trips per delivered message (CouchbaseMock):");
+        if (options.scenarios().contains(Scenario.SINGLE_SYNC)) {
+            sb.append(" single synchronous messages (single-sync) ")
+                    .append(roundTrips(runs(results, Targets.PUB_COUCHBASE_MOCK, Scenario.SINGLE_SYNC)))
+                    .append(" (goal <= 1.5);");
+        }
+        if (options.scenarios().contains(Scenario.TX_1X1)) {
+            sb.append(" batches of 100 (tx-1x1) ")
+                    .append(roundTrips(runs(results, Targets.PUB_COUCHBASE_MOCK, Scenario.TX_1X1)))
+                    .append(" (goal <= 0.2)");
+        }
+        return sb.append('\n').toString();
     }
 
     private static List<RunResult> runs(List<RunResult> results, String target, Scenario s) {

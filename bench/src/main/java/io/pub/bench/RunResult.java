@@ -1,6 +1,9 @@
 package io.pub.bench;
 
-/** One measured run, printed as one JSON line. */
+/**
+ * One measured run, printed as one JSON line. {@code cpuMicrosPerDelivery} is the whole process's CPU
+ * time over the run (broker or store, clients, GC) divided by distinct deliveries.
+ */
 record RunResult(
         String target,
         String scenario,
@@ -18,13 +21,18 @@ record RunResult(
         Double p99Ms,
         Double p999Ms,
         Double maxMs,
+        Long backlog,
+        Double deliveredRate,
+        Boolean keptUp,
         Long roundTrips,
         Double roundTripsPerDelivery,
+        Double cpuMicrosPerDelivery,
         String note,
         String error) {
 
-    static RunResult of(Target target, Scenario scenario, int run, Measurement m, Long roundTrips) {
+    static RunResult of(Target target, Scenario scenario, int run, Measurement m, Long roundTrips, Long cpuNanos) {
         Double perDelivery = roundTrips == null || m.delivered() == 0 ? null : (double) roundTrips / m.delivered();
+        Double cpu = cpuNanos == null || m.delivered() == 0 ? null : cpuNanos / 1e3 / m.delivered();
         return new RunResult(
                 target.name(),
                 scenario.label(),
@@ -42,8 +50,12 @@ record RunResult(
                 m.p99Ms(),
                 m.p999Ms(),
                 m.maxMs(),
+                m.backlog(),
+                m.deliveredRate(),
+                m.keptUp(),
                 roundTrips,
                 perDelivery,
+                cpu,
                 m.note(),
                 m.error());
     }
@@ -62,6 +74,10 @@ record RunResult(
                 0,
                 0,
                 0,
+                null,
+                null,
+                null,
+                null,
                 null,
                 null,
                 null,

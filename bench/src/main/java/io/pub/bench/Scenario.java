@@ -1,5 +1,6 @@
 package io.pub.bench;
 
+import jakarta.jms.Session;
 import java.util.Arrays;
 import java.util.List;
 
@@ -11,8 +12,11 @@ enum Scenario {
     TX_4X4("tx-4x4", false, () -> new QueueWorkload(4, 4, true)),
     FANOUT_4("fanout-4", true, () -> new FanOutWorkload(4)),
     ASYNC_SEND("async-send", false, () -> new AsyncSendWorkload(1000)),
-    LATENCY_1500("latency-1500", false, () -> new LatencyWorkload(1500)),
-    LATENCY_200("latency-200", false, () -> new LatencyWorkload(200)),
+    LATENCY_1500("latency-1500", false, () -> new LatencyWorkload(1500, Session.CLIENT_ACKNOWLEDGE)),
+    LATENCY_200("latency-200", false, () -> new LatencyWorkload(200, Session.CLIENT_ACKNOWLEDGE)),
+    LATENCY_2000("latency-2000", false, () -> new LatencyWorkload(2000, Session.AUTO_ACKNOWLEDGE)),
+    LATENCY_4000("latency-4000", false, () -> new LatencyWorkload(4000, Session.AUTO_ACKNOWLEDGE)),
+    SINGLE_SYNC("single-sync", false, SingleWorkload::new),
     CONN_PER_SEND("conn-per-send", false, () -> new ConnectionPerSendWorkload(4));
 
     private final String label;
@@ -35,7 +39,16 @@ enum Scenario {
     }
 
     boolean latency() {
-        return this == LATENCY_1500 || this == LATENCY_200 || this == CONN_PER_SEND;
+        return this == LATENCY_1500
+                || this == LATENCY_200
+                || this == LATENCY_2000
+                || this == LATENCY_4000
+                || this == CONN_PER_SEND;
+    }
+
+    /** True for the paced scenarios that judge whether the consumer kept up with the offered rate. */
+    boolean paced() {
+        return this == LATENCY_2000 || this == LATENCY_4000;
     }
 
     Workload workload() {

@@ -15,8 +15,12 @@ class BenchSmokeTest {
     @Test
     @Timeout(60)
     void runsOneScenarioAgainstArtemisAndChecksEveryMessage() {
-        Options options =
-                Options.parse("--targets=artemis-250us", "--scenarios=queue-1x1", "--messages=50", "--runs=1");
+        Options options = Options.parse(
+                "--targets=artemis-250us",
+                "--scenarios=queue-1x1,latency-2000",
+                "--messages=50",
+                "--runs=1",
+                "--disk-seconds=0.2");
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Bench bench = new Bench(
@@ -26,22 +30,33 @@ class BenchSmokeTest {
 
         List<RunResult> results = bench.run();
 
-        assertThat(results).hasSize(1);
-        RunResult r = results.get(0);
-        assertThat(r.error()).as(console.toString(StandardCharsets.UTF_8)).isNull();
-        assertThat(r.sent()).isEqualTo(50);
-        assertThat(r.delivered()).isEqualTo(50);
-        assertThat(r.missing()).isZero();
-        assertThat(r.duplicates()).isZero();
-        assertThat(json.toString(StandardCharsets.UTF_8)).contains("\"scenario\":\"queue-1x1\"");
-        assertThat(Report.table(results, options, bench.descriptions())).contains("queue-1x1", "artemis-250us");
+        assertThat(results).hasSize(2);
+        for (RunResult r : results) {
+            assertThat(r.error()).as(console.toString(StandardCharsets.UTF_8)).isNull();
+            assertThat(r.sent()).isEqualTo(50);
+            assertThat(r.delivered()).isEqualTo(50);
+            assertThat(r.missing()).isZero();
+            assertThat(r.duplicates()).isZero();
+            assertThat(r.cpuMicrosPerDelivery()).isPositive();
+        }
+        RunResult paced = results.get(1);
+        assertThat(paced.keptUp()).isNotNull();
+        assertThat(paced.backlog()).isNotNull();
+        assertThat(json.toString(StandardCharsets.UTF_8))
+                .contains("\"scenario\":\"queue-1x1\"", "\"scenario\":\"latency-2000\"", "\"disk\"");
+        assertThat(bench.disk()).contains("preallocated file").doesNotContain("failed");
+        assertThat(Report.table(results, options, bench.descriptions(), bench.disk()))
+                .contains("queue-1x1", "artemis-250us", "CPU per delivered message", "Paced latency", "O_DSYNC");
     }
 
     @Test
+    @Timeout(10)
     void rejectsBadOptionsNamingThem() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--runs=0"))
                 .hasMessageContaining("--runs");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--targets=rabbit"))
                 .hasMessageContaining("rabbit");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--disk-seconds=-1"))
+                .hasMessageContaining("--disk-seconds");
     }
 }

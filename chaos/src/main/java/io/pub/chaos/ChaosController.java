@@ -6,6 +6,7 @@ import io.pub.spi.Claim;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
 import io.pub.spi.Lease;
+import io.pub.spi.PreparedRecord;
 import io.pub.spi.ReadResult;
 import io.pub.spi.StoreException;
 import io.pub.spi.Subscription;
@@ -169,6 +170,33 @@ final class ChaosController implements Controller {
     @Override
     public TopicInfo createTopic(TopicInfo topic) {
         return call("createTopic", topic.name(), () -> store.createTopic(topic));
+    }
+
+    // prepared transactions (XA): faults here as everywhere, so XA runs under chaos too
+
+    @Override
+    public Optional<PreparedRecord> insertPrepared(String id, byte[] body) {
+        return call("insertPrepared", id, () -> store.insertPrepared(id, body));
+    }
+
+    @Override
+    public Optional<PreparedRecord> prepared(String id) {
+        return call("prepared", id, () -> store.prepared(id));
+    }
+
+    @Override
+    public Optional<PreparedRecord> replacePrepared(PreparedRecord expected, byte[] body) {
+        return call("replacePrepared", expected.id(), () -> store.replacePrepared(expected, body));
+    }
+
+    @Override
+    public boolean deletePrepared(String id) {
+        return call("deletePrepared", id, () -> store.deletePrepared(id));
+    }
+
+    @Override
+    public List<String> preparedIds() {
+        return call("preparedIds", "", store::preparedIds);
     }
 
     @Override

@@ -177,7 +177,9 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
                     }
                 }
                 fetchPredecessors();
-                Optional<Delivery> confirmed = subscriber.confirm(held.poll().delivery, hold);
+                // a store failure while confirming leaves it held (and renewed) for the next receive
+                Optional<Delivery> confirmed = subscriber.confirm(held.peek().delivery, hold);
+                held.poll();
                 if (confirmed.isEmpty()) {
                     // its lease lapsed while it was held (this JVM paused, or renewals failed) and
                     // another consumer has it now: not handed out here

@@ -23,6 +23,7 @@ import javax.naming.OperationNotSupportedException;
 /** The read-only context {@link PubInitialContextFactory} returns; bindings come from the environment. */
 final class PubNamingContext implements Context {
     static final String CONNECTION_FACTORY_PREFIX = "connectionFactory.";
+    static final String XA_CONNECTION_FACTORY_PREFIX = "xaConnectionFactory.";
     static final String QUEUE_PREFIX = "queue.";
     static final String TOPIC_PREFIX = "topic.";
     static final String DYNAMIC_QUEUES = "dynamicQueues/";
@@ -38,15 +39,18 @@ final class PubNamingContext implements Context {
             String value =
                     e.getValue() == null ? null : String.valueOf(e.getValue()).trim();
             if (key.startsWith(CONNECTION_FACTORY_PREFIX)) {
-                bindings.put(key.substring(CONNECTION_FACTORY_PREFIX.length()), factory(key, value));
+                bindings.put(key.substring(CONNECTION_FACTORY_PREFIX.length()), factory(key, value, false));
+            } else if (key.startsWith(XA_CONNECTION_FACTORY_PREFIX)) {
+                bindings.put(key.substring(XA_CONNECTION_FACTORY_PREFIX.length()), factory(key, value, true));
             } else if (key.startsWith(QUEUE_PREFIX)) {
                 bindings.put(key.substring(QUEUE_PREFIX.length()), new PubQueue(physical(key, value)));
             } else if (key.startsWith(TOPIC_PREFIX)) {
                 bindings.put(key.substring(TOPIC_PREFIX.length()), new PubTopic(physical(key, value)));
             }
         }
-        if (bindings.values().stream().noneMatch(PubConnectionFactory.class::isInstance)) {
-            bindings.put("ConnectionFactory", factory("ConnectionFactory", Stores.configuredUrl(settings())));
+        if (bindings.values().stream()
+                .noneMatch(b -> b instanceof PubConnectionFactory && !(b instanceof PubXAConnectionFactory))) {
+            bindings.put("ConnectionFactory", factory("ConnectionFactory", Stores.configuredUrl(settings()), false));
         }
     }
 
@@ -54,9 +58,9 @@ final class PubNamingContext implements Context {
         return Settings.fromEnvironment();
     }
 
-    private static PubConnectionFactory factory(String key, String url) throws NamingException {
+    private static PubConnectionFactory factory(String key, String url, boolean xa) throws NamingException {
         try {
-            return new PubConnectionFactory(url);
+            return xa ? new PubXAConnectionFactory(url) : new PubConnectionFactory(url);
         } catch (RuntimeException e) {
             NamingException n = new NamingException(key + ": " + e.getMessage());
             n.setRootCause(e);

@@ -33,6 +33,21 @@ class JndiTest extends JmsTestBase {
     }
 
     @Test
+    void bindsAnXaConnectionFactoryBesideThePlainDefault() throws Exception {
+        InitialContext ctx = context("xaConnectionFactory.XA", store().url());
+        assertThat(ctx.lookup("XA")).isInstanceOf(jakarta.jms.XAConnectionFactory.class);
+        jakarta.jms.XAConnection c = ((jakarta.jms.XAConnectionFactory) ctx.lookup("XA")).createXAConnection();
+        try {
+            assertThat(c.createXASession().getXAResource()).isNotNull();
+        } finally {
+            c.close();
+        }
+        assertThat(ctx.lookup("ConnectionFactory"))
+                .as("the default factory is still bound")
+                .isNotInstanceOf(jakarta.jms.XAConnectionFactory.class);
+    }
+
+    @Test
     void looksUpFactoriesAndDestinations() throws Exception {
         String cid = name("jndi-client");
         InitialContext ctx = context(

@@ -117,4 +117,18 @@ class PausedConsumerTest extends JmsTestBase {
                 .isNull();
         assertThat(other.receive(ABSENT_MS)).isNull();
     }
+
+    @Test
+    void aStoreFailureWhileConfirmingAHeldMessageLeavesItHeldForTheNextReceive() throws Exception {
+        Session a = onFaulty("").createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = a.createQueue(name("q"));
+        send(a, q, "m0");
+        MessageConsumer consumer = a.createConsumer(q);
+        // an AUTO_ACKNOWLEDGE receive renews the lease it holds through its acknowledgement
+        FaultyStore.fail(storeName, "renew", () -> new StoreException("renew failed"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> consumer.receive(ARRIVE_MS))
+                .isInstanceOf(JMSException.class);
+        FaultyStore.heal(storeName);
+        assertThat(text(consumer.receive(ARRIVE_MS))).isEqualTo("m0");
+    }
 }

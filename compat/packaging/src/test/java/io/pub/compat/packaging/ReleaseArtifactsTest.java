@@ -19,8 +19,8 @@ import org.w3c.dom.NodeList;
 class ReleaseArtifactsTest {
     private static final Path ROOT = Path.of(System.getProperty("pub.root"));
     private static final String VERSION = System.getProperty("pub.version");
-    private static final List<String> PUBLISHED =
-            List.of("pub-api", "pub-embedded", "pub-couchbase", "pub-provider", "pub-jms", "pub-jms-couchbase");
+    private static final List<String> PUBLISHED = List.of(
+            "pub-api", "pub-embedded", "pub-couchbase", "pub-provider", "pub-jms", "pub-jms-couchbase", "pub-ra");
 
     private static Document xml(Path p) throws Exception {
         return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(p.toFile());

@@ -1,0 +1,172 @@
+package io.pub.compat.payara.ra;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** A Payara Micro 7 server in a child process on a Java 21+ JDK, its log kept for failure messages. */
+final class PayaraProcess implements AutoCloseable {
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private final Process process;
+    final int port;
+
+    private PayaraProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts the server with {@code deployments} (in order) and waits until it says it is ready. */
+    static PayaraProcess start(Path java, Path rootDir, List<String> systemProperties, List<Path> deployments)
+            throws Exception {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx768m"));
+        systemProperties.forEach(p -> command.add("-D" + p));
+        command.addAll(List.of(
+                "-jar",
+                System.getProperty("payara.jar"),
+                "--nocluster",
+                "--port",
+                String.valueOf(port),
+                "--rootdir",
+                rootDir.toString()));
+        for (Path d : deployments) {
+            command.add("--deploy");
+            command.add(d.toString());
+        }
+        PayaraProcess p = new PayaraProcess(
+                new ProcessBuilder(command).redirectErrorStream(true).start(), port);
+        CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(p::readUntilReady);
+        boolean started;
+        try {
+            started = ready.get(4, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.TimeoutException e) {
+            started = false;
+        }
+        if (!started) {
+            String tail = p.tail(120);
+            p.close();
+            throw new AssertionError("Payara Micro was not ready within 4 minutes; the end of its log:\n" + tail);
+        }
+        return p;
+    }
+
+    /** Kills the server at once (SIGKILL): nothing it had not committed survives. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+    }
+
+    /** The log lines containing {@code text}. */
+    List<String> grep(String text) {
+        return log.stream().filter(l -> l.contains(text)).toList();
+    }
+
+    String tail(int lines) {
+        List<String> copy = new ArrayList<>(log);
+        return String.join("\n", copy.subList(Math.max(0, copy.size() - lines), copy.size()));
+    }
+
+    /** The server's SEVERE and WARNING entries and exceptions, for failure messages. */
+    String problems() {
+        StringBuilder out = new StringBuilder();
+        boolean in = false;
+        for (String line : log) {
+            if (line.contains("SEVERE") || line.contains("WARNING") || line.contains("Exception")) {
+                in = true;
+            } else if (line.startsWith("[")) {
+                in = false;
+            }
+            if (in && out.length() < 30_000) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private boolean readUntilReady() {
+        try {
+            BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = r.readLine()) != null) {
+                log.add(line);
+                if (line.contains("Payara Micro") && line.contains("ready")) {
+                    // keep draining the log so that the server never blocks on a full pipe
+                    CompletableFuture.runAsync(() -> drain(r));
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void drain(BufferedReader r) {
+        try {
+            String line;
+            while ((line = r.readLine()) != null) {
+                log.add(line);
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+
+    /** A Java 21+ JDK: PUB_JAVA21_HOME, else the first under /usr/lib/jvm. */
+    static Optional<Path> java21() throws IOException {
+        List<Path> homes = new ArrayList<>();
+        String env = System.getenv("PUB_JAVA21_HOME");
+        if (env != null && !env.isBlank()) {
+            homes.add(Path.of(env));
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvms)) {
+            try (Stream<Path> s = Files.list(jvms)) {
+                s.sorted().forEach(homes::add);
+            }
+        }
+        for (Path home : homes) {
+            Path java = home.resolve("bin/java");
+            if (Files.isExecutable(java) && major(home) >= 21) {
+                return Optional.of(java);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int major(Path home) throws IOException {
+        Path release = home.resolve("release");
+        if (!Files.exists(release)) {
+            return 0;
+        }
+        for (String line : Files.readAllLines(release)) {
+            if (line.startsWith("JAVA_VERSION=")) {
+                String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                try {
+                    return Integer.parseInt(v.split("[.\\-+]")[0]);
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
