@@ -120,11 +120,11 @@ class PausedConsumerTest extends JmsTestBase {
 
     @Test
     void aStoreFailureWhileConfirmingAHeldMessageLeavesItHeldForTheNextReceive() throws Exception {
-        Session a = onFaulty("").createSession(false, Session.AUTO_ACKNOWLEDGE);
+        // blockOnAcknowledge: the receive then renews the lease through its acknowledgement's write
+        Session a = onFaulty("blockOnAcknowledge=true").createSession(false, Session.AUTO_ACKNOWLEDGE);
         Queue q = a.createQueue(name("q"));
         send(a, q, "m0");
         MessageConsumer consumer = a.createConsumer(q);
-        // an AUTO_ACKNOWLEDGE receive renews the lease it holds through its acknowledgement
         FaultyStore.fail(storeName, "renew", () -> new StoreException("renew failed"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> consumer.receive(ARRIVE_MS))
                 .isInstanceOf(JMSException.class);
