@@ -81,10 +81,10 @@ class MetricsEndpointTest {
         assertThat(m.sum("pub_leases_live", sub)).isZero(); // and no lease left
         assertThat(m.sum("pub_store_op_seconds_count", "op", "append", "store", "mem"))
                 .isEqualTo(20);
-        for (String op : new String[] {"read", "acquire", "markDone", "cursor", "createTopic", "deleteTopic"}) {
+        for (String op : new String[] {"leaseNext", "markDone", "cursor", "createTopic", "deleteTopic"}) {
             assertThat(m.sum("pub_store_op_seconds_count", "op", op)).as(op).isPositive();
         }
-        assertThat(m.find("pub_store_op_seconds_bucket", "op", "read")).isNotEmpty();
+        assertThat(m.find("pub_store_op_seconds_bucket", "op", "leaseNext")).isNotEmpty();
         assertThat(m.find("pub_published_total", t).get(0).labels()).containsEntry("application", "pub-e2e");
         // JVM and process binders
         assertThat(m.sum("jvm_memory_used_bytes")).isPositive();
