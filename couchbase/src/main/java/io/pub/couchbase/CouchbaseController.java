@@ -144,6 +144,19 @@ final class CouchbaseController implements Controller {
         TopicInfo topic = topic(subscription.topic())
                 .orElseThrow(
                         () -> new IllegalArgumentException("topic '" + subscription.topic() + "' is not registered"));
+        // The cursors are written (insert-if-absent) before the registry entry: a consumer in another
+        // JVM that finds the subscription registered may acknowledge at once, and a cursor written
+        // after that (an upsert by a slow creator) would undo those acknowledgements
+        kv.run(
+                "createSubscription",
+                Kv.parallel(shards(topic), shard -> (startAtHead ? log.headMono(shard) : Mono.just(0L))
+                                .flatMap(start -> kv.insert(
+                                                ks.cursors,
+                                                ks.cursor(subscription.id(), shard),
+                                                Documents.cursorDoc(Cursor.initial(start)),
+                                                kv.insertOptions())
+                                        .onErrorResume(DocumentExistsException.class, e -> Mono.just(0L))))
+                        .then());
         String key = ks.subscription(subscription.topic(), subscription.id());
         boolean won = kv.run(
                 "createSubscription",
@@ -154,14 +167,6 @@ final class CouchbaseController implements Controller {
             Optional<Subscription> existing = subscription(subscription.topic(), subscription.id());
             return existing.orElseGet(() -> createSubscription(subscription, startAtHead));
         }
-        kv.run(
-                "createSubscription",
-                Kv.parallel(shards(topic), shard -> (startAtHead ? log.headMono(shard) : Mono.just(0L))
-                                .flatMap(start -> kv.upsert(
-                                        ks.cursors,
-                                        ks.cursor(subscription.id(), shard),
-                                        Documents.cursorDoc(Cursor.initial(start)))))
-                        .then());
         updateIndex("createSubscription", ks.subscriptionIndex(subscription.topic()), ids -> {
             ids.add(subscription.id());
             return ids;
