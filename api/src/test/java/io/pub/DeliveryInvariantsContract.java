@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The delivery invariants of DESIGN.md, through the engine (Producer, Subscriber, housekeeping),
+ * The delivery invariants of the README (Delivery guarantees), through the engine (Producer, Subscriber, housekeeping),
  * run against every store: each store's test extends this class and opens a fresh, empty store.
  * Time only moves when a test advances the clock.
  */

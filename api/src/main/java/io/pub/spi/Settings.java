@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Named settings (the environment variables of DESIGN.md): looked up first in explicit values, then
+ * Named settings (the environment variables the README's Configuration section lists): looked up first in explicit values, then
  * in system properties, then in the environment. Values that fail to parse raise an
  * IllegalArgumentException naming the setting and what was expected.
  */

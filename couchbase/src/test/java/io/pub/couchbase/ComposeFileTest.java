@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * port traces go to, and the metric names the dashboard queries.
  */
 class ComposeFileTest {
-    /** DESIGN.md defaults of the e2e job (samples): METRICS_PORT and JAEGER_ENDPOINT's port. */
+    /** The README's defaults of the e2e job (samples): METRICS_PORT and JAEGER_ENDPOINT's port. */
     static final int METRICS_PORT = 9090;
 
     static final int OTLP_HTTP_PORT = 4318;

@@ -16,7 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Opens and removes the store subscriptions behind JMS consumers, as DESIGN.md's JMS mapping says.
+ * Opens and removes the store subscriptions behind JMS consumers, as the README's JMS mapping says.
  * Active consumers of shared and durable subscriptions are counted across JVMs with claims in
  * numbered slots ({@link SubscriptionIds#slot}), renewed by their connection: an unshared durable
  * subscription has one slot (so at most one active consumer), shared ones {@link #SHARED_SLOTS}.
