@@ -73,6 +73,7 @@ public final class Pub implements AutoCloseable {
     private final Producer internalProducer;
     private final Housekeeper housekeeper;
     private final AckWriter acks;
+    private final Dispatchers dispatchers = new Dispatchers(this);
 
     private Pub(Builder b) {
         this.clock = b.clock;
@@ -245,6 +246,23 @@ public final class Pub implements AutoCloseable {
         return new Subscriber(controller, clock, subscription, t.shards(), options, internalProducer, metrics, acks);
     }
 
+    /**
+     * A local consumer of a subscription: it shares this engine's one reader of the subscription
+     * (its dispatcher) with the subscription's other receivers here, which reads each shard once for
+     * all of them and leases in batches what they have room for. {@code options.filter()} is this
+     * receiver's own filter (a selector): messages it refuses go to the other receivers; what none
+     * accepts is done or left as {@code options.filterMode()} says. Receivers whose options differ in
+     * more than the filter and owner get a reader of their own.
+     */
+    public Receiver receiver(Subscription subscription, SubscriberOptions options, Receiver.Options receiverOptions) {
+        return dispatchers.receiver(subscription, options, receiverOptions);
+    }
+
+    /** The dispatcher reading {@code subscription} of {@code topic} here, if any (for tests). */
+    Dispatcher dispatcher(String topic, String subscription) {
+        return dispatchers.find(topic, subscription);
+    }
+
     /** The native pull consumer over a subscription (the seed's Consumer); failed messages come again at once. */
     public Consumer consumer(Subscription subscription, int batchSize) {
         return consumer(subscription, batchSize, RedeliveryPolicy.immediate(config));
@@ -255,8 +273,15 @@ public final class Pub implements AutoCloseable {
      * dead-lettering as {@code redelivery} says (the JMS provider uses the same policy object).
      */
     public Consumer consumer(Subscription subscription, int batchSize, RedeliveryPolicy redelivery) {
-        return new Consumer(
-                this, subscriber(subscription, redelivery.applyTo(subscriberOptions())), batchSize, redelivery);
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize (CONSUMER_BATCH_SIZE) must be >= 1, was " + batchSize);
+        }
+        Receiver r = receiver(
+                subscription,
+                redelivery.applyTo(subscriberOptions()),
+                new Receiver.Options(batchSize, null, null, null, e -> org.slf4j.LoggerFactory.getLogger(Consumer.class)
+                        .warn("lease renewal failed: {}", e.toString())));
+        return new Consumer(this, r, batchSize, redelivery);
     }
 
     /**

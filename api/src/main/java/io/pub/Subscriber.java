@@ -74,6 +74,12 @@ public final class Subscriber implements AutoCloseable {
      */
     private final Map<Long, Long> claims;
 
+    /**
+     * Set by a {@link Dispatcher}: after the filter, a message is leased only if this says a local
+     * consumer has room for it; a refused one is left as it is (not done), for a later poll.
+     */
+    private volatile Predicate<Message> admit;
+
     private int next;
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -105,6 +111,11 @@ public final class Subscriber implements AutoCloseable {
 
     public Subscription subscription() {
         return subscription;
+    }
+
+    /** For a {@link Dispatcher}: see {@link #admit}. */
+    void admit(Predicate<Message> gate) {
+        this.admit = gate;
     }
 
     public int shardCount() {
@@ -205,7 +216,29 @@ public final class Subscriber implements AutoCloseable {
         return out;
     }
 
+    /**
+     * What a poll leased is handed out even if a store call after the leasing failed (a later window's
+     * read, a markDone of done offsets): the leases are held and renewed here, so dropping them with
+     * the exception would leave them leased and in nobody's hands until this subscriber closes.
+     */
     private List<Delivery> pollShard0(ShardState s, int max) {
+        List<Delivery> out = new ArrayList<>();
+        try {
+            pollShard1(s, max, out);
+        } catch (RuntimeException e) {
+            if (out.isEmpty()) {
+                throw e;
+            }
+            org.slf4j.LoggerFactory.getLogger(Subscriber.class)
+                    .debug("poll of {} failed after leasing {}: {}", s.shard, out.size(), e.toString());
+        }
+        synchronized (this) {
+            out.forEach(d -> outstanding.put(key(d), d));
+        }
+        return out;
+    }
+
+    private void pollShard1(ShardState s, int max, List<Delivery> out) {
         synchronized (s) {
             long now = clock.millis();
             // The cursor is the last one this subscriber read or wrote, read again at every rescan. It
@@ -228,7 +261,6 @@ public final class Subscriber implements AutoCloseable {
             s.cache.headMap(cursor.committed()).clear();
             // deliveries leased with the read that found them (leaseNext), and the offsets that read
             // offered to the lease: the scan below must not take them as candidates again
-            List<Delivery> out = new ArrayList<>();
             Set<Long> offered = new HashSet<>();
             long lastOffered = -1;
             // look past offsets other consumers may hold: a poll that finds only those returns empty
@@ -325,10 +357,6 @@ public final class Subscriber implements AutoCloseable {
             if (tried == candidates.size()) {
                 s.scanFrom = Math.max(s.scanFrom, scanned);
             }
-            synchronized (this) {
-                out.forEach(d -> outstanding.put(key(d), d));
-            }
-            return out;
         }
     }
 
@@ -496,6 +524,10 @@ public final class Subscriber implements AutoCloseable {
                 done.add(o);
             }
             return;
+        }
+        Predicate<Message> gate = admit;
+        if (gate != null && !gate.test(m)) {
+            return; // wanted, but no local consumer has room for it now
         }
         candidates.add(o);
         byOffset.put(o, m);

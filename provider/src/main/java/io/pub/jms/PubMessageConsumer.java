@@ -1,7 +1,7 @@
 package io.pub.jms;
 
 import io.pub.Delivery;
-import io.pub.Subscriber;
+import io.pub.Receiver;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -13,24 +13,21 @@ import jakarta.jms.Topic;
 import jakarta.jms.TopicSubscriber;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.PriorityQueue;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A consumer over one {@link Subscriber}. It leases at most {@code prefetch} messages ahead and hands
- * out the highest priority first among those it holds, then the oldest (priority is best effort:
- * only what this consumer holds is ordered). Leases of held and delivered-but-unacknowledged messages are renewed
- * in the background for as long as the consumer (or its session's unacknowledged work) lives, so
- * only a dead JVM lets them lapse.
+ * A JMS consumer over a {@link Receiver}: its share of the one reader its subscription has in this
+ * JVM's engine, which leases at most {@code prefetch} messages ahead into its buffer, orders them by
+ * priority, then publish order (priority is best effort: only what is buffered is ordered), routes
+ * what its selector refuses to the subscription's other local consumers, and renews the leases of
+ * buffered and delivered-but-unacknowledged messages for as long as they are held, so only a dead JVM
+ * lets them lapse. This class adds JMS: receive with its waits, the listener, and close.
  *
- * <p>Waiting: a publish to the destination from this JVM wakes waiting receivers and the session's
- * listener thread at once ({@link Subscriber#onPublish}). Publishes from other JVMs are found by
- * polling with a backoff of 1 to 50 ms; shards found empty are looked at again only after a publish
- * here or {@link #QUIET_RECHECK}, so an idle consumer costs few store calls.
+ * <p>Waiting: a publish to the destination from this JVM, or messages the reader put into this
+ * consumer's buffer, wake waiting receivers and the session's listener thread at once ({@link
+ * Receiver#onArrival}). Publishes from other JVMs are found by polling with a backoff of 1 to 50 ms;
+ * shards found empty are looked at again only after a publish here or {@link #QUIET_RECHECK}, so an
+ * idle consumer costs few store calls.
  */
 final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicSubscriber {
     private static final long MAX_BACKOFF_MS = 50;
@@ -39,28 +36,20 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
 
     private final PubSession session;
     private final PubDestination destination;
-    private final Subscriber subscriber;
+    private final Receiver receiver;
     private final Subscriptions.Closer onClose;
     private final String selector;
     private final boolean noLocal;
-    private final int prefetch;
-    private final PriorityQueue<Held> held = new PriorityQueue<>(
-            Comparator.comparing((Held h) -> h.delivery, OrderHeaders.ORDER).thenComparingLong(h -> h.seq));
     private final Object signal = new Object();
-    private final ScheduledFuture<?> renewal;
-    private final AutoCloseable wakeups;
     /** A publish (or a give-back) happened since the receiving thread last cleared it. */
     private volatile boolean woken;
     /** A receiving thread is (about to be) waiting on {@link #signal}. */
     private volatile boolean waiting;
 
-    private long seq;
     private volatile MessageListener listener;
     private volatile boolean closed;
     /** True once the subscription itself is gone: its deliveries need no ack. */
     private volatile boolean subscriptionGone;
-
-    private record Held(Delivery delivery, long seq) {}
 
     /**
      * How many lease durations a receive that acknowledges before returning holds its message's
@@ -74,27 +63,25 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
     PubMessageConsumer(
             PubSession session,
             PubDestination destination,
-            Subscriber subscriber,
+            Receiver receiver,
             Subscriptions.Closer onClose,
             String selector,
             boolean noLocal,
-            int prefetch,
             Duration leaseDuration) {
         this.session = session;
         this.destination = destination;
-        this.subscriber = subscriber;
+        this.receiver = receiver;
         this.onClose = onClose;
         this.selector = selector;
         this.noLocal = noLocal;
-        this.prefetch = prefetch;
         this.ackHold = leaseDuration.multipliedBy(ACK_HOLD_LEASES);
-        long period = Math.max(10, leaseDuration.toMillis() / 4);
-        Duration margin = leaseDuration.dividedBy(2);
-        this.renewal = session.connection()
-                .pub()
-                .scheduler()
-                .scheduleWithFixedDelay(() -> renew(margin), period, period, TimeUnit.MILLISECONDS);
-        this.wakeups = subscriber.onPublish(this::published);
+        receiver.onArrival(this::published);
+    }
+
+    /** How a JMS consumer takes from its receiver: priority order, a sender's order across shards. */
+    static Receiver.Options receiverOptions(int prefetch, PubConnection connection) {
+        return new Receiver.Options(
+                prefetch, OrderHeaders.ORDER, OrderHeaders::previousShard, QUIET_RECHECK, connection::failed);
     }
 
     /** On the publisher's thread, after a publish to the destination: ends waits, quickly. */
@@ -114,8 +101,9 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
         return destination;
     }
 
-    Subscriber subscriber() {
-        return subscriber;
+    /** This consumer's receiver: acknowledging, releasing and forgetting its deliveries go through it. */
+    Receiver subscriber() {
+        return receiver;
     }
 
     boolean subscriptionGone() {
@@ -126,111 +114,27 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
         return closed;
     }
 
-    private void renew(Duration margin) {
-        try {
-            subscriber.renew(margin);
-            settled();
-        } catch (RuntimeException e) {
-            session.connection().failed(e);
-        }
-    }
-
     /**
      * Called when deliveries of this consumer were acked or released: once it is closed and its
-     * session holds none of its deliveries any more, its renewal stops and its subscriber closes
-     * (meters, wake-up and claim entries go).
+     * subscription is gone, what it delivered needs no settling and its receiver leaves (its
+     * reader closes with the last one). A receiver leaves by itself once what it delivered is settled.
      */
     void settled() {
-        if (closed && (subscriptionGone || subscriber.outstanding().isEmpty())) {
-            renewal.cancel(false);
-            try {
-                subscriber.close();
-            } catch (RuntimeException e) {
-                session.connection().failed(e); // what it still held lapses by itself
-            }
+        if (closed && subscriptionGone) {
+            receiver.abandon();
         }
     }
 
     // ---- taking messages
 
-    /** The next held or newly leased delivery, without waiting; null if none. */
+    /** The next buffered or newly leased delivery, without waiting; null if none. */
     Delivery tryNext() {
-        return tryNext(Duration.ZERO);
-    }
-
-    /**
-     * The next held or newly leased delivery, its lease left with more than {@code hold} to run
-     * ({@link io.pub.Subscriber#confirm(Delivery, Duration)}); null if none.
-     */
-    private Delivery tryNext(Duration hold) {
-        if (closed) {
-            return null;
-        }
-        synchronized (held) {
-            while (true) {
-                if (held.isEmpty()) {
-                    for (Delivery d : subscriber.poll(prefetch, QUIET_RECHECK)) {
-                        held.add(new Held(d, seq++));
-                    }
-                    if (held.isEmpty()) {
-                        return null;
-                    }
-                }
-                fetchPredecessors();
-                // a store failure while confirming leaves it held (and renewed) for the next receive
-                Optional<Delivery> confirmed = subscriber.confirm(held.peek().delivery, hold);
-                held.poll();
-                if (confirmed.isEmpty()) {
-                    // its lease lapsed while it was held (this JVM paused, or renewals failed) and
-                    // another consumer has it now: not handed out here
-                    continue;
-                }
-                Delivery d = confirmed.get();
-                if (d.message().isExpired(session.connection().pub().clock().millis())) {
-                    // expired while held: done, never delivered
-                    subscriber.ack(List.of(subscriber.current(d)));
-                    continue;
-                }
-                return d;
-            }
-        }
-    }
-
-    /**
-     * Before handing out the first held message: if its sender's previous message went to another
-     * shard from which nothing is held, lease what waits there first, so the sender's order holds
-     * ({@link OrderHeaders}). Each shard is asked at most once per call.
-     */
-    private void fetchPredecessors() {
-        boolean[] asked = new boolean[subscriber.shardCount()];
-        while (true) {
-            Delivery first = held.peek().delivery;
-            int previous = OrderHeaders.previousShard(first);
-            if (previous < 0
-                    || previous >= asked.length
-                    || asked[previous]
-                    || previous == first.shard().shard()) {
-                return;
-            }
-            asked[previous] = true;
-            boolean holding = false;
-            for (Held h : held) {
-                holding |= h.delivery.shard().shard() == previous;
-            }
-            if (holding) {
-                return;
-            }
-            for (Delivery d : subscriber.poll(previous, 1)) {
-                held.add(new Held(d, seq++));
-            }
-        }
+        return closed ? null : receiver.take();
     }
 
     /** Puts back a delivery taken but not handed to the application (delivery was stopped meanwhile). */
     void putBack(Delivery d) {
-        synchronized (held) {
-            held.add(new Held(d, -1));
-        }
+        receiver.putBack(d);
     }
 
     /** Waits up to {@code timeoutMs} (0 = forever, negative = not at all) for a delivery. */
@@ -247,7 +151,7 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
             if (session.connection().isStarted()) {
                 woken = false; // before polling: a publish from now on ends the wait below
                 try {
-                    Delivery d = tryNext(hold);
+                    Delivery d = closed ? null : receiver.take(hold);
                     if (d != null) {
                         return d;
                     }
@@ -289,11 +193,8 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
             return null;
         }
         // a synchronous receive hands the message over and returns: its process span marks that
-        io.pub.PubTracing.TraceSpan span = session.connection()
-                .pub()
-                .metrics()
-                .tracing()
-                .startProcess(subscriber().subscription(), d);
+        io.pub.PubTracing.TraceSpan span =
+                session.connection().pub().metrics().tracing().startProcess(receiver.subscription(), d);
         try (io.pub.PubTracing.TraceScope scope = span.makeCurrent()) {
             return session.deliver(this, d, false);
         } finally {
@@ -378,8 +279,8 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
     }
 
     /**
-     * Closes the consumer: waits for its listener unless called from it, gives back what it holds but
-     * never delivered, and ends its subscription where the mapping says so. Deliveries the session
+     * Closes the consumer: waits for its listener unless called from it, gives what it buffered but
+     * never delivered to the subscription's other consumers here (or back to the store), and ends its subscription where the mapping says so. Deliveries the session
      * has not acknowledged yet stay leased (and renewed) until the session acknowledges, recovers or
      * closes.
      */
@@ -404,26 +305,13 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
         }
         closed = true;
         List<Exception> failures = new ArrayList<>();
-        try {
-            wakeups.close();
-        } catch (Exception e) {
-            failures.add(e);
-        }
         synchronized (signal) {
             signal.notifyAll();
         }
-        List<Delivery> back = new ArrayList<>();
-        synchronized (held) {
-            held.forEach(h -> back.add(subscriber.current(h.delivery)));
-            held.clear();
-        }
-        if (!back.isEmpty()) {
-            try {
-                subscriber.release(back, Duration.ZERO);
-            } catch (RuntimeException e) {
-                failures.add(e);
-                subscriber.forget(back); // their leases lapse by themselves
-            }
+        try {
+            receiver.close(); // what it buffered goes to the subscription's other consumers here
+        } catch (RuntimeException e) {
+            failures.add(e);
         }
         try {
             subscriptionGone = onClose.close(failures);
@@ -438,21 +326,14 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
         }
     }
 
-    /** Gives back held deliveries (recover, rollback): later ones must not overtake the recovered ones. */
+    /** Gives back buffered deliveries (recover, rollback): later ones must not overtake the recovered ones. */
     void releaseHeld() {
-        List<Delivery> back = new ArrayList<>();
-        synchronized (held) {
-            held.forEach(h -> back.add(subscriber.current(h.delivery)));
-            held.clear();
-        }
-        if (!back.isEmpty()) {
-            subscriber.release(back, Duration.ZERO);
-        }
+        receiver.releaseBuffered();
     }
 
     @Override
     public String toString() {
         return "PubMessageConsumer[" + destination + ", subscription="
-                + subscriber.subscription().id() + "]";
+                + receiver.subscription().id() + "]";
     }
 }

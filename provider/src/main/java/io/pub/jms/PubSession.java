@@ -1,7 +1,7 @@
 package io.pub.jms;
 
 import io.pub.Delivery;
-import io.pub.Subscriber;
+import io.pub.Receiver;
 import io.pub.Subscriber.FilterMode;
 import io.pub.Subscriber.SubscriberOptions;
 import io.pub.spi.Subscription;
@@ -490,9 +490,10 @@ final class PubSession implements Session, QueueSession, TopicSession {
                         filterMode))
                 .withFilter(filter(selector, noLocal), filterMode);
         Subscription s = opened.subscription();
-        Subscriber subscriber;
+        Receiver receiver;
         try {
-            subscriber = connection.pub().subscriber(s, options);
+            receiver =
+                    connection.pub().receiver(s, options, PubMessageConsumer.receiverOptions(o.prefetch(), connection));
         } catch (RuntimeException e) {
             List<Exception> failures = new ArrayList<>();
             try {
@@ -503,8 +504,8 @@ final class PubSession implements Session, QueueSession, TopicSession {
             failures.forEach(e::addSuppressed);
             throw JmsExceptions.toJms(e, JmsExceptions.Context.DESTINATION);
         }
-        PubMessageConsumer c = new PubMessageConsumer(
-                this, d, subscriber, opened.onClose(), selectorText, noLocal, o.prefetch(), o.leaseDuration());
+        PubMessageConsumer c =
+                new PubMessageConsumer(this, d, receiver, opened.onClose(), selectorText, noLocal, o.leaseDuration());
         consumers.add(c);
         if (closed) {
             c.closeInternal();
@@ -679,7 +680,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
     /**
      * Acks deliveries. A transacted commit, and any acknowledgement with {@code blockOnAcknowledge},
      * returns once the store has it; otherwise the engine writes it in the background with other
-     * acknowledgements ({@link Subscriber#ackAsync}) and a failure goes to the ExceptionListener. If
+     * acknowledgements ({@link Receiver#ackAsync}) and a failure goes to the ExceptionListener. If
      * the write fails the subscriber forgets the deliveries (their leases lapse, and if the ack did
      * not apply they are redelivered): renewing them for ever would keep them from everyone, also
      * after the consumer closed.
@@ -688,7 +689,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
         if (consumer.subscriptionGone()) {
             return; // closed with its subscription (e.g. from its own listener): nothing left to ack
         }
-        Subscriber sub = consumer.subscriber();
+        Receiver sub = consumer.subscriber();
         try {
             if (ackMode() == SESSION_TRANSACTED || connection.options().blockOnAcknowledge()) {
                 try {
@@ -780,7 +781,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
         if (consumer.subscriptionGone()) {
             return;
         }
-        Subscriber sub = consumer.subscriber();
+        Receiver sub = consumer.subscriber();
         io.pub.RedeliveryPolicy redelivery = connection.options().redelivery();
         Map<Duration, List<Delivery>> byDelay = new LinkedHashMap<>();
         for (Delivery d : ds) {

@@ -3,7 +3,7 @@ package io.pub.jms;
 import io.pub.Delivery;
 import io.pub.PreparedBranches;
 import io.pub.Pub;
-import io.pub.Subscriber;
+import io.pub.Receiver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -254,7 +254,7 @@ final class PubXAResource implements XAResource, XaAssociation {
         }
         // the store's record holds the leases now: the consumers stop renewing and acking them
         for (XaWork.Received r : live) {
-            Subscriber sub = r.consumer().subscriber();
+            Receiver sub = r.consumer().subscriber();
             sub.forget(List.of(r.delivery()));
             r.consumer().settled();
         }
@@ -342,7 +342,7 @@ final class PubXAResource implements XAResource, XaAssociation {
                 if (c.subscriptionGone()) {
                     continue;
                 }
-                Subscriber sub = c.subscriber();
+                Receiver sub = c.subscriber();
                 Delivery d = sub.current(r.delivery());
                 try {
                     sub.release(List.of(d), session.connection().options().redeliveryDelay(d.deliveryCount()));

@@ -1,0 +1,317 @@
+package io.pub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pub.spi.Controller;
+import io.pub.spi.MutableClock;
+import io.pub.spi.StoreException;
+import io.pub.spi.Subscription;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * One reader per subscription per engine ({@link Dispatcher}), shared by its local receivers: each
+ * shard is read once for all of them, prefetch and selectors decide who gets what, a closing
+ * receiver's buffer goes to the others, and nothing leased is ever out of every receiver's hands.
+ * Each store's test extends this class and opens a fresh, empty store.
+ */
+@Timeout(60)
+public abstract class DispatcherContract {
+    private static final int SHARDS = 4;
+
+    private MutableClock clock;
+    private Controller store;
+    private Pub pub;
+    /** Reads of messages (read and leaseNext calls) made through the engine. */
+    private final AtomicInteger reads = new AtomicInteger();
+    /** While set, every markDone fails (a store that refuses writes for a moment). */
+    private final AtomicBoolean markDoneFails = new AtomicBoolean();
+
+    private Subscription queue;
+
+    /** Opens a fresh, empty store that reads time from {@code clock}. */
+    protected abstract Controller open(MutableClock clock);
+
+    @BeforeEach
+    void openPub() {
+        clock = new MutableClock();
+        store = open(clock);
+        Controller counting = (Controller) Proxy.newProxyInstance(
+                Controller.class.getClassLoader(), new Class<?>[] {Controller.class}, (proxy, method, args) -> {
+                    String name = method.getName();
+                    if (name.equals("read") || name.equals("leaseNext")) {
+                        reads.incrementAndGet();
+                    }
+                    if (name.equals("markDone") && markDoneFails.get()) {
+                        throw new StoreException("markDone refused");
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        pub = Pub.builder()
+                .controller(counting)
+                .clock(clock)
+                .meterRegistry(null)
+                .config(Pub.Config.defaults()
+                        .withShards(SHARDS)
+                        .withLeaseDuration(Duration.ofSeconds(30))
+                        .withHousekeepingInterval(Duration.ZERO))
+                .build();
+        queue = pub.createQueue("q");
+    }
+
+    @AfterEach
+    void closePub() {
+        if (pub != null) {
+            pub.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private Receiver receiver(int prefetch) {
+        return receiver(prefetch, null);
+    }
+
+    private Receiver receiver(int prefetch, Predicate<Message> filter) {
+        Subscriber.SubscriberOptions o = pub.subscriberOptions().withFilter(filter, Subscriber.FilterMode.SKIP);
+        return pub.receiver(queue, o, Receiver.Options.of(prefetch));
+    }
+
+    private Dispatcher dispatcher() {
+        return pub.dispatcher("q", queue.id());
+    }
+
+    private void publish(int shard, String... ids) {
+        List<Message> ms = new ArrayList<>();
+        for (String id : ids) {
+            ms.add(msg(id, null));
+        }
+        pub.producer().publishBatch("q", shard, ms);
+    }
+
+    private static Message msg(String id, String colour) {
+        Message.Builder b = Message.builder().id(id).body(id.getBytes(StandardCharsets.UTF_8));
+        return colour == null ? b.build() : b.header("colour", colour).build();
+    }
+
+    private static Predicate<Message> colour(String c) {
+        return m -> c.equals(m.headers().get("colour"));
+    }
+
+    private static List<String> ids(List<Delivery> ds) {
+        return ds.stream().map(d -> d.message().id()).toList();
+    }
+
+    @Test
+    void twoReceiversOfOneSubscriptionReadEachShardOnce() {
+        Receiver a = receiver(4);
+        Receiver b = receiver(4);
+        assertThat(b.take()).isNull(); // b has asked: the reader fills it from now on
+        for (int s = 0; s < SHARDS; s++) {
+            publish(s, "s" + s + "-1", "s" + s + "-2");
+        }
+        reads.set(0);
+
+        List<Delivery> got = new ArrayList<>(a.take(8));
+        assertThat(reads.get()).as("one read per shard serves both receivers").isEqualTo(SHARDS);
+        got.addAll(b.take(8));
+        assertThat(reads.get()).as("b was served from its buffer").isEqualTo(SHARDS);
+        assertThat(ids(got)).hasSize(8).doesNotHaveDuplicates();
+        assertThat(a.outstanding()).isNotEmpty();
+        assertThat(b.outstanding()).isNotEmpty();
+
+        a.ack(got.subList(0, 4));
+        b.ack(got.subList(4, 8));
+        a.close();
+        b.close();
+        assertThat(dispatcher()).as("closed with its last receiver").isNull();
+    }
+
+    @Test
+    void prefetchIsHonouredPerReceiver() {
+        Receiver a = receiver(2);
+        Receiver b = receiver(3);
+        assertThat(b.take()).isNull();
+        publish(0, "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9", "m10");
+
+        Delivery first = a.take();
+        assertThat(first.message().id()).isEqualTo("m1");
+        assertThat(dispatcher().subscriber().outstanding())
+                .as("leased: a's two and b's three, no more")
+                .hasSize(5);
+        assertThat(a.bufferedCount()).isEqualTo(1);
+        assertThat(b.bufferedCount()).isEqualTo(3);
+        assertThat(ids(b.take(10))).containsExactly("m3", "m4", "m5");
+        assertThat(store.leases(queue.id(), new TopicShard("q", 0), 5, 10)).isEmpty();
+    }
+
+    @Test
+    void aMessageOneReceiversSelectorRefusesGoesToTheLocalReceiverWhoseSelectorTakesIt() {
+        Receiver reds = receiver(5, colour("red"));
+        Receiver blues = receiver(5, colour("blue"));
+        assertThat(blues.take()).isNull();
+        pub.producer().publishBatch("q", 0, List.of(msg("b1", "blue"), msg("g1", "green"), msg("r1", "red")));
+        reads.set(0);
+
+        assertThat(reds.take().message().id()).isEqualTo("r1");
+        assertThat(blues.bufferedCount()).as("routed by reds' read").isEqualTo(1);
+        Delivery blue = blues.take();
+        assertThat(blue.message().id()).isEqualTo("b1");
+        assertThat(blue.redelivered()).isFalse();
+        assertThat(reads.get()).isEqualTo(SHARDS);
+        // green: wanted by nobody here, so neither leased nor done (left for other JVMs' consumers)
+        TopicShard shard = new TopicShard("q", 0);
+        assertThat(store.leases(queue.id(), shard, 1, 2)).isEmpty();
+        assertThat(store.cursor(queue.id(), shard).isDone(1)).isFalse();
+    }
+
+    @Test
+    void aClosingReceiverGivesItsBufferedDeliveriesToTheOthers() {
+        Receiver a = receiver(5);
+        Receiver b = receiver(5);
+        publish(0, "m1", "m2", "m3", "m4");
+
+        Delivery handed = a.take(); // only a has asked: all four go into its buffer
+        assertThat(a.bufferedCount()).isEqualTo(3);
+        reads.set(0);
+        a.close();
+        List<Delivery> rest = b.take(10);
+        assertThat(ids(rest)).containsExactly("m2", "m3", "m4");
+        assertThat(rest).allSatisfy(d -> assertThat(d.redelivered())
+                .as("never handed out: not a redelivery")
+                .isFalse());
+        assertThat(reads.get()).as("given from a's buffer, not read again").isZero();
+
+        assertThat(dispatcher()).as("a still has a delivery to settle").isNotNull();
+        a.ack(List.of(handed)); // a closed receiver settles what it handed out
+        b.ack(rest);
+        b.close();
+        assertThat(dispatcher()).isNull();
+    }
+
+    @Test
+    void theLastReceiverClosingReleasesWhatItBuffered() {
+        Receiver a = receiver(5);
+        publish(0, "m1", "m2");
+        Delivery handed = a.take();
+        a.ack(List.of(handed));
+        a.close();
+        assertThat(dispatcher()).isNull();
+
+        Receiver again = receiver(5);
+        Delivery d = again.take();
+        assertThat(d.message().id()).isEqualTo("m2");
+    }
+
+    @Test
+    void whatAPollLeasedBeforeAStoreFailureIsStillBuffered() {
+        Receiver a = receiver(10);
+        pub.producer()
+                .publishBatch(
+                        "q",
+                        0,
+                        List.of(
+                                msg("m1", null),
+                                Message.builder()
+                                        .id("gone")
+                                        .body(new byte[1])
+                                        .expiration(clock.millis() + 1_000)
+                                        .build(),
+                                msg("m3", null)));
+        clock.advance(Duration.ofSeconds(2)); // "gone" expired: the poll marks it done after leasing
+        markDoneFails.set(true);
+
+        Delivery first = a.take();
+        assertThat(first).isNotNull();
+        assertThat(dispatcher().unaccounted()).isEmpty();
+        markDoneFails.set(false);
+        List<Delivery> all = new ArrayList<>(List.of(first));
+        all.addAll(a.take(10));
+        assertThat(ids(all)).containsExactly("m1", "m3");
+        assertThat(dispatcher().unaccounted()).isEmpty();
+    }
+
+    @Test
+    void nothingLeasedIsEverOutOfEveryReceiversHands() throws Exception {
+        int count = 300;
+        for (int i = 0; i < count; i++) {
+            publish(i % SHARDS, "m" + i);
+        }
+        Set<String> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        for (int t = 0; t < 3; t++) {
+            long seed = t;
+            Thread th = new Thread(() -> {
+                Random random = new Random(seed);
+                Receiver r = receiver(1 + random.nextInt(5));
+                try {
+                    while (!stop.get()) {
+                        switch (random.nextInt(6)) {
+                            case 0 -> { // a consumer goes and another comes
+                                r.close();
+                                r = receiver(1 + random.nextInt(5));
+                            }
+                            case 1 -> {
+                                Delivery d = r.take();
+                                if (d != null) {
+                                    r.release(List.of(d), Duration.ZERO);
+                                }
+                            }
+                            default -> {
+                                List<Delivery> ds = r.take(3);
+                                r.ack(ds);
+                                ds.forEach(d -> acked.add(d.message().id()));
+                            }
+                        }
+                        Dispatcher d = dispatcher();
+                        if (d != null) {
+                            List<Delivery> lost = d.unaccounted();
+                            if (!lost.isEmpty()) {
+                                failures.add(new AssertionError("leased but in nobody's hands: " + ids(lost)));
+                            }
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                } finally {
+                    r.close();
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (acked.size() < count && failures.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        stop.set(true);
+        for (Thread th : threads) {
+            th.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(acked).hasSize(count);
+        assertThat(new HashSet<>(acked)).hasSize(count);
+        assertThat(dispatcher()).isNull();
+    }
+}

@@ -1,0 +1,21 @@
+package io.pub.embedded;
+
+import io.pub.DispatcherContract;
+import io.pub.Stores;
+import io.pub.spi.Controller;
+import io.pub.spi.MutableClock;
+import io.pub.spi.Settings;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dispatcher's contract on the embedded store. */
+class EmbeddedDispatcherTest extends DispatcherContract {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected Controller open(MutableClock clock) {
+        return Stores.open("embedded:" + dir.resolve("store"), Settings.only(Map.of()), clock);
+    }
+}
