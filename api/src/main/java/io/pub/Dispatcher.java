@@ -135,8 +135,8 @@ final class Dispatcher {
     /**
      * Puts each delivery into the buffer of the receiver {@code credit} reserved it for, else of an
      * open receiver that accepts it and has room, else of any open one that accepts it; one that no
-     * open receiver accepts is released. Receivers given something other than {@code credit}'s
-     * requester are woken.
+     * open receiver accepts is released (if that fails, forgotten: their leases lapse, and the
+     * failure is thrown). Receivers given something other than {@code credit}'s requester are woken.
      */
     private void route(List<Delivery> deliveries, Credit credit) {
         Set<Receiver> woken = new HashSet<>();
@@ -155,14 +155,15 @@ final class Dispatcher {
                 woken.add(to);
             }
         }
+        woken.forEach(Receiver::arrived);
         if (!unwanted.isEmpty()) {
             try {
                 subscriber.release(unwanted, Duration.ZERO);
             } catch (RuntimeException e) {
                 subscriber.forget(unwanted); // their leases lapse by themselves
+                throw e;
             }
         }
-        woken.forEach(Receiver::arrived);
     }
 
     private static Receiver pick(List<Receiver> order, Message m) {

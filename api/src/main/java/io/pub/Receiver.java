@@ -305,18 +305,23 @@ public final class Receiver implements AutoCloseable {
         return mine.stream().filter(d -> held.contains(Dispatcher.key(d))).toList();
     }
 
-    /** Gives back every buffered delivery at once, marked redelivered (recover, rollback). */
-    public void releaseBuffered() {
-        synchronized (this) {
-            List<Delivery> back =
-                    buffer.stream().map(h -> subscriber.current(h.delivery())).toList();
-            try {
-                if (!back.isEmpty()) {
-                    release(back, Duration.ZERO);
-                }
-            } finally {
-                buffer.clear();
+    /**
+     * Gives back every buffered delivery at once, marked redelivered (recover, rollback); if that
+     * fails they are forgotten (their leases lapse) and the failure is thrown. Under this receiver's
+     * lock, so that no delivery is out of its buffer while the engine still holds its lease.
+     */
+    public synchronized void releaseBuffered() {
+        List<Delivery> back =
+                buffer.stream().map(h -> subscriber.current(h.delivery())).toList();
+        try {
+            if (!back.isEmpty()) {
+                subscriber.release(back, Duration.ZERO);
             }
+        } catch (RuntimeException e) {
+            subscriber.forget(back);
+            throw e;
+        } finally {
+            buffer.clear();
         }
     }
 

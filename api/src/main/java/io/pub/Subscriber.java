@@ -231,6 +231,10 @@ public final class Subscriber implements AutoCloseable {
             }
             org.slf4j.LoggerFactory.getLogger(Subscriber.class)
                     .debug("poll of {} failed after leasing {}: {}", s.shard, out.size(), e.toString());
+        } finally {
+            synchronized (s) { // what the admission gate refused is looked at again by the next poll
+                s.scanFrom = Math.min(s.scanFrom, s.refusedFrom);
+            }
         }
         synchronized (this) {
             out.forEach(d -> outstanding.put(key(d), d));
@@ -240,6 +244,7 @@ public final class Subscriber implements AutoCloseable {
 
     private void pollShard1(ShardState s, int max, List<Delivery> out) {
         synchronized (s) {
+            s.refusedFrom = Long.MAX_VALUE;
             long now = clock.millis();
             // The cursor is the last one this subscriber read or wrote, read again at every rescan. It
             // may miss what other consumers did since: that costs at most a wasted lease, since every
@@ -527,7 +532,10 @@ public final class Subscriber implements AutoCloseable {
         }
         Predicate<Message> gate = admit;
         if (gate != null && !gate.test(m)) {
-            return; // wanted, but no local consumer has room for it now
+            // wanted, but no local consumer has room for it now: the next poll looks here again
+            ShardState s = shards.get(shard.shard());
+            s.refusedFrom = Math.min(s.refusedFrom, o);
+            return;
         }
         candidates.add(o);
         byOffset.put(o, m);
@@ -870,6 +878,9 @@ public final class Subscriber implements AutoCloseable {
 
         long cacheFrom;
         long readTo;
+        /** The first offset of this poll that {@link #admit} refused (MAX_VALUE: none). */
+        long refusedFrom = Long.MAX_VALUE;
+
         final TreeMap<Long, Long> holesSeenAt = new TreeMap<>();
 
         ShardState(TopicShard shard) {

@@ -165,6 +165,20 @@ public abstract class DispatcherContract {
     }
 
     @Test
+    void messagesLeftForLackOfRoomAreLeasedByTheNextReadWithoutWaitingForARescan() {
+        Receiver one = receiver(1);
+        publish(0, "m1", "m2", "m3", "m4", "m5");
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < 5; i++) { // the clock stands still: no rescan comes to the rescue
+            Delivery d = one.take();
+            assertThat(d).as("delivery " + (i + 1)).isNotNull();
+            got.add(d.message().id());
+            one.ack(List.of(d));
+        }
+        assertThat(got).containsExactly("m1", "m2", "m3", "m4", "m5");
+    }
+
+    @Test
     void aMessageOneReceiversSelectorRefusesGoesToTheLocalReceiverWhoseSelectorTakesIt() {
         Receiver reds = receiver(5, colour("red"));
         Receiver blues = receiver(5, colour("blue"));

@@ -19,8 +19,9 @@
  *   <li>Priority is best effort: a consumer hands out the highest priority among the messages it
  *       holds (one by default; {@code prefetch} holds more).
  *   <li>Leases are taken when a message is handed out (prefetch 1). With a larger prefetch, messages
- *       held but never handed out are given back when the consumer closes and then count as delivered
- *       once: their next receiver sees JMSRedelivered=true.
+ *       held but never handed out go, when the consumer closes, to the subscription's other consumers
+ *       in the same JVM (not marked redelivered); if there are none they are given back and then
+ *       count as delivered once: their next receiver sees JMSRedelivered=true.
  *   <li>A MessageListener that throws, a RuntimeException or an Error (an AssertionError, even an
  *       OutOfMemoryError), is logged and treated as the RuntimeException the specification calls a
  *       programming error: the session's delivery thread goes on. A CompletionListener that throws is

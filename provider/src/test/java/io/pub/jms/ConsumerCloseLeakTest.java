@@ -51,14 +51,14 @@ class ConsumerCloseLeakTest extends JmsTestBase {
         for (int i = 0; i < 3; i++) {
             cycle(s, topic, producer); // the topic's own meters and the store operations' timers exist now
         }
-        int meters = Metrics.globalRegistry.getMeters().size();
+        long meters = perConsumerMeters();
         int wakeups = wakeupEntries(pub);
 
         for (int i = 0; i < CYCLES; i++) {
             cycle(s, topic, producer);
         }
 
-        assertThat(Metrics.globalRegistry.getMeters()).hasSize(meters);
+        assertThat(perConsumerMeters()).isEqualTo(meters);
         assertThat(wakeupEntries(pub)).isEqualTo(wakeups);
     }
 
@@ -75,6 +75,17 @@ class ConsumerCloseLeakTest extends JmsTestBase {
         assertThat(onQueue.receive(ARRIVE_MS)).isNotNull();
         onQueue.close();
         replies.delete();
+    }
+
+    /**
+     * Meters but the store operations' timers: those are one per kind of store call, made on first
+     * use, and the connection's heartbeat makes its first call (readClaim) whenever its first beat
+     * comes, which a slow run reaches during the cycles.
+     */
+    private static long perConsumerMeters() {
+        return Metrics.globalRegistry.getMeters().stream()
+                .filter(m -> !m.getId().getName().equals("pub.store.op"))
+                .count();
     }
 
     private static int wakeupEntries(Pub pub) throws Exception {
