@@ -158,12 +158,26 @@ public final class Subscriber implements AutoCloseable {
                 next = (next + 1) % shards.size();
             }
             long recheck = quietRecheck.toNanos();
+            RuntimeException failure = null;
             for (int i = 0; i < shards.size() && out.size() < max; i++) {
                 ShardState s = shards.get((start + i) % shards.size());
                 if (recheck > 0 && s.isQuiet(signal, recheck)) {
                     continue;
                 }
-                out.addAll(pollShard(s, max - out.size()));
+                try {
+                    out.addAll(pollShard(s, max - out.size()));
+                } catch (RuntimeException e) {
+                    // the other shards are still polled; what they lease is handed out, never held
+                    // unseen (and renewed) for ever because of this one
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (out.isEmpty() && failure != null) {
+                throw failure;
             }
             metrics.tracing().received(span, out);
             return out;
@@ -216,33 +230,29 @@ public final class Subscriber implements AutoCloseable {
         return out;
     }
 
-    /**
-     * What a poll leased is handed out even if a store call after the leasing failed (a later window's
-     * read, a markDone of done offsets): the leases are held and renewed here, so dropping them with
-     * the exception would leave them leased and in nobody's hands until this subscriber closes.
-     */
     private List<Delivery> pollShard0(ShardState s, int max) {
+        // deliveries leased with the read that found them (leaseNext) or by the scan below
         List<Delivery> out = new ArrayList<>();
         try {
-            pollShard1(s, max, out);
+            return pollShard0(s, max, out);
         } catch (RuntimeException e) {
             if (out.isEmpty()) {
                 throw e;
             }
-            org.slf4j.LoggerFactory.getLogger(Subscriber.class)
-                    .debug("poll of {} failed after leasing {}: {}", s.shard, out.size(), e.toString());
+            // a later store call of this poll failed after leases were taken: those deliveries are
+            // returned, or they would sit leased and renewed in nobody's hands until close
+            synchronized (this) {
+                out.forEach(d -> outstanding.put(key(d), d));
+            }
+            return out;
         } finally {
             synchronized (s) { // what the admission gate refused is looked at again by the next poll
                 s.scanFrom = Math.min(s.scanFrom, s.refusedFrom);
             }
         }
-        synchronized (this) {
-            out.forEach(d -> outstanding.put(key(d), d));
-        }
-        return out;
     }
 
-    private void pollShard1(ShardState s, int max, List<Delivery> out) {
+    private List<Delivery> pollShard0(ShardState s, int max, List<Delivery> out) {
         synchronized (s) {
             s.refusedFrom = Long.MAX_VALUE;
             long now = clock.millis();
@@ -264,8 +274,8 @@ public final class Subscriber implements AutoCloseable {
             long scanned = from;
             int windows = 0;
             s.cache.headMap(cursor.committed()).clear();
-            // deliveries leased with the read that found them (leaseNext), and the offsets that read
-            // offered to the lease: the scan below must not take them as candidates again
+            // the offsets the leaseNext read offered to the lease: the scan below must not take them
+            // as candidates again
             Set<Long> offered = new HashSet<>();
             long lastOffered = -1;
             // look past offsets other consumers may hold: a poll that finds only those returns empty
@@ -362,6 +372,10 @@ public final class Subscriber implements AutoCloseable {
             if (tried == candidates.size()) {
                 s.scanFrom = Math.max(s.scanFrom, scanned);
             }
+            synchronized (this) {
+                out.forEach(d -> outstanding.put(key(d), d));
+            }
+            return out;
         }
     }
 
