@@ -27,7 +27,8 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * One consumer's view of a subscription across all shards of its topic: finds deliverable offsets,
+ * A reader of a subscription across all shards of its topic (the one a {@link Dispatcher} shares
+ * among the subscription's consumers in this engine, or one used on its own): finds deliverable offsets,
  * takes leases on them, and acks or releases them. This is where the delivery invariants live:
  * the cursor only moves over done offsets (acked, expired, filtered out, sealed, dead-lettered),
  * leases give exclusivity, an expired lease makes its message deliverable again with a higher

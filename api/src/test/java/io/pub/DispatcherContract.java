@@ -265,6 +265,30 @@ public abstract class DispatcherContract {
     }
 
     @Test
+    void aPollThatFailsAfterLeasingStillReturnsWhatItLeased() {
+        Subscriber sub = pub.subscriber(queue, pub.subscriberOptions());
+        pub.producer()
+                .publishBatch(
+                        "q",
+                        0,
+                        List.of(
+                                msg("m1", null),
+                                Message.builder()
+                                        .id("gone")
+                                        .body(new byte[1])
+                                        .expiration(clock.millis() + 1_000)
+                                        .build()));
+        clock.advance(Duration.ofSeconds(2));
+        markDoneFails.set(true); // the poll's markDone of the expired message fails after m1 was leased
+
+        List<Delivery> polled = sub.poll(0, 10);
+        assertThat(ids(polled)).containsExactly("m1");
+        assertThat(ids(sub.outstanding())).containsExactly("m1");
+        markDoneFails.set(false);
+        sub.close();
+    }
+
+    @Test
     void nothingLeasedIsEverOutOfEveryReceiversHands() throws Exception {
         int count = 300;
         for (int i = 0; i < count; i++) {
