@@ -73,17 +73,24 @@ final class Dispatcher {
                 return requester.bufferedCount() > 0;
             }
             List<Delivery> leased = List.of();
+            RuntimeException failure = null;
             subscriber.admit(credit);
             try {
                 leased = shard < 0
                         ? subscriber.poll(credit.total(), quietRecheck)
                         : subscriber.poll(shard, credit.total());
+            } catch (RuntimeException e) {
+                failure = e;
             } finally {
                 subscriber.admit(null);
-                route(leased, credit);
-                putUnaccountedIntoBuffers();
             }
-            return requester.bufferedCount() > 0;
+            route(leased, credit);
+            putUnaccountedIntoBuffers();
+            boolean buffered = requester.bufferedCount() > 0;
+            if (failure != null && !buffered) {
+                throw failure; // nothing to hand out: the caller sees why
+            }
+            return buffered; // a failure after leasing: what was leased goes out, the next read tries again
         }
     }
 
