@@ -279,8 +279,10 @@ public final class Subscriber implements AutoCloseable {
             // as candidates again
             Set<Long> offered = new HashSet<>();
             long lastOffered = -1;
-            // look past offsets other consumers may hold: a poll that finds only those returns empty
-            int want = max * CANDIDATES_PER_DELIVERY;
+            // look past offsets other consumers may hold: a poll that finds only those returns empty;
+            // behind an admission gate, no more than max can be admitted, so a window read in search
+            // of more would be wasted
+            int want = admit != null ? max : max * CANDIDATES_PER_DELIVERY;
             while (candidates.size() < want && out.size() < max) {
                 if (scanned >= s.cacheFrom && scanned < s.readTo) {
                     // messages never change once written: what this consumer read before is still
