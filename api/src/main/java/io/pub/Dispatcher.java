@@ -24,8 +24,10 @@ import java.util.function.Predicate;
  *
  * <p>Fills, give-backs and the accounting below run under one lock; a receiver takes from its own
  * buffer under its own lock (order: this lock, then a receiver's), so taking never waits for a read.
- * After every fill, a lease the subscriber holds that is in no receiver's buffer or handed-out set
- * (a poll that failed after leasing) is put into a buffer: nothing leased here is out of every hand.
+ * Every delivery a poll returns is put into a buffer in the same critical section, and a delivery
+ * leaves a buffer or handed-out set only after the subscriber let go of its lease; after a poll that
+ * failed, a lease the subscriber holds that is in no receiver's hands is found and put into a buffer.
+ * So nothing leased here is out of every hand.
  */
 final class Dispatcher {
     private final Subscriber subscriber;
@@ -85,7 +87,11 @@ final class Dispatcher {
                 subscriber.admit(null);
             }
             route(leased, credit);
-            putUnaccountedIntoBuffers();
+            if (failure != null) {
+                // a poll hands back everything it leased, so only one that failed can have left a
+                // lease behind: the accounting finds any and gives it to a receiver
+                putUnaccountedIntoBuffers();
+            }
             boolean buffered = requester.bufferedCount() > 0;
             if (failure != null && !buffered) {
                 throw failure; // nothing to hand out: the caller sees why
