@@ -4,7 +4,7 @@ import io.pub.Delivery;
 import io.pub.Subscriber;
 import io.pub.Subscriber.FilterMode;
 import io.pub.Subscriber.SubscriberOptions;
-import io.pub.spi.Subscription;
+import io.pub.Subscriptions.Registration;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Destination;
@@ -328,7 +328,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
         checkConsumable(d);
         try {
             if (d.isTopic()) {
-                Subscriptions.Opened o = subscriptions.nonDurable(d, text(selector), noLocal);
+                Registration o = subscriptions.nonDurable(d, text(selector), noLocal);
                 return open(d, o, selector, noLocal, FilterMode.DONE, messageSelector);
             }
             return open(d, subscriptions.queue(d), selector, false, FilterMode.SKIP, messageSelector);
@@ -380,7 +380,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
         Selector selector = Selector.parse(messageSelector);
         checkConsumable(d);
         try {
-            Subscriptions.Opened o = subscriptions.shared(d, sharedSubscriptionName, text(selector));
+            Registration o = subscriptions.shared(d, sharedSubscriptionName, text(selector));
             return open(d, o, selector, false, FilterMode.DONE, messageSelector);
         } catch (RuntimeException e) {
             throw JmsExceptions.toJms(e);
@@ -431,7 +431,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
             throw new InvalidDestinationException("a durable subscription cannot be made on temporary topic " + d);
         }
         try {
-            Subscriptions.Opened o = subscriptions.durable(d, name, text(selector), noLocal, shared);
+            Registration o = subscriptions.durable(d, name, text(selector), noLocal, shared);
             return open(d, o, selector, noLocal, FilterMode.DONE, messageSelector);
         } catch (RuntimeException e) {
             throw JmsExceptions.toJms(e);
@@ -468,7 +468,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     private PubMessageConsumer open(
             PubDestination d,
-            Subscriptions.Opened opened,
+            Registration opened,
             Selector selector,
             boolean noLocal,
             FilterMode filterMode,
@@ -489,14 +489,13 @@ final class PubSession implements Session, QueueSession, TopicSession {
                         null,
                         filterMode))
                 .withFilter(filter(selector, noLocal), filterMode);
-        Subscription s = opened.subscription();
         Subscriber subscriber;
         try {
-            subscriber = connection.pub().subscriber(s, options);
+            subscriber = connection.pub().subscriber(opened.subscription(), options);
         } catch (RuntimeException e) {
             List<Exception> failures = new ArrayList<>();
             try {
-                opened.onClose().close(failures);
+                opened.close(failures);
             } catch (RuntimeException again) {
                 failures.add(again);
             }
@@ -504,7 +503,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
             throw JmsExceptions.toJms(e, JmsExceptions.Context.DESTINATION);
         }
         PubMessageConsumer c = new PubMessageConsumer(
-                this, d, subscriber, opened.onClose(), selectorText, noLocal, o.prefetch(), o.leaseDuration());
+                this, d, subscriber, opened::close, selectorText, noLocal, o.prefetch(), o.leaseDuration());
         consumers.add(c);
         if (closed) {
             c.closeInternal();
@@ -590,13 +589,16 @@ final class PubSession implements Session, QueueSession, TopicSession {
         }
     }
 
-    /** The subscriptions of open consumers that go with their consumers (non-durable, shared). */
-    List<Subscription> transientSubscriptions() {
-        List<Subscription> out = new ArrayList<>();
+    /**
+     * The subscriptions of open consumers that go with their consumers (non-durable, shared) and that
+     * are gone from the store (reaped after the connection's heartbeat lapsed), described.
+     */
+    List<String> missingTransientSubscriptions() {
+        List<String> out = new ArrayList<>();
         for (PubMessageConsumer c : consumers) {
-            Subscription s = c.subscriber().subscription();
-            if (!c.isClosed() && !s.kind().isDurable()) {
-                out.add(s);
+            if (!c.isClosed() && connection.pub().subscriptions().reaped(c.subscriber())) {
+                out.add("subscription " + c.subscriber().subscription().id() + " of topic "
+                        + c.subscriber().subscription().topic());
             }
         }
         return out;
