@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.LongPredicate;
 import reactor.core.publisher.Mono;
 
 /**
@@ -72,8 +73,18 @@ final class LeaseBlocks {
         return out;
     }
 
+    /**
+     * Takes leases as {@link io.pub.spi.Controller#acquire} does; the same write also removes the
+     * leases of offsets {@code done} says are done (whose drop {@link #dropDone} left for later).
+     */
     List<Lease> acquire(
-            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+            String subscription,
+            TopicShard shard,
+            Collection<Long> offsets,
+            String owner,
+            long expiresAt,
+            long now,
+            LongPredicate done) {
         List<Long> sorted = new ArrayList<>(new TreeSet<>(offsets));
         Map<String, List<Long>> blocks = byBlock(sorted, o -> key(subscription, shard, o));
         return kv.run(
@@ -81,6 +92,7 @@ final class LeaseBlocks {
                 Kv.parallel(
                                 blocks.entrySet(),
                                 e -> update(e.getKey(), true, leases -> {
+                                    leases.keySet().removeIf(done::test);
                                     List<Lease> taken = new ArrayList<>();
                                     for (long o : e.getValue()) {
                                         Held h = leases.get(o);
@@ -156,6 +168,33 @@ final class LeaseBlocks {
                                     return true;
                                 }))
                         .then());
+    }
+
+    /**
+     * Drops the leases of offsets just marked done, or leaves them for the next write of their block
+     * ({@link #acquire} removes them): a lease of a done offset only keeps other consumers off an
+     * offset they skip anyway, and it lapses by itself. Left are only those this JVM's memory of the
+     * block shows as ordinary leases (or absent); a lease held by a prepared transaction never lapses
+     * and one this JVM knows nothing of may be one, so those blocks are written now. Saves an
+     * acknowledgement its lease write.
+     */
+    void dropDone(String subscription, TopicShard shard, Collection<Long> offsets) {
+        List<Long> now = new ArrayList<>();
+        for (Map.Entry<String, List<Long>> e : byBlock(new TreeSet<>(offsets), o -> key(subscription, shard, o))
+                .entrySet()) {
+            Block b = known.get(e.getKey());
+            boolean ordinary = b != null
+                    && e.getValue().stream().allMatch(o -> {
+                        Held h = b.leases.get(o);
+                        return h == null || h.expiresAt != Lease.HELD_BY_TRANSACTION;
+                    });
+            if (!ordinary) {
+                now.addAll(e.getValue());
+            }
+        }
+        if (!now.isEmpty()) {
+            drop(subscription, shard, now);
+        }
     }
 
     /** Removes the blocks of offsets {@code [from, to)} (subscription deletion). */
