@@ -494,15 +494,23 @@ final class CouchbaseController implements Controller {
     @Override
     public List<Lease> acquire(
             String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
-        return leaseBlocks.acquire(subscription, shard, offsets, owner, expiresAt, now, doneHint(subscription, shard));
+        return leaseBlocks
+                .take(subscription, shard, offsets, owner, expiresAt, now, doneHint(subscription, shard))
+                .leases();
     }
 
     /**
      * The default's steps with fewer round trips: the read skips the head when this JVM knows the
      * range was reserved ({@link MessageLog#readKnown}), the leases go in with one write per lease
-     * block under the CAS this JVM remembers, then the cursor is read once (after the leases, as the
-     * SPI requires) and any lease on an offset it shows done is given back. A poll that finds
-     * messages costs the block read, the lease write and the cursor read.
+     * block under the CAS this JVM remembers, then the cursor is read (after the leases, as the SPI
+     * requires) and any lease on an offset it shows done is given back. The cursor read is left out
+     * when every offset taken lies above all its lease block ever leased ({@link LeaseBlocks#take}):
+     * only a consumer holding a lease acknowledges, so none of them can be done by an
+     * acknowledgement; the cursor returned is then the one this JVM last read or wrote. (An offset
+     * marked done without a lease is one the caller skips itself: a tombstone, an expired or
+     * filtered-out message; only a purge from another process in the last rescan interval is not seen,
+     * and its messages may go out once more.) A poll that finds messages in steady state costs the
+     * block read and the lease write.
      */
     @Override
     public LeaseNext leaseNext(
@@ -520,10 +528,16 @@ final class CouchbaseController implements Controller {
         if (chosen.isEmpty()) {
             return new LeaseNext(read, List.of(), Optional.empty());
         }
-        List<Lease> leases =
-                leaseBlocks.acquire(subscription, shard, chosen, owner, expiresAt, now, doneHint(subscription, shard));
+        LeaseBlocks.Taken taken =
+                leaseBlocks.take(subscription, shard, chosen, owner, expiresAt, now, doneHint(subscription, shard));
+        List<Lease> leases = taken.leases();
         if (leases.isEmpty()) {
             return new LeaseNext(read, List.of(), Optional.empty());
+        }
+        Cursor known = lastCursors.get(ks.cursor(subscription, shard));
+        if (taken.fresh() && known != null) {
+            // no offset taken was ever leased, so none was acknowledged: the cursor need not be read
+            return new LeaseNext(read, leases, Optional.of(known));
         }
         // read after the leases went in: an offset acknowledged meanwhile shows as done here
         Cursor fresh = cursor(subscription, shard);
