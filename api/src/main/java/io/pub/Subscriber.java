@@ -147,12 +147,26 @@ public final class Subscriber implements AutoCloseable {
                 next = (next + 1) % shards.size();
             }
             long recheck = quietRecheck.toNanos();
+            RuntimeException failure = null;
             for (int i = 0; i < shards.size() && out.size() < max; i++) {
                 ShardState s = shards.get((start + i) % shards.size());
                 if (recheck > 0 && s.isQuiet(signal, recheck)) {
                     continue;
                 }
-                out.addAll(pollShard(s, max - out.size()));
+                try {
+                    out.addAll(pollShard(s, max - out.size()));
+                } catch (RuntimeException e) {
+                    // the other shards are still polled; what they lease is handed out, never held
+                    // unseen (and renewed) for ever because of this one
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (out.isEmpty() && failure != null) {
+                throw failure;
             }
             metrics.tracing().received(span, out);
             return out;
@@ -206,6 +220,24 @@ public final class Subscriber implements AutoCloseable {
     }
 
     private List<Delivery> pollShard0(ShardState s, int max) {
+        // deliveries leased with the read that found them (leaseNext) or by the scan below
+        List<Delivery> out = new ArrayList<>();
+        try {
+            return pollShard0(s, max, out);
+        } catch (RuntimeException e) {
+            if (out.isEmpty()) {
+                throw e;
+            }
+            // a later store call of this poll failed after leases were taken: those deliveries are
+            // returned, or they would sit leased and renewed in nobody's hands until close
+            synchronized (this) {
+                out.forEach(d -> outstanding.put(key(d), d));
+            }
+            return out;
+        }
+    }
+
+    private List<Delivery> pollShard0(ShardState s, int max, List<Delivery> out) {
         synchronized (s) {
             long now = clock.millis();
             // The cursor is the last one this subscriber read or wrote, read again at every rescan. It
@@ -226,9 +258,8 @@ public final class Subscriber implements AutoCloseable {
             long scanned = from;
             int windows = 0;
             s.cache.headMap(cursor.committed()).clear();
-            // deliveries leased with the read that found them (leaseNext), and the offsets that read
-            // offered to the lease: the scan below must not take them as candidates again
-            List<Delivery> out = new ArrayList<>();
+            // the offsets the leaseNext read offered to the lease: the scan below must not take them
+            // as candidates again
             Set<Long> offered = new HashSet<>();
             long lastOffered = -1;
             // look past offsets other consumers may hold: a poll that finds only those returns empty

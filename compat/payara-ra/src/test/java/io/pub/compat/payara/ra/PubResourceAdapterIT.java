@@ -2,6 +2,7 @@ package io.pub.compat.payara.ra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pub.compat.payara.PayaraProcess;
 import io.pub.jms.PubConnectionFactory;
 import io.pub.jms.PubXAConnectionFactory;
 import io.pub.spi.Settings;

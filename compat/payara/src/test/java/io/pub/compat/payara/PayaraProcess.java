@@ -1,4 +1,4 @@
-package io.pub.compat.payara.ra;
+package io.pub.compat.payara;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,11 +15,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** A Payara Micro 7 server in a child process on a Java 21+ JDK, its log kept for failure messages. */
-final class PayaraProcess implements AutoCloseable {
+/**
+ * A Payara Micro 7 server in a child process on a Java 21+ JDK, its log kept for failure messages.
+ * Shared with the resource adapter's tests (compat/payara-ra) through this module's test jar.
+ */
+public final class PayaraProcess implements AutoCloseable {
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final Process process;
-    final int port;
+    public final int port;
 
     private PayaraProcess(Process process, int port) {
         this.process = process;
@@ -27,7 +30,7 @@ final class PayaraProcess implements AutoCloseable {
     }
 
     /** Starts the server with {@code deployments} (in order) and waits until it says it is ready. */
-    static PayaraProcess start(Path java, Path rootDir, List<String> systemProperties, List<Path> deployments)
+    public static PayaraProcess start(Path java, Path rootDir, List<String> systemProperties, List<Path> deployments)
             throws Exception {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx768m"));
@@ -67,18 +70,23 @@ final class PayaraProcess implements AutoCloseable {
         process.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
     }
 
+    /** The whole log so far. */
+    public String log() {
+        return String.join("\n", log);
+    }
+
     /** The log lines containing {@code text}. */
-    List<String> grep(String text) {
+    public List<String> grep(String text) {
         return log.stream().filter(l -> l.contains(text)).toList();
     }
 
-    String tail(int lines) {
+    public String tail(int lines) {
         List<String> copy = new ArrayList<>(log);
         return String.join("\n", copy.subList(Math.max(0, copy.size() - lines), copy.size()));
     }
 
     /** The server's SEVERE and WARNING entries and exceptions, for failure messages. */
-    String problems() {
+    public String problems() {
         StringBuilder out = new StringBuilder();
         boolean in = false;
         for (String line : log) {
@@ -125,7 +133,7 @@ final class PayaraProcess implements AutoCloseable {
     }
 
     /** A Java 21+ JDK: PUB_JAVA21_HOME, else the first under /usr/lib/jvm. */
-    static Optional<Path> java21() throws IOException {
+    public static Optional<Path> java21() throws IOException {
         List<Path> homes = new ArrayList<>();
         String env = System.getenv("PUB_JAVA21_HOME");
         if (env != null && !env.isBlank()) {
