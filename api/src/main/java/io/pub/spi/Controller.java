@@ -177,6 +177,11 @@ public interface Controller extends AutoCloseable {
      * once the leases are taken is not kept (another consumer acked it meanwhile): the cursor that
      * decided this is returned with the leases kept.
      *
+     * <p>The head in the result may be lower than the stored one when the store knows, without
+     * asking, that the range it read was reserved: it is then the end of that range, every offset
+     * below it was read and holds an entry, so the caller finds no gap there; it reads on from it
+     * next time. A range with a gap always comes with the stored head.
+     *
      * <p>{@code wanted} runs on the calling thread, possibly under the store's locks: it must be
      * quick and must not call the store. The default composes {@link #read}, {@link #acquire},
      * {@link #cursor} and {@link #dropLeases}; stores that can do it in fewer round trips override it.
