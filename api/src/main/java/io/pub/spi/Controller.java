@@ -201,9 +201,23 @@ public interface Controller extends AutoCloseable {
         if (chosen.isEmpty()) {
             return new LeaseNext(read, List.of(), Optional.empty());
         }
-        List<Lease> leases = acquire(subscription, shard, chosen, owner, expiresAt, now);
+        Acquired acquired = acquireNotDone(subscription, shard, chosen, owner, expiresAt, now);
+        return new LeaseNext(read, acquired.leases(), acquired.cursor());
+    }
+
+    /**
+     * The lease half of {@link #leaseNext}, for offsets the caller read before: takes leases as
+     * {@link #acquire} does and keeps only those on offsets the cursor does not show done once the
+     * leases are taken (another consumer may have acknowledged one since the caller's cursor read);
+     * returns them with the cursor that decided. The default composes {@link #acquire}, {@link #cursor}
+     * and {@link #dropLeases}; stores that can tell without reading the cursor that no offset taken
+     * was acknowledged override it.
+     */
+    default Acquired acquireNotDone(
+            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+        List<Lease> leases = acquire(subscription, shard, offsets, owner, expiresAt, now);
         if (leases.isEmpty()) {
-            return new LeaseNext(read, List.of(), Optional.empty());
+            return Acquired.NONE;
         }
         // The cursor is read after the leases were taken: markDone writes the cursor before it drops
         // leases, so an offset acked between the caller's cursor read and this insert shows as done
@@ -220,7 +234,7 @@ public interface Controller extends AutoCloseable {
         if (!stale.isEmpty()) {
             dropLeases(subscription, shard, stale);
         }
-        return new LeaseNext(read, kept, Optional.of(fresh));
+        return new Acquired(kept, Optional.of(fresh));
     }
 
     /** Extends leases still held as given (same version); returns those renewed. */

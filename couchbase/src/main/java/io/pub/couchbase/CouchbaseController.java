@@ -8,6 +8,7 @@ import com.couchbase.client.java.json.JsonObject;
 import com.couchbase.client.java.kv.GetResult;
 import io.pub.Message;
 import io.pub.TopicShard;
+import io.pub.spi.Acquired;
 import io.pub.spi.Claim;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
@@ -506,10 +507,10 @@ final class CouchbaseController implements Controller {
      * requires) and any lease on an offset it shows done is given back. The cursor read is left out
      * when every offset taken lies above all its lease block ever leased ({@link LeaseBlocks#take}):
      * only a consumer holding a lease acknowledges, so none of them can be done by an
-     * acknowledgement; the cursor returned is then the one this JVM last read or wrote. (An offset
-     * marked done without a lease is one the caller skips itself: a tombstone, an expired or
-     * filtered-out message; only a purge from another process in the last rescan interval is not seen,
-     * and its messages may go out once more.) A poll that finds messages in steady state costs the
+     * acknowledgement; the cursor returned is then the one this JVM last read or wrote, and offsets
+     * it shows done are not taken. (An offset marked done without a lease is one the caller skips
+     * itself: a tombstone, an expired or filtered-out message; only a purge from another process
+     * since the caller's last cursor read is not seen, and its messages may go out once more.) A poll that finds messages in steady state costs the
      * block read and the lease write.
      */
     @Override
@@ -528,16 +529,32 @@ final class CouchbaseController implements Controller {
         if (chosen.isEmpty()) {
             return new LeaseNext(read, List.of(), Optional.empty());
         }
-        LeaseBlocks.Taken taken =
-                leaseBlocks.take(subscription, shard, chosen, owner, expiresAt, now, doneHint(subscription, shard));
+        Acquired acquired = acquireNotDone(subscription, shard, chosen, owner, expiresAt, now);
+        return new LeaseNext(read, acquired.leases(), acquired.cursor());
+    }
+
+    /**
+     * As the default, but the cursor read is left out when every offset taken lies above all its
+     * lease block ever leased ({@link LeaseBlocks#take}): see {@link #leaseNext}.
+     */
+    @Override
+    public Acquired acquireNotDone(
+            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+        Cursor known = lastCursors.get(ks.cursor(subscription, shard));
+        // what this JVM already knows done is not taken at all
+        List<Long> open = known == null
+                ? List.copyOf(offsets)
+                : offsets.stream().filter(o -> !known.isDone(o)).toList();
+        LeaseBlocks.Taken taken = open.isEmpty()
+                ? new LeaseBlocks.Taken(List.of(), true)
+                : leaseBlocks.take(subscription, shard, open, owner, expiresAt, now, doneHint(subscription, shard));
         List<Lease> leases = taken.leases();
         if (leases.isEmpty()) {
-            return new LeaseNext(read, List.of(), Optional.empty());
+            return new Acquired(List.of(), Optional.empty());
         }
-        Cursor known = lastCursors.get(ks.cursor(subscription, shard));
         if (taken.fresh() && known != null) {
             // no offset taken was ever leased, so none was acknowledged: the cursor need not be read
-            return new LeaseNext(read, leases, Optional.of(known));
+            return new Acquired(leases, Optional.of(known));
         }
         // read after the leases went in: an offset acknowledged meanwhile shows as done here
         Cursor fresh = cursor(subscription, shard);
@@ -553,7 +570,7 @@ final class CouchbaseController implements Controller {
         if (!stale.isEmpty()) {
             dropLeases(subscription, shard, stale);
         }
-        return new LeaseNext(read, kept, Optional.of(fresh));
+        return new Acquired(kept, Optional.of(fresh));
     }
 
     @Override
