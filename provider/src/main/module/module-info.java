@@ -18,6 +18,5 @@ module io.pub.jms {
 
     exports io.pub.jms;
     exports io.pub.jms.cdi;
-
-    uses io.pub.spi.ControllerProvider;
+    // stores are found by the engine (io.pub.Stores), which declares the ControllerProvider service
 }

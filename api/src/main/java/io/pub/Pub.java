@@ -7,7 +7,6 @@ import io.pub.Subscriber.SubscriberOptions;
 import io.pub.internal.OptionalLibraries;
 import io.pub.internal.TimedController;
 import io.pub.spi.Controller;
-import io.pub.spi.Settings;
 import io.pub.spi.Subscription;
 import io.pub.spi.TopicInfo;
 import java.time.Clock;
@@ -73,6 +72,7 @@ public final class Pub implements AutoCloseable {
     private final Producer internalProducer;
     private final Housekeeper housekeeper;
     private final AckWriter acks;
+    private final Subscriptions subscriptions = new Subscriptions(this);
 
     private Pub(Builder b) {
         this.clock = b.clock;
@@ -196,6 +196,14 @@ public final class Pub implements AutoCloseable {
         return controller.createSubscription(
                 new Subscription(name, QUEUE_SUBSCRIPTION, Subscription.Kind.QUEUE, null, false, null, clock.millis()),
                 false);
+    }
+
+    /**
+     * Subscriptions opened for consumers (slots counted across JVMs), durable ones removed, temporary
+     * destinations and queue browsing: see {@link Subscriptions}.
+     */
+    public Subscriptions subscriptions() {
+        return subscriptions;
     }
 
     /** Registers a subscription (if absent) starting at the head of every shard. */

@@ -2,7 +2,6 @@ package io.pub;
 
 import io.pub.spi.Controller;
 import io.pub.spi.ControllerProvider;
-import io.pub.spi.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
@@ -105,6 +104,22 @@ public final class Stores {
         throw new IllegalArgumentException("unknown store scheme '" + scheme + "' in " + URL_SETTING
                 + ": expected embedded:, couchbase://, couchbases:// or mem: (store providers on the class path: "
                 + known + "; add the store's jar for its scheme)");
+    }
+
+    /**
+     * Checks a store URL's options without opening anything (see {@link ControllerProvider#validate}):
+     * false if no store on the class path handles its scheme, IllegalArgumentException naming what is
+     * wrong if its store refuses it.
+     */
+    public static boolean validate(URI url, Settings settings) {
+        String scheme = url.getScheme();
+        for (ControllerProvider p : ServiceLoader.load(ControllerProvider.class, Stores.class.getClassLoader())) {
+            if (p.supports(scheme)) {
+                p.validate(url, settings);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The URL with any password (user:password@) hidden, for messages and logs. */

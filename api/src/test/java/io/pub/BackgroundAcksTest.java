@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pub.spi.Controller;
 import io.pub.spi.MutableClock;
-import io.pub.spi.Settings;
 import io.pub.spi.StoreException;
 import io.pub.spi.Subscription;
 import java.lang.reflect.InvocationTargetException;

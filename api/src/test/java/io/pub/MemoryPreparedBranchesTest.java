@@ -2,7 +2,6 @@ package io.pub;
 
 import io.pub.spi.Controller;
 import io.pub.spi.MutableClock;
-import io.pub.spi.Settings;
 import java.util.Map;
 import java.util.UUID;
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pub.spi.Controller;
 import io.pub.spi.MutableClock;
-import io.pub.spi.Settings;
 import io.pub.spi.StoreException;
 import io.pub.spi.Subscription;
 import java.lang.reflect.InvocationTargetException;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pub.spi.Controller;
 import io.pub.spi.MutableClock;
-import io.pub.spi.Settings;
 import io.pub.spi.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

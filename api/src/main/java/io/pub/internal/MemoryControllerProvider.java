@@ -1,8 +1,8 @@
 package io.pub.internal;
 
+import io.pub.Settings;
 import io.pub.spi.Controller;
 import io.pub.spi.ControllerProvider;
-import io.pub.spi.Settings;
 import java.net.URI;
 import java.time.Clock;
 import java.util.HashMap;

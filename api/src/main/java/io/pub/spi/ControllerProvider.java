@@ -1,5 +1,6 @@
 package io.pub.spi;
 
+import io.pub.Settings;
 import java.net.URI;
 import java.time.Clock;
 

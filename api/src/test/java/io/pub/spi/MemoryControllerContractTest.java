@@ -1,5 +1,6 @@
 package io.pub.spi;
 
+import io.pub.Settings;
 import io.pub.Stores;
 import java.util.Map;
 import java.util.UUID;

@@ -1,9 +1,9 @@
 package io.pub.bench;
 
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.spi.Controller;
 import io.pub.spi.ControllerProvider;
-import io.pub.spi.Settings;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.pub.bench;
 
 import io.pub.Message;
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.TopicShard;
 import io.pub.embedded.EmbeddedStore;
 import io.pub.spi.Controller;
-import io.pub.spi.Settings;
 import io.pub.spi.TopicInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;

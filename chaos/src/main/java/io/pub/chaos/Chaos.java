@@ -188,7 +188,7 @@ public final class Chaos {
         }
 
         private static Duration duration(String opt, String v) {
-            Duration d = io.pub.spi.Settings.only(Map.of(opt, v)).getDuration(opt, null);
+            Duration d = io.pub.Settings.only(Map.of(opt, v)).getDuration(opt, null);
             if (d.isZero() || d.isNegative()) {
                 throw new IllegalArgumentException(opt + " must be positive, was " + v);
             }

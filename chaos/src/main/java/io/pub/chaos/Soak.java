@@ -1,7 +1,7 @@
 package io.pub.chaos;
 
+import io.pub.Settings;
 import io.pub.jms.PubConnectionFactory;
-import io.pub.spi.Settings;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.Destination;

@@ -1,9 +1,9 @@
 package io.pub.chaos;
 
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.TopicShard;
 import io.pub.spi.Controller;
-import io.pub.spi.Settings;
 import io.pub.spi.Subscription;
 import io.pub.spi.TopicInfo;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package io.pub.chaos;
 
+import io.pub.Settings;
 import io.pub.jms.PubConnectionFactory;
-import io.pub.spi.Settings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;

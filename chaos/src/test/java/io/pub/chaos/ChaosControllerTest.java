@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pub.Message;
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.TopicShard;
 import io.pub.spi.Controller;
-import io.pub.spi.Settings;
 import io.pub.spi.StoreException;
 import io.pub.spi.TopicInfo;
 import java.nio.file.Path;

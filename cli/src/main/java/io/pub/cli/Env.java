@@ -1,6 +1,6 @@
 package io.pub.cli;
 
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;

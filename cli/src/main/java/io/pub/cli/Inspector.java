@@ -29,11 +29,11 @@ final class Inspector {
     /** How far past a cursor to look for the oldest message still to do. */
     private static final int OLDEST_SCAN = 10 * WINDOW;
     /**
-     * Claims the JMS provider takes for each active consumer of a durable or shared subscription:
-     * {@code active:<subscription>#<slot>}, one slot for an unshared durable subscription and 64 for a
-     * shared one (io.pub.jms.SubscriptionIds.slot, Subscriptions.SHARED_SLOTS).
+     * Claims the engine takes for each active consumer of a durable or shared subscription
+     * ({@link io.pub.Subscriptions#slotKey}): one slot for an unshared durable subscription and
+     * {@link io.pub.Subscriptions#SHARED_SLOTS} for a shared one.
      */
-    static final int SHARED_SLOTS = 64;
+    static final int SHARED_SLOTS = io.pub.Subscriptions.SHARED_SLOTS;
 
     private final Controller c;
     private final long now;
@@ -205,7 +205,7 @@ final class Inspector {
     private int liveSlots(String id, int slots) {
         int n = 0;
         for (int i = 0; i < slots; i++) {
-            if (live("active:" + id + "#" + i)) {
+            if (live(io.pub.Subscriptions.slotKey(id, i))) {
                 n++;
             }
         }

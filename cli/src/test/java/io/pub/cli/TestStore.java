@@ -1,8 +1,8 @@
 package io.pub.cli;
 
 import io.pub.Pub;
+import io.pub.Settings;
 import io.pub.couchbase.CouchbaseMockServer;
-import io.pub.spi.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -3,10 +3,10 @@ package io.pub.couchbase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.TopicShard;
 import io.pub.spi.Controller;
-import io.pub.spi.Settings;
 import io.pub.spi.StoreException;
 import java.net.ServerSocket;
 import java.time.Clock;

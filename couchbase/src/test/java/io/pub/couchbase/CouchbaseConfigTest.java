@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.couchbase.client.core.msg.kv.DurabilityLevel;
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

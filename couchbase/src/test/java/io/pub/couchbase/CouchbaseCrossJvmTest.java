@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pub.Message;
 import io.pub.Pub;
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.TopicShard;
 import io.pub.spi.Controller;
 import io.pub.spi.Entry;
 import io.pub.spi.OffsetSealedException;
-import io.pub.spi.Settings;
 import io.pub.spi.Subscription;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import com.couchbase.mock.Bucket;
 import com.couchbase.mock.BucketConfiguration;
 import com.couchbase.mock.CouchbaseMock;
 import com.couchbase.mock.memcached.MemcachedServer;
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -2,9 +2,9 @@ package io.pub.couchbase;
 
 import com.couchbase.client.java.Cluster;
 import com.couchbase.client.java.manager.collection.CollectionManager;
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.spi.Controller;
-import io.pub.spi.Settings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package io.pub.embedded;
 
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.spi.Controller;
 import io.pub.spi.ControllerContract;
 import io.pub.spi.MutableClock;
-import io.pub.spi.Settings;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;

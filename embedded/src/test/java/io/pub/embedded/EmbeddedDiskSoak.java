@@ -1,13 +1,13 @@
 package io.pub.embedded;
 
 import io.pub.Message;
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.TopicShard;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
 import io.pub.spi.Entry;
 import io.pub.spi.Lease;
-import io.pub.spi.Settings;
 import io.pub.spi.TopicInfo;
 import java.io.IOException;
 import java.nio.file.Files;

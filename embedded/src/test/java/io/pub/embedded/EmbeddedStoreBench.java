@@ -1,10 +1,10 @@
 package io.pub.embedded;
 
 import io.pub.Message;
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.TopicShard;
 import io.pub.spi.Controller;
-import io.pub.spi.Settings;
 import io.pub.spi.TopicInfo;
 import java.io.IOException;
 import java.nio.file.Files;

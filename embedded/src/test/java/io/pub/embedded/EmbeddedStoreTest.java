@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pub.Message;
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.TopicShard;
 import io.pub.spi.Claim;
@@ -12,7 +13,6 @@ import io.pub.spi.Cursor;
 import io.pub.spi.Entry;
 import io.pub.spi.Lease;
 import io.pub.spi.MutableClock;
-import io.pub.spi.Settings;
 import io.pub.spi.StoreException;
 import io.pub.spi.Subscription;
 import io.pub.spi.TopicInfo;

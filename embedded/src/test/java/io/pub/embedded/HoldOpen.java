@@ -1,8 +1,8 @@
 package io.pub.embedded;
 
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.spi.Controller;
-import io.pub.spi.Settings;
 import java.time.Clock;
 import java.util.Map;
 

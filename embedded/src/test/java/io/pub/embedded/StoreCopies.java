@@ -3,11 +3,11 @@ package io.pub.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pub.Message;
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.TopicShard;
 import io.pub.spi.Controller;
 import io.pub.spi.Entry;
-import io.pub.spi.Settings;
 import io.pub.spi.TopicInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.pub.jms;
 
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import java.io.ObjectInputFilter;
 import java.util.Arrays;
 import java.util.List;

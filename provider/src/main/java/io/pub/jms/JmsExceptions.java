@@ -1,6 +1,7 @@
 package io.pub.jms;
 
-import io.pub.spi.StoreException;
+import io.pub.PubException;
+import io.pub.SubscriptionException;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.IllegalStateRuntimeException;
 import jakarta.jms.InvalidClientIDException;
@@ -90,7 +91,10 @@ final class JmsExceptions {
             Thread.currentThread().interrupt();
             return withCause(new JMSException("interrupted while waiting for the store", INTERRUPTED), e);
         }
-        if (t instanceof StoreException e) {
+        if (t instanceof SubscriptionException e) {
+            return withCause(ofSubscription(e), e);
+        }
+        if (t instanceof PubException e) {
             return withCause(new JMSException("store operation failed: " + e.getMessage(), STORE_ERROR), e);
         }
         if (t instanceof TimeoutException || t instanceof IOException || t instanceof UncheckedIOException) {
@@ -111,6 +115,24 @@ final class JmsExceptions {
         }
         String text = t.getMessage() == null ? t.toString() : t.getMessage();
         return withCause(new JMSException(text), t);
+    }
+
+    /** What the specification calls each way a subscription cannot be opened or removed. */
+    private static JMSException ofSubscription(SubscriptionException e) {
+        String m = e.getMessage();
+        return switch (e.reason()) {
+            case NOT_FOUND -> new InvalidDestinationException(m);
+            case EXCLUSIVE, IN_USE -> new IllegalStateException(m);
+            case NO_FREE_SLOT -> new ResourceAllocationException(m);
+            // the engine says which kind exists; the JMS method that opens that kind is the hint
+            case KIND_MISMATCH ->
+                new JMSException(m + "; "
+                        + (m.endsWith("a shared durable subscription")
+                                ? "createSharedDurableConsumer"
+                                : "createDurableConsumer")
+                        + " opens it");
+            case CONFLICT -> new JMSException(m);
+        };
     }
 
     /** The JMSRuntimeException twin of {@code e}, with e as its cause. */

@@ -1,7 +1,7 @@
 package io.pub.jms;
 
 import io.pub.Pub;
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -2,10 +2,7 @@ package io.pub.jms;
 
 import io.pub.Heartbeat;
 import io.pub.Pub;
-import io.pub.spi.Controller;
-import io.pub.spi.Settings;
-import io.pub.spi.Subscription;
-import io.pub.spi.TopicInfo;
+import io.pub.Settings;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionConsumer;
 import jakarta.jms.ConnectionMetaData;
@@ -116,8 +113,9 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
         return pub;
     }
 
-    Controller controller() {
-        return pub.controller();
+    /** Renews the claims of this connection's consumers and owns its temporary destinations. */
+    Heartbeat heartbeat() {
+        return heartbeat;
     }
 
     ProviderOptions options() {
@@ -142,27 +140,6 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
     }
 
     /**
-     * Renews a claim that every user holds as the same owner (the key itself), such as the liveness of
-     * a shared subscription. Never released on close: another JVM may still be renewing it, and
-     * releasing it would let housekeeping reap what that JVM uses. It lapses by itself.
-     */
-    void holdSharedClaim(String key) {
-        heartbeat.holdShared(key);
-    }
-
-    void releaseClaim(String key, String owner) {
-        heartbeat.release(key, owner);
-    }
-
-    /** True if the claim {@code key} is held live by anyone. */
-    boolean claimLive(String key) {
-        return controller()
-                .readClaim(key)
-                .map(c -> c.isLive(pub.clock().millis()))
-                .orElse(false);
-    }
-
-    /**
      * Liveness thread: a renewal found the heartbeat lapsed or a claim lost. Tells the
      * ExceptionListener, and closes the connection if anything it owned is gone (see the class comment).
      */
@@ -184,7 +161,7 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
         }
         String what = lapse.heartbeatLapsed()
                 ? "the heartbeat of connection " + id + " lapsed: " + lapse.reason() + " (heartbeat "
-                        + io.pub.spi.Settings.format(options.heartbeatTtl()) + "; the JVM paused, or the store or"
+                        + Settings.format(options.heartbeatTtl()) + "; the JVM paused, or the store or"
                         + " the renewal was too slow), so other JVMs may have reaped what it owned"
                 : "connection " + id + " lost claims it held";
         String outcome = lost.isEmpty()
@@ -202,16 +179,12 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
     private List<String> missingResources() {
         List<String> missing = new ArrayList<>();
         for (String name : temporaries) {
-            if (controller().topic(name).isEmpty()) {
+            if (!pub.subscriptions().topicExists(name)) {
                 missing.add("temporary destination " + name);
             }
         }
         for (PubSession s : sessions) {
-            for (Subscription sub : s.transientSubscriptions()) {
-                if (controller().subscription(sub.topic(), sub.id()).isEmpty()) {
-                    missing.add("subscription " + sub.id() + " of topic " + sub.topic());
-                }
-            }
+            missing.addAll(s.missingTransientSubscriptions());
         }
         return missing;
     }
@@ -282,7 +255,7 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
     /** Makes sure {@code d} can be sent to or consumed from: creates permanent ones, checks temporary ones. */
     void ensure(PubDestination d) throws JMSException {
         if (d.isTemporary()) {
-            if (controller().topic(d.name()).isEmpty()) {
+            if (!pub.subscriptions().topicExists(d.name())) {
                 throw new InvalidDestinationException("temporary destination " + d + " was deleted");
             }
         } else if (d.isTopic()) {
@@ -548,20 +521,7 @@ public final class PubConnection implements Connection, QueueConnection, TopicCo
         checkOpen();
         String name = (topic ? "tmp-t-" : "tmp-q-") + UUID.randomUUID();
         try {
-            controller().createTopic(new TopicInfo(name, 1, true, heartbeat.key()));
-            if (!topic) {
-                controller()
-                        .createSubscription(
-                                new Subscription(
-                                        name,
-                                        Pub.QUEUE_SUBSCRIPTION,
-                                        Subscription.Kind.QUEUE,
-                                        null,
-                                        false,
-                                        null,
-                                        pub.clock().millis()),
-                                false);
-            }
+            pub.subscriptions().createTemporary(name, !topic, heartbeat);
         } catch (RuntimeException e) {
             throw JmsExceptions.toJms(e);
         }

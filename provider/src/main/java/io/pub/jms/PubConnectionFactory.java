@@ -1,8 +1,7 @@
 package io.pub.jms;
 
+import io.pub.Settings;
 import io.pub.Stores;
-import io.pub.spi.ControllerProvider;
-import io.pub.spi.Settings;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSContext;
@@ -16,7 +15,6 @@ import jakarta.jms.TopicConnectionFactory;
 import java.io.Serializable;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.ServiceLoader;
 
 /**
  * Pub's connection factory. A URL picks the store and may carry the provider's options as query
@@ -90,23 +88,19 @@ public class PubConnectionFactory
             throw new IllegalArgumentException("the connection factory URL must start with a store scheme (embedded:,"
                     + " couchbase://, couchbases://, mem:), was '" + Stores.redact(storeUrl) + "'");
         }
-        for (ControllerProvider p :
-                ServiceLoader.load(ControllerProvider.class, PubConnectionFactory.class.getClassLoader())) {
-            if (p.supports(scheme)) {
-                try {
-                    p.validate(uri, settings);
-                } catch (IllegalArgumentException e) {
-                    String m = e.getMessage() == null ? e.toString() : e.getMessage();
-                    if (m.startsWith(Stores.URL_SETTING + ": ")) {
-                        m = m.substring(Stores.URL_SETTING.length() + 2);
-                    }
-                    throw new IllegalArgumentException(
-                            "the connection factory URL: " + m + " (the options of the JMS provider itself are "
-                                    + ProviderOptions.URL_OPTIONS + ")",
-                            e);
-                }
+        try {
+            if (Stores.validate(uri, settings)) {
                 return;
             }
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (m.startsWith(Stores.URL_SETTING + ": ")) {
+                m = m.substring(Stores.URL_SETTING.length() + 2);
+            }
+            throw new IllegalArgumentException(
+                    "the connection factory URL: " + m + " (the options of the JMS provider itself are "
+                            + ProviderOptions.URL_OPTIONS + ")",
+                    e);
         }
         throw new IllegalArgumentException("unknown store scheme '" + scheme + "' in the connection factory URL: "
                 + "expected embedded:, couchbase://, couchbases:// or mem: (add the store's jar for its scheme)");

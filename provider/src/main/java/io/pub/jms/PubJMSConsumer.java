@@ -106,7 +106,7 @@ final class PubJMSConsumer implements JMSConsumer {
     @Override
     public <T> T receiveBody(Class<T> c, long timeout) {
         try {
-            Message m = next(timeout);
+            Message m = context.receiveKeepingReceipt(() -> next(timeout));
             if (m == null) {
                 context.flushDupsOk(); // delivery went idle
                 return null;

@@ -39,13 +39,17 @@ import org.slf4j.LoggerFactory;
  * interfaces, so the context works over any provider's Connection. Checked JMSExceptions become
  * their runtime twins through {@link JmsExceptions#toRuntime}.
  *
- * <p>AUTO_ACKNOWLEDGE and DUPS_OK_ACKNOWLEDGE run on a CLIENT_ACKNOWLEDGE session that this context
- * acknowledges itself (AUTO after each delivery, DUPS_OK in batches). That is what lets
- * {@link JMSConsumer#receiveBody} leave a message whose body has the wrong type unacknowledged and
- * hand it out again, as the specification requires, without the classic API knowing about
- * receiveBody. A MessageListener that throws in these modes gets its message back at once, flagged
- * as redelivered, as the specification says for AUTO_ACKNOWLEDGE; what the consumer prefetched
- * stays with it, as in the classic API.
+ * <p>Over Pub's own connection the session runs in the context's mode, so acknowledgement is the
+ * session's ({@link AckStrategy}), the same code as in the classic API: a MessageListener that throws
+ * in AUTO_ACKNOWLEDGE or DUPS_OK_ACKNOWLEDGE gets its message back at once, flagged as redelivered,
+ * and what the consumer prefetched stays with it. {@link JMSConsumer#receiveBody} receives through
+ * {@link PubSession#receiveKeepingReceipt}, so that a message whose body has the wrong type stays
+ * unacknowledged and is handed out again, as the specification requires.
+ *
+ * <p>Over another Connection (the resource adapter's handles, another provider's connection) the
+ * context cannot reach the session's acknowledgement: AUTO and DUPS_OK run on a CLIENT_ACKNOWLEDGE
+ * session that the context acknowledges itself (AUTO after each delivery, DUPS_OK in batches), and a
+ * failing listener's message comes back through {@link Session#recover}, with what was prefetched.
  */
 public final class PubJMSContext implements JMSContext {
     private static final Logger LOG = LoggerFactory.getLogger(PubJMSContext.class);
@@ -57,6 +61,8 @@ public final class PubJMSContext implements JMSContext {
 
     private final SharedConnection shared;
     private final int sessionMode;
+    /** True when the session is a PubSession in this context's mode, which acknowledges by itself. */
+    private final boolean sessionAcknowledges;
     /** Opens the context's session on first use: the connection's, or an XASession's (PubXAJMSContext). */
     private final SessionOpener opener;
 
@@ -71,8 +77,8 @@ public final class PubJMSContext implements JMSContext {
     /** DUPS_OK: deliveries by receive not acknowledged yet. */
     private int dupsOkPending; // guarded by lock
 
-    /** DUPS_OK acknowledges in batches of this many receives, like the classic session. */
-    static final int DUPS_OK_BATCH = 16;
+    /** DUPS_OK over another Connection acknowledges in batches of this many receives, like a PubSession. */
+    static final int DUPS_OK_BATCH = DupsOkAcknowledge.BATCH;
 
     /**
      * A context that owns {@code connection}: it is closed when this context and every context made
@@ -88,6 +94,7 @@ public final class PubJMSContext implements JMSContext {
         }
         this.shared = new SharedConnection(connection);
         this.sessionMode = sessionMode;
+        this.sessionAcknowledges = connection instanceof PubConnection;
         this.opener = connection::createSession;
     }
 
@@ -95,12 +102,14 @@ public final class PubJMSContext implements JMSContext {
     PubJMSContext(jakarta.jms.Connection connection, int sessionMode, SessionOpener opener) {
         this.shared = new SharedConnection(Objects.requireNonNull(connection, "connection"));
         this.sessionMode = sessionMode;
+        this.sessionAcknowledges = true; // an XASession's PubSession
         this.opener = opener;
     }
 
     private PubJMSContext(SharedConnection shared, int sessionMode) {
         this.shared = shared;
         this.sessionMode = sessionMode;
+        this.sessionAcknowledges = shared.connection instanceof PubConnection;
         this.opener = shared.connection::createSession;
     }
 
@@ -575,21 +584,48 @@ public final class PubJMSContext implements JMSContext {
         }
     }
 
-    /** True when this context, not the session, acknowledges each delivery (AUTO and DUPS_OK). */
+    /** True in AUTO and DUPS_OK: a receiveBody whose body does not fit leaves its message unacknowledged. */
     boolean acknowledgesEachDelivery() {
         return sessionMode == AUTO_ACKNOWLEDGE || sessionMode == DUPS_OK_ACKNOWLEDGE;
     }
 
+    /** True when this context, not its session, acknowledges (AUTO and DUPS_OK over another Connection). */
+    private boolean emulatesAcknowledgement() {
+        return acknowledgesEachDelivery() && !sessionAcknowledges;
+    }
+
     /**
-     * Records a message that receive handed to the application and acknowledges as the mode says:
+     * Runs a receive whose message the application may not take (receiveBody): in AUTO and DUPS_OK
+     * over a PubSession its acknowledgement waits for {@link #delivered}.
+     */
+    Message receiveKeepingReceipt(PubSession.Receive receive) throws JMSException {
+        if (acknowledgesEachDelivery() && session() instanceof PubSession pub) {
+            return pub.receiveKeepingReceipt(receive);
+        }
+        return receive.receive();
+    }
+
+    /**
+     * Records a message that receive handed to the application. A PubSession acknowledges it as its
+     * mode says (a receipt kept by {@link #receiveKeepingReceipt} now); otherwise this context does:
      * AUTO at once, DUPS_OK every {@link #DUPS_OK_BATCH} deliveries (and when receive finds nothing,
-     * and at close), as the classic session does.
+     * and at close).
      */
     void delivered(Message message) throws JMSException {
         lastDelivered = message;
+        if (!emulatesAcknowledgement()) {
+            Session s;
+            synchronized (lock) {
+                s = session; // opened by the receive that returned the message
+            }
+            if (s instanceof PubSession pub) {
+                pub.takeReceipt(message);
+            }
+            return;
+        }
         if (sessionMode == AUTO_ACKNOWLEDGE) {
             message.acknowledge();
-        } else if (sessionMode == DUPS_OK_ACKNOWLEDGE) {
+        } else {
             boolean flush;
             synchronized (lock) {
                 flush = ++dupsOkPending >= DUPS_OK_BATCH;
@@ -603,9 +639,9 @@ public final class PubJMSContext implements JMSContext {
         }
     }
 
-    /** DUPS_OK: acknowledges what receive delivered and has not acknowledged yet. */
+    /** DUPS_OK over another Connection: acknowledges what receive delivered and has not acknowledged yet. */
     void flushDupsOk() throws JMSException {
-        if (sessionMode != DUPS_OK_ACKNOWLEDGE) {
+        if (sessionMode != DUPS_OK_ACKNOWLEDGE || !emulatesAcknowledgement()) {
             return;
         }
         synchronized (lock) {
@@ -628,7 +664,7 @@ public final class PubJMSContext implements JMSContext {
         synchronized (lock) {
             checkOpen();
             if (session == null) {
-                int mode = acknowledgesEachDelivery() ? CLIENT_ACKNOWLEDGE : sessionMode;
+                int mode = emulatesAcknowledgement() ? CLIENT_ACKNOWLEDGE : sessionMode;
                 try {
                     session = opener.open(mode);
                 } catch (JMSException e) {
@@ -700,7 +736,10 @@ public final class PubJMSContext implements JMSContext {
         }
     }
 
-    /** Marks the thread as running this context's MessageListener and acknowledges for AUTO/DUPS_OK. */
+    /**
+     * Marks the thread as running this context's MessageListener; over another Connection it also
+     * acknowledges for AUTO and DUPS_OK.
+     */
     private final class CallbackMessageListener implements MessageListener {
         private final MessageListener target;
 
@@ -714,20 +753,19 @@ public final class PubJMSContext implements JMSContext {
             IN_LISTENER.set(PubJMSContext.this);
             try {
                 lastDelivered = message;
+                if (!emulatesAcknowledgement()) {
+                    target.onMessage(message); // the session's mode settles the message, also if this throws
+                    return;
+                }
                 try {
                     target.onMessage(message);
                 } catch (RuntimeException e) {
-                    if (!acknowledgesEachDelivery()) {
-                        throw e;
-                    }
                     // AUTO/DUPS_OK: the specification redelivers at once, flagged as redelivered.
                     LOG.warn("MessageListener threw; the message will be redelivered", e);
                     redeliverQuietly();
                     return;
                 }
-                if (acknowledgesEachDelivery()) {
-                    message.acknowledge();
-                }
+                message.acknowledge();
             } catch (JMSException e) {
                 throw JmsExceptions.toRuntime(e);
             } finally {
@@ -737,12 +775,7 @@ public final class PubJMSContext implements JMSContext {
 
         private void redeliverQuietly() {
             try {
-                Session s = session();
-                if (s instanceof PubSession pub) {
-                    pub.redeliverUnacknowledged(); // that message only, as in the classic API
-                } else {
-                    s.recover(); // a context over another provider's connection (the tests run one)
-                }
+                session().recover(); // another Connection's session: what it prefetched comes again too
             } catch (JMSException | RuntimeException e) {
                 // The lease is still released when it expires, so the message is not lost.
                 LOG.warn("giving back the message of a failed MessageListener failed", e);

@@ -1,7 +1,7 @@
 package io.pub.jms;
 
+import io.pub.Settings;
 import io.pub.Stores;
-import io.pub.spi.Settings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Hashtable;

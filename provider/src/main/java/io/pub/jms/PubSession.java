@@ -4,7 +4,7 @@ import io.pub.Delivery;
 import io.pub.Subscriber;
 import io.pub.Subscriber.FilterMode;
 import io.pub.Subscriber.SubscriberOptions;
-import io.pub.spi.Subscription;
+import io.pub.Subscriptions.Registration;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Destination;
@@ -31,42 +31,36 @@ import jakarta.jms.Topic;
 import jakarta.jms.TopicPublisher;
 import jakarta.jms.TopicSession;
 import jakarta.jms.TopicSubscriber;
-import jakarta.jms.TransactionRolledBackException;
 import java.io.Serializable;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
- * A JMS session: creates messages, producers, consumers and browsers, and owns acknowledgement,
- * transactions and the delivery thread of its listeners ({@link SessionWorker}).
- *
- * <p>Acknowledgement: AUTO acks as receive returns or onMessage returns; DUPS_OK collects acks and
- * writes them in batches ({@link #DUPS_OK_BATCH}, or when delivery goes idle); CLIENT keeps every
- * delivered message leased until {@code Message.acknowledge()} acks all the session delivered;
- * SESSION_TRANSACTED holds sends until commit and acks deliveries at commit. Rollback, recover and
- * a listener's RuntimeException (AUTO, DUPS_OK) release leases for redelivery after the configured
- * redelivery delay, backed off per delivery.
+ * A JMS session: creates messages, producers, consumers and browsers, runs the delivery thread of its
+ * listeners ({@link SessionWorker}), and hands acknowledgement and transactions to the strategy of
+ * its mode ({@link AckStrategy}): {@link AutoAcknowledge}, {@link DupsOkAcknowledge},
+ * {@link ClientAcknowledge}, {@link TransactedAcknowledge}, or {@link XaAcknowledge} for an
+ * XASession's. Rollback, recover and a listener's RuntimeException (AUTO, DUPS_OK) release leases for
+ * redelivery after the configured redelivery delay, backed off per delivery. A JMSContext's session
+ * is one of these in the context's own mode, so both APIs behave alike.
  *
  * <p>Async sends: written in order by one sender thread per session; the CompletionListener runs on
  * the session's delivery thread once the message is stored, never at the same time as a
  * MessageListener of the session. In a transacted session it runs at commit (onException at rollback).
  */
 final class PubSession implements Session, QueueSession, TopicSession {
-    static final int DUPS_OK_BATCH = 16;
-
     private final PubConnection connection;
     private final int mode;
     private final Subscriptions subscriptions;
     private final List<PubMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<PubMessageProducer> producers = new CopyOnWriteArrayList<>();
     private final List<PubQueueBrowser> browsers = new CopyOnWriteArrayList<>();
-    /** CLIENT: delivered, not acked. TRANSACTED: delivered in the transaction. DUPS_OK: acks to write. */
-    private final List<Delivered> unacked = new ArrayList<>();
+    /** What the session delivered and has not settled; the store work of acknowledging and releasing. */
+    private final SessionAcks acks = new SessionAcks(this);
+    /** What the acknowledgement mode does; replaced once by {@link #xa} for an XASession's session. */
+    private volatile AckStrategy strategy;
 
     private final Object lock = new Object();
     private final SessionSends sends;
@@ -78,8 +72,8 @@ final class PubSession implements Session, QueueSession, TopicSession {
     private boolean recoverCurrent;
     /** Set on the delivery thread around a MessageListener's onMessage. */
     private volatile boolean inMessageListener;
-
-    private record Delivered(PubMessageConsumer consumer, Delivery delivery) {}
+    /** A JMSContext's receiveBody: the thread whose receive keeps its receipt for the context to take. */
+    private volatile Thread deferringReceipt;
 
     /** Which legacy domain the session was created for: a QueueSession offers no topic methods and back. */
     enum Domain {
@@ -89,13 +83,6 @@ final class PubSession implements Session, QueueSession, TopicSession {
     }
 
     private final Domain domain;
-
-    /** XA: set on the session of an XASession, it says whether a transaction branch owns its work now. */
-    private volatile XaAssociation xa;
-    /** XA: the AUTO/DUPS_OK delivery a MessageListener is processing, and whether a branch took it (delivery thread). */
-    private Delivered listening;
-
-    private boolean listeningEnlisted;
 
     PubSession(PubConnection connection, int mode) {
         this(connection, mode, Domain.ANY);
@@ -108,6 +95,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
         this.subscriptions = new Subscriptions(connection);
         this.sends = new SessionSends(
                 this, connection.pub().producer(), connection.options().sendWindow());
+        this.strategy = AckStrategy.forMode(mode, this, acks, sends);
     }
 
     static boolean validMode(int mode) {
@@ -123,16 +111,8 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     /** Makes this (SESSION_TRANSACTED) session an XASession's: see {@link PubXAResource}. */
     void xa(XaAssociation association) {
-        this.xa = association;
-    }
-
-    /**
-     * The acknowledgement mode in force: an XASession's session is transacted while a transaction
-     * branch is associated with it, and acknowledges as AUTO_ACKNOWLEDGE outside one.
-     */
-    private int ackMode() {
-        XaAssociation a = xa;
-        return a != null && !a.inBranch() ? AUTO_ACKNOWLEDGE : mode;
+        this.strategy = new XaAcknowledge(
+                association, acks, strategy, AckStrategy.forMode(AUTO_ACKNOWLEDGE, this, acks, sends));
     }
 
     /**
@@ -141,12 +121,8 @@ final class PubSession implements Session, QueueSession, TopicSession {
      * back with the branch, not when onMessage returns. Delivery thread only.
      */
     void enlistListenerDelivery() {
-        Delivered current = listening;
-        if (current != null && !listeningEnlisted && isInMessageListener()) {
-            synchronized (lock) {
-                unacked.add(current);
-            }
-            listeningEnlisted = true;
+        if (strategy instanceof XaAcknowledge x && isInMessageListener()) {
+            x.enlistListenerDelivery();
         }
     }
 
@@ -156,11 +132,13 @@ final class PubSession implements Session, QueueSession, TopicSession {
      */
     XaWork detachWork() {
         List<XaWork.Received> received = new ArrayList<>();
-        synchronized (lock) {
-            unacked.forEach(d -> received.add(new XaWork.Received(d.consumer, d.delivery)));
-            unacked.clear();
-        }
+        acks.takeHeld().forEach(d -> received.add(new XaWork.Received(d.consumer(), d.delivery())));
         return new XaWork(sends.takeHeldForBranch(), received);
+    }
+
+    /** The open consumers (recover and rollback give back what they prefetched). */
+    List<PubMessageConsumer> consumers() {
+        return consumers;
     }
 
     boolean isClosed() {
@@ -328,7 +306,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
         checkConsumable(d);
         try {
             if (d.isTopic()) {
-                Subscriptions.Opened o = subscriptions.nonDurable(d, text(selector), noLocal);
+                Registration o = subscriptions.nonDurable(d, text(selector), noLocal);
                 return open(d, o, selector, noLocal, FilterMode.DONE, messageSelector);
             }
             return open(d, subscriptions.queue(d), selector, false, FilterMode.SKIP, messageSelector);
@@ -380,7 +358,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
         Selector selector = Selector.parse(messageSelector);
         checkConsumable(d);
         try {
-            Subscriptions.Opened o = subscriptions.shared(d, sharedSubscriptionName, text(selector));
+            Registration o = subscriptions.shared(d, sharedSubscriptionName, text(selector));
             return open(d, o, selector, false, FilterMode.DONE, messageSelector);
         } catch (RuntimeException e) {
             throw JmsExceptions.toJms(e);
@@ -431,7 +409,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
             throw new InvalidDestinationException("a durable subscription cannot be made on temporary topic " + d);
         }
         try {
-            Subscriptions.Opened o = subscriptions.durable(d, name, text(selector), noLocal, shared);
+            Registration o = subscriptions.durable(d, name, text(selector), noLocal, shared);
             return open(d, o, selector, noLocal, FilterMode.DONE, messageSelector);
         } catch (RuntimeException e) {
             throw JmsExceptions.toJms(e);
@@ -468,7 +446,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     private PubMessageConsumer open(
             PubDestination d,
-            Subscriptions.Opened opened,
+            Registration opened,
             Selector selector,
             boolean noLocal,
             FilterMode filterMode,
@@ -489,14 +467,13 @@ final class PubSession implements Session, QueueSession, TopicSession {
                         null,
                         filterMode))
                 .withFilter(filter(selector, noLocal), filterMode);
-        Subscription s = opened.subscription();
         Subscriber subscriber;
         try {
-            subscriber = connection.pub().subscriber(s, options);
+            subscriber = connection.pub().subscriber(opened.subscription(), options);
         } catch (RuntimeException e) {
             List<Exception> failures = new ArrayList<>();
             try {
-                opened.onClose().close(failures);
+                opened.close(failures);
             } catch (RuntimeException again) {
                 failures.add(again);
             }
@@ -504,7 +481,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
             throw JmsExceptions.toJms(e, JmsExceptions.Context.DESTINATION);
         }
         PubMessageConsumer c = new PubMessageConsumer(
-                this, d, subscriber, opened.onClose(), selectorText, noLocal, o.prefetch(), o.leaseDuration());
+                this, d, subscriber, opened::close, selectorText, noLocal, o.prefetch(), o.leaseDuration());
         consumers.add(c);
         if (closed) {
             c.closeInternal();
@@ -535,9 +512,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
     void consumerClosed(PubMessageConsumer c) {
         consumers.remove(c);
         if (c.subscriptionGone()) {
-            synchronized (lock) {
-                unacked.removeIf(x -> x.consumer == c); // the subscription went with the consumer
-            }
+            acks.forget(c); // the subscription went with the consumer
         }
     }
 
@@ -575,13 +550,9 @@ final class PubSession implements Session, QueueSession, TopicSession {
             throw new IllegalStateException(
                     "durable subscription '" + name + "' has an open consumer in this connection; close it first");
         }
-        synchronized (lock) {
-            for (Delivered d : unacked) {
-                if (d.consumer.subscriber().subscription().id().equals(id)) {
-                    throw new IllegalStateException("durable subscription '" + name + "' has messages this session"
-                            + " has not acknowledged or committed yet");
-                }
-            }
+        if (acks.holdsFor(id)) {
+            throw new IllegalStateException("durable subscription '" + name + "' has messages this session"
+                    + " has not acknowledged or committed yet");
         }
         try {
             subscriptions.unsubscribe(name);
@@ -590,13 +561,16 @@ final class PubSession implements Session, QueueSession, TopicSession {
         }
     }
 
-    /** The subscriptions of open consumers that go with their consumers (non-durable, shared). */
-    List<Subscription> transientSubscriptions() {
-        List<Subscription> out = new ArrayList<>();
+    /**
+     * The subscriptions of open consumers that go with their consumers (non-durable, shared) and that
+     * are gone from the store (reaped after the connection's heartbeat lapsed), described.
+     */
+    List<String> missingTransientSubscriptions() {
+        List<String> out = new ArrayList<>();
         for (PubMessageConsumer c : consumers) {
-            Subscription s = c.subscriber().subscription();
-            if (!c.isClosed() && !s.kind().isDurable()) {
-                out.add(s);
+            if (!c.isClosed() && connection.pub().subscriptions().reaped(c.subscriber())) {
+                out.add("subscription " + c.subscriber().subscription().id() + " of topic "
+                        + c.subscriber().subscription().topic());
             }
         }
         return out;
@@ -615,241 +589,62 @@ final class PubSession implements Session, QueueSession, TopicSession {
 
     /**
      * True if a receive writes its acknowledgement before it returns: AUTO_ACKNOWLEDGE with
-     * blockOnAcknowledge. Otherwise the acknowledgement is only queued ({@link #ack}) and the receive
-     * makes no store call between confirming the lease and handing the message out; DUPS_OK collects
-     * its acknowledgements and allows duplicates.
+     * blockOnAcknowledge. Otherwise the acknowledgement is only queued and the receive makes no store
+     * call between confirming the lease and handing the message out; DUPS_OK collects its
+     * acknowledgements and allows duplicates.
      */
     boolean acksBeforeHandOut() {
-        return ackMode() == AUTO_ACKNOWLEDGE && connection.options().blockOnAcknowledge();
+        return strategy.acksBeforeHandOut();
     }
 
     /**
      * Turns a leased delivery into the application's message and does what the acknowledgement mode
      * says on delivery. For a listener ({@code listener} true) AUTO and DUPS_OK ack after onMessage.
+     * A receive inside {@link #receiveKeepingReceipt} keeps its receipt for the caller instead.
      */
     Message deliver(PubMessageConsumer consumer, Delivery d, boolean listener) throws JMSException {
         PubMessage m = PubMessage.fromStored(d.message(), consumer.destination(), d.deliveryCount());
-        int mode = ackMode();
-        if (mode == CLIENT_ACKNOWLEDGE) {
-            m.setAcknowledger(this::acknowledgeAll);
-        }
-        switch (mode) {
-            case AUTO_ACKNOWLEDGE -> {
-                if (!listener) {
-                    ackOnReceive(m, () -> ack(consumer, List.of(d)));
-                }
-            }
-            case DUPS_OK_ACKNOWLEDGE -> {
-                if (!listener) {
-                    ackOnReceive(m, () -> dupsOk(consumer, d));
-                }
-            }
-            default -> {
-                synchronized (lock) {
-                    unacked.add(new Delivered(consumer, d));
-                }
-            }
+        if (!listener && deferringReceipt == Thread.currentThread()) {
+            acks.defer(m, consumer, d);
+        } else {
+            strategy.delivered(consumer, d, m, listener);
         }
         return m;
     }
 
-    private interface Acknowledgement {
-        void run() throws JMSException;
+    /** A receive whose message is not settled yet: {@link #takeReceipt} settles it. */
+    interface Receive {
+        Message receive() throws JMSException;
     }
 
     /**
-     * The acknowledgement a receive makes before it returns (AUTO, DUPS_OK). When it fails the message
-     * is handed out all the same, and the failure goes to the ExceptionListener: the store may have
-     * applied it (a reply lost, a timeout after the write), and then throwing would lose a message
-     * nobody received; if it did not, the lease lapses and the message comes again, redelivered.
+     * For a JMSContext's receiveBody: runs {@code receive} so that the message it returns is handed
+     * out but not yet acknowledged (AUTO, DUPS_OK), until {@link #takeReceipt}. A message whose body
+     * does not fit stays unacknowledged, to be handed out again; recover and close give it back.
      */
-    private void ackOnReceive(PubMessage m, Acknowledgement ack) {
+    Message receiveKeepingReceipt(Receive receive) throws JMSException {
+        deferringReceipt = Thread.currentThread();
         try {
-            ack.run();
-        } catch (JMSException e) {
-            String id = m.getJMSMessageID();
-            JMSException report = new JMSException(
-                    "acknowledging message " + id + " as it was received failed (" + e.getMessage() + "); it was"
-                            + " handed out all the same and may be delivered again",
-                    e.getErrorCode());
-            connection.report(JmsExceptions.withCause(report, e));
-        }
-    }
-
-    /**
-     * Acks deliveries. A transacted commit, and any acknowledgement with {@code blockOnAcknowledge},
-     * returns once the store has it; otherwise the engine writes it in the background with other
-     * acknowledgements ({@link Subscriber#ackAsync}) and a failure goes to the ExceptionListener. If
-     * the write fails the subscriber forgets the deliveries (their leases lapse, and if the ack did
-     * not apply they are redelivered): renewing them for ever would keep them from everyone, also
-     * after the consumer closed.
-     */
-    private void ack(PubMessageConsumer consumer, List<Delivery> ds) throws JMSException {
-        if (consumer.subscriptionGone()) {
-            return; // closed with its subscription (e.g. from its own listener): nothing left to ack
-        }
-        Subscriber sub = consumer.subscriber();
-        try {
-            if (ackMode() == SESSION_TRANSACTED || connection.options().blockOnAcknowledge()) {
-                try {
-                    sub.ack(ds);
-                } catch (RuntimeException e) {
-                    throw JmsExceptions.toJms(e);
-                }
-            } else {
-                sub.ackAsync(ds).whenComplete((ok, failure) -> {
-                    if (failure != null) {
-                        backgroundAckFailed(consumer, ds.size(), failure);
-                    }
-                });
-            }
+            return receive.receive();
         } finally {
-            consumer.settled();
+            deferringReceipt = null;
         }
     }
 
-    /** Tells the ExceptionListener, on the session's thread, that an acknowledgement was not written. */
-    private void backgroundAckFailed(PubMessageConsumer consumer, int count, Throwable failure) {
-        JMSException cause = JmsExceptions.toJms(failure);
-        JMSException report = new JMSException(
-                "acknowledging " + count + " message(s) of " + consumer + " failed (" + failure.getMessage()
-                        + "); they were handed out all the same and may be delivered again",
-                cause.getErrorCode());
-        onDeliveryThread(() -> connection.report(JmsExceptions.withCause(report, failure)));
-    }
-
-    private void dupsOk(PubMessageConsumer consumer, Delivery d) throws JMSException {
-        boolean flush;
-        synchronized (lock) {
-            unacked.add(new Delivered(consumer, d));
-            flush = unacked.size() >= DUPS_OK_BATCH;
-        }
-        if (flush) {
-            ackAll();
+    /** The application took {@code m} (from {@link #receiveKeepingReceipt}): settle it as a receive. */
+    void takeReceipt(Message m) throws JMSException {
+        SessionAcks.Delivered d = acks.undefer(m);
+        if (d != null) {
+            strategy.delivered(d.consumer(), d.delivery(), (PubMessage) m, false);
         }
     }
 
-    /** Delivery went idle: write the acks DUPS_OK collected. */
+    /** Delivery went idle: DUPS_OK writes the acknowledgements it collected. */
     void idle() {
-        if (mode == DUPS_OK_ACKNOWLEDGE) {
-            try {
-                ackAll();
-            } catch (JMSException e) {
-                connection.failed(e);
-            }
-        }
-    }
-
-    /** Message.acknowledge() in CLIENT_ACKNOWLEDGE: acks everything this session delivered so far. */
-    private void acknowledgeAll() throws JMSException {
-        if (closed) {
-            throw new IllegalStateException("the session is closed; its unacknowledged messages are redelivered");
-        }
-        ackAll();
-    }
-
-    private void ackAll() throws JMSException {
-        List<Delivered> all;
-        synchronized (lock) {
-            all = new ArrayList<>(unacked);
-            unacked.clear();
-        }
-        JMSException failure = null;
-        for (Map.Entry<PubMessageConsumer, List<Delivery>> e : byConsumer(all).entrySet()) {
-            try {
-                ack(e.getKey(), e.getValue());
-            } catch (JMSException ex) {
-                failure = failure == null ? ex : failure;
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    private static Map<PubMessageConsumer, List<Delivery>> byConsumer(List<Delivered> all) {
-        Map<PubMessageConsumer, List<Delivery>> m = new LinkedHashMap<>();
-        for (Delivered d : all) {
-            m.computeIfAbsent(d.consumer, k -> new ArrayList<>()).add(d.delivery);
-        }
-        return m;
-    }
-
-    /** Gives deliveries back for redelivery after the backed-off redelivery delay. */
-    private void release(PubMessageConsumer consumer, List<Delivery> ds) {
-        if (consumer.subscriptionGone()) {
-            return;
-        }
-        Subscriber sub = consumer.subscriber();
-        io.pub.RedeliveryPolicy redelivery = connection.options().redelivery();
-        Map<Duration, List<Delivery>> byDelay = new LinkedHashMap<>();
-        for (Delivery d : ds) {
-            byDelay.computeIfAbsent(redelivery.delayBefore(d.deliveryCount()), k -> new ArrayList<>())
-                    .add(sub.current(d));
-        }
         try {
-            byDelay.forEach((delay, list) -> {
-                try {
-                    sub.release(list, delay);
-                } catch (RuntimeException e) {
-                    sub.forget(list); // not renewed for ever: their leases lapse, and they come again
-                    throw e;
-                }
-            });
-        } finally {
-            consumer.settled();
-        }
-    }
-
-    /**
-     * For a JMSContext's AUTO_ACKNOWLEDGE and DUPS_OK_ACKNOWLEDGE, which run on a CLIENT_ACKNOWLEDGE
-     * session: its listener threw, so what the session delivered and has not acknowledged (that
-     * message) goes back for redelivery, as a failing AUTO listener's message does in the classic
-     * API. What the consumers prefetched stays with them: giving it back would mark it redelivered
-     * although the application never saw it.
-     */
-    void redeliverUnacknowledged() throws JMSException {
-        List<Delivered> all;
-        synchronized (lock) {
-            all = new ArrayList<>(unacked);
-            unacked.clear();
-        }
-        RuntimeException failure = null;
-        for (Map.Entry<PubMessageConsumer, List<Delivery>> e : byConsumer(all).entrySet()) {
-            try {
-                release(e.getKey(), e.getValue());
-            } catch (RuntimeException ex) {
-                failure = failure == null ? ex : failure;
-            }
-        }
-        if (failure != null) {
-            throw JmsExceptions.toJms(failure);
-        }
-    }
-
-    private void releaseAll() throws JMSException {
-        List<Delivered> all;
-        synchronized (lock) {
-            all = new ArrayList<>(unacked);
-            unacked.clear();
-        }
-        RuntimeException failure = null;
-        for (PubMessageConsumer c : consumers) {
-            try {
-                c.releaseHeld();
-            } catch (RuntimeException e) {
-                failure = failure == null ? e : failure;
-            }
-        }
-        for (Map.Entry<PubMessageConsumer, List<Delivery>> e : byConsumer(all).entrySet()) {
-            try {
-                release(e.getKey(), e.getValue());
-            } catch (RuntimeException ex) {
-                failure = failure == null ? ex : failure;
-            }
-        }
-        if (failure != null) {
-            throw JmsExceptions.toJms(failure);
+            strategy.idle();
+        } catch (JMSException e) {
+            connection.failed(e);
         }
     }
 
@@ -969,13 +764,11 @@ final class PubSession implements Session, QueueSession, TopicSession {
             m = deliver(c, d, true);
         } catch (JMSException | RuntimeException e) {
             connection.failed(e);
-            releaseQuietly(c, d); // not handed to the application: it goes back as it was
+            acks.releaseQuietly(c, d); // not handed to the application: it goes back as it was
             return;
         }
         recoverCurrent = false;
-        int mode = ackMode();
-        listening = mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE ? new Delivered(c, d) : null;
-        listeningEnlisted = false;
+        AckStrategy mode = strategy;
         boolean threw = false;
         long started = System.nanoTime();
         io.pub.PubTracing.TraceSpan span =
@@ -988,7 +781,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
             span.failed(e);
             org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PubSession.class);
             String text = "MessageListener of {} threw {}; the message will be redelivered"
-                    + (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE ? "" : " after recover or rollback");
+                    + (mode.settlesOnListenerReturn() ? "" : " after recover or rollback");
             if (e instanceof Error) {
                 log.error(text, c, e.toString(), e);
             } else {
@@ -996,30 +789,13 @@ final class PubSession implements Session, QueueSession, TopicSession {
             }
         } finally {
             inMessageListener = false;
-            listening = null;
             span.end();
         }
         connection.pub().metrics().recordProcessing(c.subscriber().subscription(), System.nanoTime() - started, !threw);
         try {
-            if ((mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) && !listeningEnlisted) {
-                if (threw || recoverCurrent) {
-                    release(c, List.of(d));
-                } else if (mode == AUTO_ACKNOWLEDGE) {
-                    ack(c, List.of(d));
-                } else {
-                    dupsOk(c, d);
-                }
-            }
+            mode.listened(c, d, threw || recoverCurrent);
         } catch (JMSException | RuntimeException e) {
             connection.failed(e);
-        }
-    }
-
-    private void releaseQuietly(PubMessageConsumer c, Delivery d) {
-        try {
-            release(c, List.of(d));
-        } catch (RuntimeException e) {
-            connection.failed(e); // its lease lapses by itself
         }
     }
 
@@ -1028,7 +804,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
     /** Sends now, holds for commit, or sends asynchronously, as the session and the caller say. */
     void send(String topic, io.pub.Message unstamped, Message message, CompletionListener listener)
             throws JMSException {
-        sends.send(topic, unstamped, message, listener, ackMode() == SESSION_TRANSACTED);
+        sends.send(topic, unstamped, message, listener, strategy.holdsSends());
     }
 
     /** Runs application callback code on the delivery thread; directly once that thread has ended. */
@@ -1072,46 +848,23 @@ final class PubSession implements Session, QueueSession, TopicSession {
     public void commit() throws JMSException {
         checkOpen();
         checkNotInCompletionListener("Session.commit");
-        if (mode != SESSION_TRANSACTED) {
-            throw new IllegalStateException("commit is only for a transacted session");
-        }
-        try {
-            sends.publishHeld();
-        } catch (TransactionRolledBackException e) {
-            releaseAll();
-            throw e;
-        }
-        ackAll();
+        strategy.commit();
     }
 
     @Override
     public void rollback() throws JMSException {
         checkOpen();
         checkNotInCompletionListener("Session.rollback");
-        if (mode != SESSION_TRANSACTED) {
-            throw new IllegalStateException("rollback is only for a transacted session");
-        }
-        rollback0();
-    }
-
-    private void rollback0() throws JMSException {
-        sends.discardHeld();
-        releaseAll();
+        strategy.rollback();
     }
 
     @Override
     public void recover() throws JMSException {
         checkOpen();
-        if (mode == SESSION_TRANSACTED) {
-            throw new IllegalStateException("recover is not for a transacted session; use rollback");
-        }
-        if (isDeliveryThread()) {
+        if (mode != SESSION_TRANSACTED && isDeliveryThread()) {
             recoverCurrent = true; // AUTO/DUPS_OK: the message being processed comes back too
         }
-        if (mode == DUPS_OK_ACKNOWLEDGE) {
-            ackAll();
-        }
-        releaseAll();
+        strategy.recover();
     }
 
     // ---- closing
@@ -1136,13 +889,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
         }
         JMSException failure = null;
         try {
-            if (mode == SESSION_TRANSACTED) {
-                rollback0();
-            } else if (mode == DUPS_OK_ACKNOWLEDGE) {
-                ackAll();
-            } else {
-                releaseAll();
-            }
+            strategy.close();
         } catch (JMSException e) {
             failure = e;
         }

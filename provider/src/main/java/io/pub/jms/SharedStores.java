@@ -1,7 +1,7 @@
 package io.pub.jms;
 
 import io.pub.Pub;
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -35,21 +35,6 @@ final class SubscriptionIds {
         return "nd:" + UUID.randomUUID();
     }
 
-    /** The claim that marks the consumer in slot {@code slot} of a subscription. */
-    static String slot(String subscriptionId, int slot) {
-        return "active:" + subscriptionId + "#" + slot;
-    }
-
-    /** The shared liveness claim of a shared non-durable subscription, renewed by all its users. */
-    static String sharedOwner(String subscriptionId) {
-        return "alive:" + subscriptionId;
-    }
-
-    /** Held while a subscription of this id is created or replaced, on whatever topic. */
-    static String nameLock(String subscriptionId) {
-        return "creating:" + subscriptionId;
-    }
-
     static String clientIdClaim(String clientId) {
         return "clientID:" + clientId;
     }

@@ -94,7 +94,7 @@ class ConsumerCloseLeakTest extends JmsTestBase {
         MessageConsumer consumer = s.createConsumer(topic);
         send(s, topic, texts("m", 5));
         assertThat(consumer.receive(ARRIVE_MS)).isNotNull(); // and four more leased ahead, held
-        io.pub.spi.Controller store = ((PubConnection) c).controller();
+        io.pub.spi.Controller store = ((PubConnection) c).pub().controller();
         assertThat(store.subscriptions(topic.getTopicName())).hasSize(1);
 
         FaultyStore.fail(storeName, "release", () -> new StoreException("release refused by the test"));

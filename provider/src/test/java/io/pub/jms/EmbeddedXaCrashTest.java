@@ -1,6 +1,6 @@
 package io.pub.jms;
 
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 

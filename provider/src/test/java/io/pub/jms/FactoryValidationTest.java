@@ -62,10 +62,10 @@ class FactoryValidationTest extends JmsTestBase {
         assertThat(f.options().leaseDuration().toMillis()).isEqualTo(100);
         assertThat(f.options().sendWindow().bytes()).isEqualTo(512 * 1024);
         assertThatThrownBy(() ->
-                        io.pub.Pub.Config.from(io.pub.spi.Settings.only(java.util.Map.of("PUB_LEASE_DURATION", "1ms"))))
+                        io.pub.Pub.Config.from(io.pub.Settings.only(java.util.Map.of("PUB_LEASE_DURATION", "1ms"))))
                 .hasMessageContaining("PUB_LEASE_DURATION must be at least 100ms");
         assertThatThrownBy(() -> io.pub.Pub.Config.from(
-                        io.pub.spi.Settings.only(java.util.Map.of("PUB_HOUSEKEEPING_INTERVAL", "5ms"))))
+                        io.pub.Settings.only(java.util.Map.of("PUB_HOUSEKEEPING_INTERVAL", "5ms"))))
                 .hasMessageContaining("PUB_HOUSEKEEPING_INTERVAL");
     }
 

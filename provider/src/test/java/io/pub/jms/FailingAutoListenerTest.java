@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A MessageListener that throws in AUTO_ACKNOWLEDGE gets that message again, redelivered, and
- * nothing else: the messages its consumer prefetched are not given back (which would mark them
- * redelivered though nobody saw them). The classic and the simplified API behave alike.
+ * A MessageListener that throws in AUTO_ACKNOWLEDGE (or DUPS_OK_ACKNOWLEDGE) gets that message again,
+ * redelivered, and nothing else: the messages its consumer prefetched are not given back (which would
+ * mark them redelivered though nobody saw them). The classic and the simplified API behave alike,
+ * because a JMSContext's session is a PubSession in the context's own mode: one strategy per mode.
  */
 class FailingAutoListenerTest extends JmsTestBase {
     private static final String OPTIONS = "prefetch=4";
@@ -48,10 +50,11 @@ class FailingAutoListenerTest extends JmsTestBase {
         }
     }
 
-    @Test
-    void classicApi() throws Exception {
+    @ParameterizedTest
+    @ValueSource(ints = {Session.AUTO_ACKNOWLEDGE, Session.DUPS_OK_ACKNOWLEDGE})
+    void classicApi(int mode) throws Exception {
         Connection c = connection(OPTIONS);
-        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session s = c.createSession(false, mode);
         Queue q = s.createQueue(name("q"));
         send(s, q, "m0", "m1", "m2");
         FailsOnce listener = new FailsOnce();
@@ -59,9 +62,10 @@ class FailingAutoListenerTest extends JmsTestBase {
         assertOnlyTheFailedOneCameAgain(listener);
     }
 
-    @Test
-    void simplifiedApi() throws Exception {
-        JMSContext context = track(factory(OPTIONS).createContext(JMSContext.AUTO_ACKNOWLEDGE));
+    @ParameterizedTest
+    @ValueSource(ints = {JMSContext.AUTO_ACKNOWLEDGE, JMSContext.DUPS_OK_ACKNOWLEDGE})
+    void simplifiedApi(int mode) throws Exception {
+        JMSContext context = track(factory(OPTIONS).createContext(mode));
         Queue q = context.createQueue(name("q"));
         for (String t : List.of("m0", "m1", "m2")) {
             context.createProducer().send(q, t);
@@ -70,6 +74,10 @@ class FailingAutoListenerTest extends JmsTestBase {
         JMSConsumer consumer = context.createConsumer(q);
         consumer.setMessageListener(listener);
         assertOnlyTheFailedOneCameAgain(listener);
+        PubSession session = (PubSession) ((PubJMSContext) context).session();
+        assertThat(session.getAcknowledgeMode())
+                .as("the session's own mode acknowledges")
+                .isEqualTo(mode);
     }
 
     private static void assertOnlyTheFailedOneCameAgain(FailsOnce listener) throws InterruptedException {

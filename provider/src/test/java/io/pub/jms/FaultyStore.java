@@ -1,9 +1,9 @@
 package io.pub.jms;
 
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.spi.Controller;
 import io.pub.spi.ControllerProvider;
-import io.pub.spi.Settings;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.URI;

@@ -56,7 +56,7 @@ class HeartbeatLapseTest extends JmsTestBase {
         Topic topic = s.createTopic(name("t"));
         s.createConsumer(topic);
         // what another JVM's housekeeping does once it sees the heartbeat lapsed
-        Controller store = ((PubConnection) c).controller();
+        Controller store = ((PubConnection) c).pub().controller();
         store.deleteTopic(replies.getQueueName());
         for (Subscription sub : store.subscriptions(topic.getTopicName())) {
             store.deleteSubscription(topic.getTopicName(), sub.id());

@@ -95,7 +95,7 @@ abstract class ProducerContract extends JmsTestBase {
                 p.send(m);
             }
         }
-        Controller controller = ((PubConnection) conn).controller();
+        Controller controller = ((PubConnection) conn).pub().controller();
         List<Long> heads = new ArrayList<>();
         for (int shard = 0; shard < 4; shard++) {
             heads.add(controller.head(new TopicShard(q.getQueueName(), shard)));

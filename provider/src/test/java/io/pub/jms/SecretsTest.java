@@ -3,7 +3,7 @@ package io.pub.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSSecurityException;
 import java.io.ByteArrayInputStream;

@@ -2,7 +2,7 @@ package io.pub.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 abstract class SubscriptionContract extends JmsTestBase {
 
     private Controller controller(Connection c) {
-        return ((PubConnection) c).controller();
+        return ((PubConnection) c).pub().controller();
     }
 
     private Connection withClientId(String clientId) throws JMSException {

@@ -1,7 +1,7 @@
 package io.pub.jms;
 
+import io.pub.Settings;
 import io.pub.couchbase.CouchbaseMockServer;
-import io.pub.spi.Settings;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import java.io.IOException;

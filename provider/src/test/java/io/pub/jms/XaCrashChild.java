@@ -1,6 +1,6 @@
 package io.pub.jms;
 
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;

@@ -1,9 +1,9 @@
 package io.pub.jms.cdi;
 
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.jms.PubQueue;
 import io.pub.jms.PubTopic;
-import io.pub.spi.Settings;
 import jakarta.jms.Destination;
 import jakarta.jms.Queue;
 import jakarta.jms.Topic;

@@ -2,7 +2,7 @@ package io.pub.samples.basic;
 
 import io.pub.Consumer;
 import io.pub.Pub;
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import io.pub.spi.Subscription;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

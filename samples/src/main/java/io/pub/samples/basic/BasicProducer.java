@@ -3,7 +3,7 @@ package io.pub.samples.basic;
 import io.pub.Message;
 import io.pub.Producer;
 import io.pub.Pub;
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.pub.samples.cdi;
 
+import io.pub.Settings;
 import io.pub.jms.cdi.JmsDestination;
-import io.pub.spi.Settings;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSConsumer;

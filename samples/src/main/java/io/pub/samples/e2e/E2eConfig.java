@@ -1,7 +1,7 @@
 package io.pub.samples.e2e;
 
+import io.pub.Settings;
 import io.pub.samples.observability.Observability;
-import io.pub.spi.Settings;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;

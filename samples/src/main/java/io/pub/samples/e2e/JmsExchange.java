@@ -1,9 +1,9 @@
 package io.pub.samples.e2e;
 
 import io.pub.Pub;
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.jms.PubConnectionFactory;
-import io.pub.spi.Settings;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;

@@ -19,7 +19,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.pub.samples.spring;
 
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.jms.PubConnectionFactory;
-import io.pub.spi.Settings;
 import jakarta.jms.ConnectionFactory;
 import java.util.concurrent.TimeUnit;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;

@@ -3,7 +3,7 @@ package io.pub.samples.basic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pub.Pub;
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package io.pub.samples.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pub.Settings;
 import io.pub.couchbase.CouchbaseMockServer;
-import io.pub.spi.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

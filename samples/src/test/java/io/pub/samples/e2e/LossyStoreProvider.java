@@ -1,11 +1,11 @@
 package io.pub.samples.e2e;
 
 import io.pub.Message;
+import io.pub.Settings;
 import io.pub.Stores;
 import io.pub.TopicShard;
 import io.pub.spi.Controller;
 import io.pub.spi.ControllerProvider;
-import io.pub.spi.Settings;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.URI;

@@ -2,8 +2,8 @@ package io.pub.samples.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pub.Settings;
 import io.pub.samples.e2e.E2eJob;
-import io.pub.spi.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pub.Settings;
 import io.pub.samples.e2e.E2eJob;
-import io.pub.spi.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.pub.Message;
 import io.pub.Pub;
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import java.util.Map;
 
 /**

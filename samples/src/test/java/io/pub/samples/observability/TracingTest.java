@@ -11,7 +11,7 @@ import io.pub.Consumer;
 import io.pub.Delivery;
 import io.pub.Message;
 import io.pub.Pub;
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import io.pub.spi.Subscription;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,7 @@ import io.pub.Pub;
 import io.pub.couchbase.CouchbaseMockServer;
 import io.pub.internal.OptionalLibraries;
 import io.pub.jms.PubConnectionFactory;
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Queue;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pub.jms.PubConnectionFactory;
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Queue;
 import java.io.File;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pub.compat.payara.PayaraProcess;
 import io.pub.jms.PubConnectionFactory;
 import io.pub.jms.PubXAConnectionFactory;
-import io.pub.spi.Settings;
+import io.pub.Settings;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;

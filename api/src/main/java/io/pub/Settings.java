@@ -1,4 +1,4 @@
-package io.pub.spi;
+package io.pub;
 
 import java.util.Map;
 import java.util.Optional;
