@@ -219,7 +219,7 @@ final class LeaseBlocks {
 
     /**
      * Drops the leases of offsets just marked done, or leaves them for the next write of their block
-     * ({@link #acquire} removes them): a lease of a done offset only keeps other consumers off an
+     * ({@link #take} removes them): a lease of a done offset only keeps other consumers off an
      * offset they skip anyway, and it lapses by itself. Left are only those this JVM's memory of the
      * block shows as ordinary leases (or absent); a lease held by a prepared transaction never lapses
      * and one this JVM knows nothing of may be one, so those blocks are written now. Saves an
