@@ -2,6 +2,7 @@ package io.pub;
 
 import io.pub.PubTracing.TraceScope;
 import io.pub.PubTracing.TraceSpan;
+import io.pub.spi.Acquired;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
 import io.pub.spi.Entry;
@@ -463,31 +464,17 @@ public final class Subscriber implements AutoCloseable {
     }
 
     private List<Delivery> lease0(ShardState s, List<Long> wanted, Map<Long, Message> byOffset, long now) {
-        List<Lease> leases = controller.acquire(
+        // Our cursor read may be stale: another consumer may have acked an offset since; the store
+        // keeps no lease on what its cursor shows done once the leases are taken
+        Acquired got = controller.acquireNotDone(
                 subscription.id(),
                 s.shard,
                 wanted,
                 options.owner(),
                 now + options.leaseDuration().toMillis(),
                 now);
-        if (leases.isEmpty()) {
-            return List.of();
-        }
-        // Our cursor read may be stale: another consumer may have acked (and dropped the
-        // lease of) an offset between that read and our insert-if-absent. Its cursor write
-        // came before its lease drop, so a fresh read now shows every such offset as done.
-        Cursor fresh = s.offerCursor(controller.cursor(subscription.id(), s.shard));
-        List<Long> stale = new ArrayList<>();
-        for (Lease l : leases) {
-            if (fresh.isDone(l.offset())) {
-                stale.add(l.offset());
-            }
-        }
-        if (!stale.isEmpty()) {
-            controller.dropLeases(subscription.id(), s.shard, stale);
-        }
-        return deliveries(
-                s, leases.stream().filter(l -> !fresh.isDone(l.offset())).toList(), byOffset);
+        got.cursor().ifPresent(s::offerCursor);
+        return got.leases().isEmpty() ? List.of() : deliveries(s, got.leases(), byOffset);
     }
 
     /** Leases taken, as deliveries: those delivered too often go to the dead-letter queue instead. */

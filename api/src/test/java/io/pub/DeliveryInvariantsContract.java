@@ -407,6 +407,30 @@ public abstract class DeliveryInvariantsContract {
         assertThat(drainAndAck(sub)).containsExactly("slow-but-in-time");
     }
 
+    @Test
+    void aReservedBlockLeftUnwrittenIsSealedAfterThePublishTimeoutAndNothingBehindItIsLost() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        TopicShard shard = new TopicShard("t", 0);
+        long unused = store.reserve(shard, 5); // reserved for a batch; its producer died before writing
+        long partial = store.reserve(shard, 4); // another died half-way through writing its batch
+        store.insert(shard, partial, List.of(msg("p0"), msg("p1")));
+        pub.producer().publish("t", List.of(msg("a1"), msg("a2")));
+        Subscriber sub = subscriber(s);
+        assertThat(drainAndAck(sub)).as("behind the unwritten block").isEmpty();
+        advance(PUBLISH_TIMEOUT.minusSeconds(1));
+        assertThat(drainAndAck(sub)).isEmpty();
+        advance(Duration.ofSeconds(2));
+        assertThat(drainAndAck(sub)).containsExactly("p0", "p1", "a1", "a2");
+        assertThat(store.cursor("s", shard).committed()).isEqualTo(store.head(shard));
+        assertThatThrownBy(() -> store.insert(shard, unused + 4, List.of(msg("late"))))
+                .isInstanceOf(OffsetSealedException.class);
+        assertThatThrownBy(() -> store.insert(shard, partial + 2, List.of(msg("late"))))
+                .isInstanceOf(OffsetSealedException.class);
+        pub.producer().publish("t", msg("a3"));
+        assertThat(drainAndAck(sub)).as("what comes next waits for nothing").containsExactly("a3");
+    }
+
     // 6. Order ---------------------------------------------------------------------------------
 
     @Test

@@ -7,6 +7,7 @@ import io.pub.PubTracing;
 import io.pub.PubTracing.TraceScope;
 import io.pub.PubTracing.TraceSpan;
 import io.pub.TopicShard;
+import io.pub.spi.Acquired;
 import io.pub.spi.Claim;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
@@ -212,6 +213,13 @@ public final class TimedController implements Controller {
     public List<Lease> acquire(
             String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
         return call("acquire", () -> delegate.acquire(subscription, shard, offsets, owner, expiresAt, now));
+    }
+
+    @Override
+    public Acquired acquireNotDone(
+            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+        return call(
+                "acquireNotDone", () -> delegate.acquireNotDone(subscription, shard, offsets, owner, expiresAt, now));
     }
 
     @Override

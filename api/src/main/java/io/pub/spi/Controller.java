@@ -177,6 +177,11 @@ public interface Controller extends AutoCloseable {
      * once the leases are taken is not kept (another consumer acked it meanwhile): the cursor that
      * decided this is returned with the leases kept.
      *
+     * <p>The head in the result may be lower than the stored one when the store knows, without
+     * asking, that the range it read was reserved: it is then the end of that range, every offset
+     * below it was read and holds an entry, so the caller finds no gap there; it reads on from it
+     * next time. A range with a gap always comes with the stored head.
+     *
      * <p>{@code wanted} runs on the calling thread, possibly under the store's locks: it must be
      * quick and must not call the store. The default composes {@link #read}, {@link #acquire},
      * {@link #cursor} and {@link #dropLeases}; stores that can do it in fewer round trips override it.
@@ -196,9 +201,23 @@ public interface Controller extends AutoCloseable {
         if (chosen.isEmpty()) {
             return new LeaseNext(read, List.of(), Optional.empty());
         }
-        List<Lease> leases = acquire(subscription, shard, chosen, owner, expiresAt, now);
+        Acquired acquired = acquireNotDone(subscription, shard, chosen, owner, expiresAt, now);
+        return new LeaseNext(read, acquired.leases(), acquired.cursor());
+    }
+
+    /**
+     * The lease half of {@link #leaseNext}, for offsets the caller read before: takes leases as
+     * {@link #acquire} does and keeps only those on offsets the cursor does not show done once the
+     * leases are taken (another consumer may have acknowledged one since the caller's cursor read);
+     * returns them with the cursor that decided. The default composes {@link #acquire}, {@link #cursor}
+     * and {@link #dropLeases}; stores that can tell without reading the cursor that no offset taken
+     * was acknowledged override it.
+     */
+    default Acquired acquireNotDone(
+            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+        List<Lease> leases = acquire(subscription, shard, offsets, owner, expiresAt, now);
         if (leases.isEmpty()) {
-            return new LeaseNext(read, List.of(), Optional.empty());
+            return Acquired.NONE;
         }
         // The cursor is read after the leases were taken: markDone writes the cursor before it drops
         // leases, so an offset acked between the caller's cursor read and this insert shows as done
@@ -215,7 +234,7 @@ public interface Controller extends AutoCloseable {
         if (!stale.isEmpty()) {
             dropLeases(subscription, shard, stale);
         }
-        return new LeaseNext(read, kept, Optional.of(fresh));
+        return new Acquired(kept, Optional.of(fresh));
     }
 
     /** Extends leases still held as given (same version); returns those renewed. */

@@ -740,6 +740,22 @@ public abstract class ControllerContract {
     }
 
     @Test
+    void acquireNotDoneKeepsNoLeaseOnAnOffsetDoneMeanwhile() {
+        long t = now();
+        store.append(SHARD, messages("m", 4));
+        store.markDone(SUB, SHARD, List.of(1L)); // the caller's view may not show it done yet
+        store.acquire(SUB, SHARD, List.of(2L), "other", t + 1000, t);
+        Acquired got = store.acquireNotDone(SUB, SHARD, List.of(0L, 1L, 2L, 3L), "c1", t + 1000, t);
+        assertThat(got.leases()).extracting(Lease::offset).containsExactly(0L, 3L);
+        assertThat(got.leases()).allSatisfy(l -> assertThat(l.owner()).isEqualTo("c1"));
+        assertThat(got.cursor()).hasValueSatisfying(c -> assertThat(c.isDone(1)).isTrue());
+        assertThat(store.leases(SUB, SHARD, 0, 10)).extracting(Lease::offset).containsExactly(0L, 2L, 3L);
+        assertThat(store.acquireNotDone(SUB, SHARD, List.of(1L, 2L), "c1", t + 1000, t)
+                        .leases())
+                .isEmpty();
+    }
+
+    @Test
     void leaseNextStopsAtAnOffsetWithNoEntryAndLeasesNothingBehindIt() {
         long t = now();
         store.append(SHARD, messages("m", 2));

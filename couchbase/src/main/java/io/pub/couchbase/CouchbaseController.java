@@ -8,10 +8,14 @@ import com.couchbase.client.java.json.JsonObject;
 import com.couchbase.client.java.kv.GetResult;
 import io.pub.Message;
 import io.pub.TopicShard;
+import io.pub.spi.Acquired;
 import io.pub.spi.Claim;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
+import io.pub.spi.Entry;
 import io.pub.spi.Lease;
+import io.pub.spi.LeaseNext;
+import io.pub.spi.LeaseNexts;
 import io.pub.spi.PreparedRecord;
 import io.pub.spi.ReadResult;
 import io.pub.spi.Subscription;
@@ -24,6 +28,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import reactor.core.publisher.Mono;
@@ -207,7 +213,9 @@ final class CouchbaseController implements Controller {
                                             .removeRange(
                                                     id,
                                                     shard,
-                                                    ch.getT1(),
+                                                    // a block below the cursor may keep leases of done
+                                                    // offsets (see markDone)
+                                                    Math.max(0, ch.getT1() - LeaseBlocks.SIZE),
                                                     Math.min(ch.getT2(), ch.getT1() + MAX_LEASE_CLEANUP))
                                             .then(kv.remove(ks.cursors, ks.cursor(id, shard)))))
                             .then());
@@ -432,7 +440,9 @@ final class CouchbaseController implements Controller {
     /**
      * As the default, but starts from the cursor this JVM last read or wrote instead of reading it
      * again: its CAS proves it current, and a stale one only costs the failed replace. The cursor is
-     * written before the leases are dropped, as the SPI requires.
+     * written before the leases are dropped, as the SPI requires; ordinary leases are dropped by the
+     * next lease write of their block ({@link LeaseBlocks#dropDone}), and {@link #leases} leaves out
+     * those of done offsets until then.
      */
     @Override
     public Cursor markDone(String subscription, TopicShard shard, Collection<Long> offsets) {
@@ -450,12 +460,12 @@ final class CouchbaseController implements Controller {
                     fresh = true;
                     continue;
                 }
-                dropLeases(subscription, shard, offsets);
+                leaseBlocks.dropDone(subscription, shard, offsets);
                 return current;
             }
             Optional<Cursor> stored = compareAndSetCursor(subscription, shard, current, next);
             if (stored.isPresent()) {
-                dropLeases(subscription, shard, offsets);
+                leaseBlocks.dropDone(subscription, shard, offsets);
                 return stored.get();
             }
             current = cursor(subscription, shard);
@@ -485,7 +495,82 @@ final class CouchbaseController implements Controller {
     @Override
     public List<Lease> acquire(
             String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
-        return leaseBlocks.acquire(subscription, shard, offsets, owner, expiresAt, now);
+        return leaseBlocks
+                .take(subscription, shard, offsets, owner, expiresAt, now, doneHint(subscription, shard))
+                .leases();
+    }
+
+    /**
+     * The default's steps with fewer round trips: the read skips the head when this JVM knows the
+     * range was reserved ({@link MessageLog#readKnown}), the leases go in with one write per lease
+     * block under the CAS this JVM remembers, then the cursor is read (after the leases, as the SPI
+     * requires) and any lease on an offset it shows done is given back. The cursor read is left out
+     * when every offset taken lies above all its lease block ever leased ({@link LeaseBlocks#take}):
+     * only a consumer holding a lease acknowledges, so none of them can be done by an
+     * acknowledgement; the cursor returned is then the one this JVM last read or wrote, and offsets
+     * it shows done are not taken. (An offset marked done without a lease is one the caller skips
+     * itself: a tombstone, an expired or filtered-out message; only a purge from another process
+     * since the caller's last cursor read is not seen, and its messages may go out once more.) A poll that finds messages in steady state costs the
+     * block read and the lease write.
+     */
+    @Override
+    public LeaseNext leaseNext(
+            String subscription,
+            TopicShard shard,
+            long from,
+            int window,
+            int max,
+            Predicate<Entry> wanted,
+            String owner,
+            long expiresAt,
+            long now) {
+        ReadResult read = log.readKnown(shard, from, window);
+        List<Long> chosen = LeaseNexts.choose(read, from, max, wanted, o -> false);
+        if (chosen.isEmpty()) {
+            return new LeaseNext(read, List.of(), Optional.empty());
+        }
+        Acquired acquired = acquireNotDone(subscription, shard, chosen, owner, expiresAt, now);
+        return new LeaseNext(read, acquired.leases(), acquired.cursor());
+    }
+
+    /**
+     * As the default, but the cursor read is left out when every offset taken lies above all its
+     * lease block ever leased ({@link LeaseBlocks#take}): see {@link #leaseNext}.
+     */
+    @Override
+    public Acquired acquireNotDone(
+            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+        Cursor known = lastCursors.get(ks.cursor(subscription, shard));
+        // what this JVM already knows done is not taken at all
+        List<Long> open = known == null
+                ? List.copyOf(offsets)
+                : offsets.stream().filter(o -> !known.isDone(o)).toList();
+        LeaseBlocks.Taken taken = open.isEmpty()
+                ? new LeaseBlocks.Taken(List.of(), true)
+                : leaseBlocks.take(subscription, shard, open, owner, expiresAt, now, doneHint(subscription, shard));
+        List<Lease> leases = taken.leases();
+        if (leases.isEmpty()) {
+            return new Acquired(List.of(), Optional.empty());
+        }
+        if (taken.fresh() && known != null) {
+            // no offset taken was ever leased, so none was acknowledged: the cursor need not be read
+            return new Acquired(leases, Optional.of(known));
+        }
+        // read after the leases went in: an offset acknowledged meanwhile shows as done here
+        Cursor fresh = cursor(subscription, shard);
+        List<Long> stale = new ArrayList<>();
+        List<Lease> kept = new ArrayList<>();
+        for (Lease l : leases) {
+            if (fresh.isDone(l.offset())) {
+                stale.add(l.offset());
+            } else {
+                kept.add(l);
+            }
+        }
+        if (!stale.isEmpty()) {
+            dropLeases(subscription, shard, stale);
+        }
+        return new Acquired(kept, Optional.of(fresh));
     }
 
     @Override
@@ -498,9 +583,25 @@ final class CouchbaseController implements Controller {
         return leaseBlocks.rewrite("release", leases, availableAt);
     }
 
+    /**
+     * The offsets done in the cursor this JVM last read or wrote: their leases, left by markDone,
+     * go with the next lease write of their block. Done offsets stay done, so an old cursor only
+     * leaves some for later.
+     */
+    private LongPredicate doneHint(String subscription, TopicShard shard) {
+        Cursor c = lastCursors.get(ks.cursor(subscription, shard));
+        return c == null ? o -> false : c::isDone;
+    }
+
+    /** The recorded leases without those of done offsets (whose drop markDone may have left for later). */
     @Override
     public List<Lease> leases(String subscription, TopicShard shard, long from, long to) {
-        return leaseBlocks.list(subscription, shard, from, to);
+        List<Lease> recorded = leaseBlocks.list(subscription, shard, from, to);
+        if (recorded.isEmpty()) {
+            return recorded;
+        }
+        Cursor c = cursor(subscription, shard);
+        return recorded.stream().filter(l -> !c.isDone(l.offset())).toList();
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.LongPredicate;
 import reactor.core.publisher.Mono;
 
 /**
@@ -72,31 +73,87 @@ final class LeaseBlocks {
         return out;
     }
 
-    List<Lease> acquire(
-            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+    /**
+     * Leases taken; {@code fresh} if every one went to an offset above all the block ever leased
+     * (see {@link #take}).
+     */
+    record Taken(List<Lease> leases, boolean fresh) {}
+
+    /**
+     * Takes leases as {@link io.pub.spi.Controller#acquire} does; the same write also removes the
+     * leases of offsets {@code done} says are done (whose drop {@link #dropDone} left for later).
+     *
+     * <p>A block keeps the highest offset it ever leased: when that lease goes, a mark (owner "",
+     * expired, count 0) stays in its place, so an offset above every key of the block was never
+     * leased since the block exists. A consumer acknowledges only what it leased, so such an offset
+     * was not acknowledged either: {@code fresh} tells the caller that no cursor read is needed to
+     * find an acknowledgement it missed.
+     */
+    Taken take(
+            String subscription,
+            TopicShard shard,
+            Collection<Long> offsets,
+            String owner,
+            long expiresAt,
+            long now,
+            LongPredicate done) {
         List<Long> sorted = new ArrayList<>(new TreeSet<>(offsets));
         Map<String, List<Long>> blocks = byBlock(sorted, o -> key(subscription, shard, o));
-        return kv.run(
+        List<Taken> parts = kv.run(
                 "acquire",
                 Kv.parallel(
                                 blocks.entrySet(),
                                 e -> update(e.getKey(), true, leases -> {
+                                    long top = leases.isEmpty() ? -1 : leases.lastKey();
+                                    removeKeepingTop(
+                                            leases,
+                                            leases.keySet().stream()
+                                                    .filter(done::test)
+                                                    .toList());
                                     List<Lease> taken = new ArrayList<>();
+                                    boolean fresh = true;
                                     for (long o : e.getValue()) {
                                         Held h = leases.get(o);
-                                        if (h != null && h.expiresAt > now) {
+                                        if (h != null && !isMark(h) && h.expiresAt > now) {
                                             continue; // live: left alone
                                         }
+                                        fresh &= o > top;
                                         Held mine =
                                                 new Held(owner, expiresAt, h == null ? 1 : h.count + 1, newVersion());
                                         leases.put(o, mine);
                                         taken.add(new Lease(
                                                 subscription, shard, o, owner, expiresAt, mine.count, mine.version));
                                     }
-                                    return taken;
+                                    return new Taken(taken, fresh);
                                 }))
-                        .concatMapIterable(l -> l)
                         .collectList());
+        List<Lease> all = new ArrayList<>();
+        boolean fresh = true;
+        for (Taken t : parts) {
+            all.addAll(t.leases);
+            fresh &= t.fresh;
+        }
+        return new Taken(all, fresh);
+    }
+
+    private static boolean isMark(Held h) {
+        return h.owner.isEmpty();
+    }
+
+    /** Removes leases, leaving a mark where the highest key of the block was (see {@link #take}). */
+    private static void removeKeepingTop(TreeMap<Long, Held> leases, Collection<Long> offsets) {
+        if (leases.isEmpty()) {
+            return;
+        }
+        long top = leases.lastKey();
+        for (long o : offsets) {
+            Held h = leases.get(o);
+            if (o != top) {
+                leases.remove(o);
+            } else if (h != null && !isMark(h)) {
+                leases.put(o, new Held("", 0, 0, newVersion()));
+            }
+        }
     }
 
     /** Renew and release: each lease still held as given gets {@code expiresAt}. */
@@ -134,10 +191,12 @@ final class LeaseBlocks {
                             String key = ks.leaseBlock(subscription, shard, i);
                             return fetch(key).map(b -> {
                                 List<Lease> out = new ArrayList<>();
-                                b.leases
-                                        .subMap(start, to)
-                                        .forEach((o, h) -> out.add(new Lease(
-                                                subscription, shard, o, h.owner, h.expiresAt, h.count, h.version)));
+                                b.leases.subMap(start, to).forEach((o, h) -> {
+                                    if (!isMark(h)) {
+                                        out.add(new Lease(
+                                                subscription, shard, o, h.owner, h.expiresAt, h.count, h.version));
+                                    }
+                                });
                                 return out;
                             });
                         })
@@ -152,10 +211,37 @@ final class LeaseBlocks {
                 Kv.parallel(
                                 blocks.entrySet(),
                                 e -> update(e.getKey(), true, held -> {
-                                    e.getValue().forEach(held::remove);
+                                    removeKeepingTop(held, e.getValue());
                                     return true;
                                 }))
                         .then());
+    }
+
+    /**
+     * Drops the leases of offsets just marked done, or leaves them for the next write of their block
+     * ({@link #take} removes them): a lease of a done offset only keeps other consumers off an
+     * offset they skip anyway, and it lapses by itself. Left are only those this JVM's memory of the
+     * block shows as ordinary leases (or absent); a lease held by a prepared transaction never lapses
+     * and one this JVM knows nothing of may be one, so those blocks are written now. Saves an
+     * acknowledgement its lease write.
+     */
+    void dropDone(String subscription, TopicShard shard, Collection<Long> offsets) {
+        List<Long> now = new ArrayList<>();
+        for (Map.Entry<String, List<Long>> e : byBlock(new TreeSet<>(offsets), o -> key(subscription, shard, o))
+                .entrySet()) {
+            Block b = known.get(e.getKey());
+            boolean ordinary = b != null
+                    && e.getValue().stream().allMatch(o -> {
+                        Held h = b.leases.get(o);
+                        return h == null || h.expiresAt != Lease.HELD_BY_TRANSACTION;
+                    });
+            if (!ordinary) {
+                now.addAll(e.getValue());
+            }
+        }
+        if (!now.isEmpty()) {
+            drop(subscription, shard, now);
+        }
     }
 
     /** Removes the blocks of offsets {@code [from, to)} (subscription deletion). */
