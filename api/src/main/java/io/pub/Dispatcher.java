@@ -148,7 +148,7 @@ final class Dispatcher {
     /**
      * Puts each delivery into the buffer of the receiver {@code credit} reserved it for, else of an
      * open receiver that accepts it and has room, else of any open one that accepts it; one that no
-     * open receiver accepts is released (if that fails, forgotten: their leases lapse, and the
+     * open receiver accepts is given back uncounted (if that fails, forgotten: their leases lapse, and the
      * failure is thrown). Receivers given something other than {@code credit}'s requester are woken.
      */
     private void route(List<Delivery> deliveries, Credit credit) {
@@ -171,7 +171,7 @@ final class Dispatcher {
         woken.forEach(Receiver::arrived);
         if (!unwanted.isEmpty()) {
             try {
-                subscriber.release(unwanted, Duration.ZERO);
+                subscriber.giveBack(unwanted); // never handed out: not a delivery
             } catch (RuntimeException e) {
                 subscriber.forget(unwanted); // their leases lapse by themselves
                 throw e;

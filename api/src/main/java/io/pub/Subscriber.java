@@ -649,11 +649,29 @@ public final class Subscriber implements AutoCloseable {
      * is kept, so the next delivery is marked redelivered.
      */
     public void release(Collection<Delivery> deliveries, Duration delay) {
+        release(deliveries, delay, false);
+    }
+
+    /**
+     * Gives back, for delivery at once, deliveries that were never handed to the application (a
+     * closing consumer's prefetch): their delivery is not counted ({@link Controller#giveBack}), so
+     * the next one is not marked redelivered because of them.
+     */
+    public void giveBack(Collection<Delivery> deliveries) {
+        release(deliveries, Duration.ZERO, true);
+    }
+
+    private void release(Collection<Delivery> deliveries, Duration delay, boolean uncounted) {
         if (deliveries.isEmpty()) {
             return;
         }
         List<Lease> leases = deliveries.stream().map(Delivery::lease).toList();
-        controller.release(leases, clock.millis() + delay.toMillis());
+        long at = clock.millis() + delay.toMillis();
+        if (uncounted) {
+            controller.giveBack(leases, at);
+        } else {
+            controller.release(leases, at);
+        }
         synchronized (this) {
             deliveries.forEach(d -> unclaim(outstanding.remove(key(d))));
         }

@@ -223,7 +223,7 @@ public abstract class DispatcherContract {
     }
 
     @Test
-    void theLastReceiverClosingReleasesWhatItBuffered() {
+    void theLastReceiverClosingGivesBackWhatItBufferedUncounted() {
         Receiver a = receiver(5);
         publish(0, "m1", "m2");
         Delivery handed = a.take();
@@ -234,6 +234,8 @@ public abstract class DispatcherContract {
         Receiver again = receiver(5);
         Delivery d = again.take();
         assertThat(d.message().id()).isEqualTo("m2");
+        assertThat(d.redelivered()).as("never handed out: not a redelivery").isFalse();
+        assertThat(d.deliveryCount()).isEqualTo(1);
     }
 
     @Test

@@ -338,22 +338,30 @@ final class MemoryController implements Controller {
     @Override
     public synchronized List<Lease> renew(Collection<Lease> given, long expiresAt) {
         roundTrips.incrementAndGet();
-        return replace(given, expiresAt);
+        return replace(given, expiresAt, false);
     }
 
     @Override
     public synchronized List<Lease> release(Collection<Lease> given, long availableAt) {
         roundTrips.incrementAndGet();
-        return replace(given, availableAt);
+        return replace(given, availableAt, false);
     }
 
-    private List<Lease> replace(Collection<Lease> given, long expiresAt) {
+    @Override
+    public synchronized List<Lease> giveBack(Collection<Lease> given, long availableAt) {
+        roundTrips.incrementAndGet();
+        return replace(given, availableAt, true);
+    }
+
+    private List<Lease> replace(Collection<Lease> given, long expiresAt, boolean uncounted) {
         List<Lease> done = new ArrayList<>();
         for (Lease l : given) {
             TreeMap<Long, Lease> m = leases.get(key(l.subscription(), l.shard()));
             Lease current = m == null ? null : m.get(l.offset());
             if (current != null && current.version() == l.version()) {
-                Lease next = l.withExpiry(expiresAt, nextVersion());
+                Lease next = uncounted
+                        ? current.givenBack(expiresAt, nextVersion())
+                        : l.withExpiry(expiresAt, nextVersion());
                 m.put(l.offset(), next);
                 done.add(next);
             }

@@ -249,6 +249,11 @@ public final class TimedController implements Controller {
     }
 
     @Override
+    public List<Lease> giveBack(Collection<Lease> leases, long availableAt) {
+        return call("giveBack", () -> delegate.giveBack(leases, availableAt));
+    }
+
+    @Override
     public List<Lease> leases(String subscription, TopicShard shard, long from, long to) {
         return call("leases", () -> delegate.leases(subscription, shard, from, to));
     }

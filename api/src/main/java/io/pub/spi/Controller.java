@@ -246,6 +246,17 @@ public interface Controller extends AutoCloseable {
      */
     List<Lease> release(Collection<Lease> leases, long availableAt);
 
+    /**
+     * As {@link #release}, for leases whose messages were never handed to an application (a closing
+     * consumer's prefetch): the delivery is not counted, so the lease goes back to the count it had
+     * before it was taken and the next delivery is not marked redelivered because of it. A store that
+     * cannot undo the count keeps it, which at-least-once allows: the message then comes back
+     * marked redelivered.
+     */
+    default List<Lease> giveBack(Collection<Lease> leases, long availableAt) {
+        return release(leases, availableAt);
+    }
+
     /** The leases recorded for offsets in {@code [from, to)}, live or expired. */
     List<Lease> leases(String subscription, TopicShard shard, long from, long to);
 

@@ -34,4 +34,9 @@ public record Lease(
     public Lease withExpiry(long newExpiresAt, long newVersion) {
         return new Lease(subscription, shard, offset, owner, newExpiresAt, deliveryCount, newVersion);
     }
+
+    /** Given back uncounted ({@link Controller#giveBack}): the count it had before it was taken. */
+    public Lease givenBack(long availableAt, long newVersion) {
+        return new Lease(subscription, shard, offset, owner, availableAt, Math.max(0, deliveryCount - 1), newVersion);
+    }
 }

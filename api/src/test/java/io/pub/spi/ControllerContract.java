@@ -838,6 +838,35 @@ public abstract class ControllerContract {
     }
 
     @Test
+    void aLeaseGivenBackIsNotCountedAsADelivery() {
+        long t = now();
+        Lease first =
+                store.acquire(SUB, SHARD, List.of(1L), "c1", t + 10_000, t).get(0);
+        assertThat(store.giveBack(List.of(first), t)).singleElement().satisfies(r -> {
+            assertThat(r.deliveryCount()).isZero();
+            assertThat(r.expiresAt()).isEqualTo(t);
+        });
+        assertThat(store.giveBack(List.of(first), t))
+                .as("no longer held as given")
+                .isEmpty();
+        Lease again =
+                store.acquire(SUB, SHARD, List.of(1L), "c2", t + 10_000, t).get(0);
+        assertThat(again.deliveryCount()).as("still the first delivery").isEqualTo(1);
+
+        // a redelivery given back stays a redelivery: only its own count is taken back
+        Lease released = store.release(List.of(again), t).get(0);
+        Lease second =
+                store.acquire(SUB, SHARD, List.of(1L), "c3", t + 10_000, t).get(0);
+        assertThat(second.deliveryCount()).isEqualTo(2);
+        store.giveBack(List.of(second), t);
+        assertThat(store.acquire(SUB, SHARD, List.of(1L), "c4", t + 10_000, t)
+                        .get(0)
+                        .deliveryCount())
+                .isEqualTo(2);
+        assertThat(released.deliveryCount()).isEqualTo(1);
+    }
+
+    @Test
     void renewAndReleaseTakeLeasesOfSeveralSubscriptionsAndShards() {
         long t = now();
         TopicShard other = new TopicShard(TOPIC, 1);

@@ -432,6 +432,16 @@ final class ChaosController implements Controller {
     }
 
     @Override
+    public List<Lease> giveBack(Collection<Lease> leases, long availableAt) {
+        return call(
+                "giveBack",
+                subjectOf(leases),
+                leases.size(),
+                () -> store.giveBack(leases, availableAt),
+                () -> store.giveBack(firstPart(leases), availableAt));
+    }
+
+    @Override
     public List<Lease> leases(String subscription, TopicShard shard, long from, long to) {
         return call("leases", subscription, () -> store.leases(subscription, shard, from, to));
     }

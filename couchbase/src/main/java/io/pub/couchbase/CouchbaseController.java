@@ -575,12 +575,17 @@ final class CouchbaseController implements Controller {
 
     @Override
     public List<Lease> renew(Collection<Lease> leases, long expiresAt) {
-        return leaseBlocks.rewrite("renew", leases, expiresAt);
+        return leaseBlocks.rewrite("renew", leases, expiresAt, false);
     }
 
     @Override
     public List<Lease> release(Collection<Lease> leases, long availableAt) {
-        return leaseBlocks.rewrite("release", leases, availableAt);
+        return leaseBlocks.rewrite("release", leases, availableAt, false);
+    }
+
+    @Override
+    public List<Lease> giveBack(Collection<Lease> leases, long availableAt) {
+        return leaseBlocks.rewrite("giveBack", leases, availableAt, true);
     }
 
     /**

@@ -157,7 +157,8 @@ final class LeaseBlocks {
     }
 
     /** Renew and release: each lease still held as given gets {@code expiresAt}. */
-    List<Lease> rewrite(String op, Collection<Lease> leases, long expiresAt) {
+    /** Renews or releases leases still held as given; {@code uncounted} also takes back their delivery. */
+    List<Lease> rewrite(String op, Collection<Lease> leases, long expiresAt, boolean uncounted) {
         Map<String, List<Lease>> blocks = byBlock(leases, l -> key(l.subscription(), l.shard(), l.offset()));
         return kv.run(
                 op,
@@ -171,8 +172,9 @@ final class LeaseBlocks {
                                             continue; // taken over or dropped since
                                         }
                                         long v = newVersion();
-                                        held.put(l.offset(), new Held(h.owner, expiresAt, h.count, v));
-                                        out.add(l.withExpiry(expiresAt, v));
+                                        int count = uncounted ? Math.max(0, h.count - 1) : h.count;
+                                        held.put(l.offset(), new Held(h.owner, expiresAt, count, v));
+                                        out.add(uncounted ? l.givenBack(expiresAt, v) : l.withExpiry(expiresAt, v));
                                     }
                                     return out;
                                 }))

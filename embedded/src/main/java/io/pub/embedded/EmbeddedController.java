@@ -381,12 +381,17 @@ final class EmbeddedController implements Controller, EmbeddedStore {
 
     @Override
     public List<Lease> renew(Collection<Lease> leases, long expiresAt) {
-        return call(() -> subscriptions.replace(leases, expiresAt));
+        return call(() -> subscriptions.replace(leases, expiresAt, false));
     }
 
     @Override
     public List<Lease> release(Collection<Lease> leases, long availableAt) {
-        return call(() -> subscriptions.replace(leases, availableAt));
+        return call(() -> subscriptions.replace(leases, availableAt, false));
+    }
+
+    @Override
+    public List<Lease> giveBack(Collection<Lease> leases, long availableAt) {
+        return call(() -> subscriptions.replace(leases, availableAt, true));
     }
 
     @Override

@@ -201,7 +201,8 @@ final class SubscriptionRecords {
     }
 
     /** Sets the expiry of each lease still held as given (same version): renew and release. */
-    List<Lease> replace(Collection<Lease> given, long expiresAt) {
+    /** Renews or releases leases still held as given; {@code uncounted} also takes back their delivery. */
+    List<Lease> replace(Collection<Lease> given, long expiresAt, boolean uncounted) {
         Map<List<Object>, List<Lease>> bySubShard = new LinkedHashMap<>();
         for (Lease l : given) {
             bySubShard
@@ -219,7 +220,9 @@ final class SubscriptionRecords {
                     byte[] key = Keys.lease(l.subscription(), l.shard(), l.offset());
                     Optional<Lease> current = committer.get(LEASES, key, Lease.class);
                     if (current.isPresent() && current.get().version() == l.version()) {
-                        Lease next = current.get().withExpiry(expiresAt, versions.getAsLong());
+                        Lease next = uncounted
+                                ? current.get().givenBack(expiresAt, versions.getAsLong())
+                                : current.get().withExpiry(expiresAt, versions.getAsLong());
                         b.put(LEASES, key, Records.encode(next));
                         replaced.add(next);
                     }
