@@ -306,8 +306,8 @@ public final class Receiver implements AutoCloseable {
     }
 
     /**
-     * Gives back every buffered delivery at once, marked redelivered (recover, rollback); if that
-     * fails they are forgotten (their leases lapse) and the failure is thrown. Under this receiver's
+     * Gives back every buffered delivery at once (recover, rollback), uncounted: none was handed out;
+     * if that fails they are forgotten (their leases lapse) and the failure is thrown. Under this receiver's
      * lock, so that no delivery is out of its buffer while the engine still holds its lease.
      */
     public synchronized void releaseBuffered() {
@@ -315,7 +315,7 @@ public final class Receiver implements AutoCloseable {
                 buffer.stream().map(h -> subscriber.current(h.delivery())).toList();
         try {
             if (!back.isEmpty()) {
-                subscriber.release(back, Duration.ZERO);
+                subscriber.giveBack(back); // never handed out: not counted as a delivery
             }
         } catch (RuntimeException e) {
             subscriber.forget(back);

@@ -894,6 +894,7 @@ final class PubSession implements Session, QueueSession, TopicSession {
             w.shutdown(); // runs pending CompletionListeners, waits for a running MessageListener
         }
         JMSException failure = null;
+        acks.close(); // before the mode settles what is held: a receive racing this close holds nothing after it
         try {
             strategy.close();
         } catch (JMSException e) {

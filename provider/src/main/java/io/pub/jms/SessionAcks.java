@@ -30,6 +30,8 @@ final class SessionAcks {
     private final Object lock = new Object();
     private final List<Delivered> held = new ArrayList<>(); // guarded by lock
     private final Map<Message, Delivered> deferred = new IdentityHashMap<>(); // guarded by lock
+    /** The session is closing: what is still handed out goes back at once instead of being held. */
+    private boolean closed; // guarded by lock
 
     SessionAcks(PubSession session) {
         this.session = session;
@@ -39,11 +41,29 @@ final class SessionAcks {
         return session.connection();
     }
 
-    /** Holds a delivery until the mode settles it; returns how many are held now. */
+    /**
+     * Holds a delivery until the mode settles it; returns how many are held now. Once the session is
+     * closing, a delivery a receive on another thread still hands out is given back at once: held,
+     * it would stay leased (and renewed) with nobody left to settle it.
+     */
     int hold(PubMessageConsumer consumer, Delivery d) {
         synchronized (lock) {
-            held.add(new Delivered(consumer, d));
-            return held.size();
+            if (!closed) {
+                held.add(new Delivered(consumer, d));
+                return held.size();
+            }
+        }
+        releaseQuietly(consumer, d);
+        return 0;
+    }
+
+    /**
+     * The session is closing: from now on nothing more is held (see {@link #hold}); what is held
+     * already is for the mode's close to settle.
+     */
+    void close() {
+        synchronized (lock) {
+            closed = true;
         }
     }
 
@@ -59,8 +79,12 @@ final class SessionAcks {
     /** Keeps a received message's receipt until {@link #undefer} takes it or the session gives it back. */
     void defer(Message m, PubMessageConsumer consumer, Delivery d) {
         synchronized (lock) {
-            deferred.put(m, new Delivered(consumer, d));
+            if (!closed) {
+                deferred.put(m, new Delivered(consumer, d));
+                return;
+            }
         }
+        releaseQuietly(consumer, d); // the session is closing (see hold)
     }
 
     /** The deferred receipt of {@code m}, taken out; null if it has none. */

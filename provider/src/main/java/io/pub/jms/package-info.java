@@ -17,11 +17,11 @@
  *       and destination; a message a JMSXGroupID moved to another shard names its predecessor's shard
  *       so the consumer fetches that first). Messages of different sessions have no common order.
  *   <li>Priority is best effort: a consumer hands out the highest priority among the messages it
- *       holds (one by default; {@code prefetch} holds more).
- *   <li>Leases are taken when a message is handed out (prefetch 1). With a larger prefetch, messages
- *       held but never handed out go, when the consumer closes, to the subscription's other consumers
- *       in the same JVM (not marked redelivered); if there are none they are given back and then
- *       count as delivered once: their next receiver sees JMSRedelivered=true.
+ *       holds (up to {@code prefetch}, 16 by default).
+ *   <li>Leases are taken for what a consumer holds ahead ({@code prefetch}). Messages held but never
+ *       handed out go, when the consumer closes, to the subscription's other consumers in the same
+ *       JVM; if there are none (and at recover and rollback) they are given back to the store
+ *       uncounted. Either way their next receiver sees them as first deliveries.
  *   <li>A MessageListener that throws, a RuntimeException or an Error (an AssertionError, even an
  *       OutOfMemoryError), is logged and treated as the RuntimeException the specification calls a
  *       programming error: the session's delivery thread goes on. A CompletionListener that throws is

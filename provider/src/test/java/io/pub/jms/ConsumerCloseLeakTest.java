@@ -108,6 +108,8 @@ class ConsumerCloseLeakTest extends JmsTestBase {
         io.pub.spi.Controller store = ((PubConnection) c).pub().controller();
         assertThat(store.subscriptions(topic.getTopicName())).hasSize(1);
 
+        // what it leased ahead goes back uncounted (giveBack); a release would count a delivery
+        FaultyStore.fail(storeName, "giveBack", () -> new StoreException("release refused by the test"));
         FaultyStore.fail(storeName, "release", () -> new StoreException("release refused by the test"));
         assertThatThrownBy(consumer::close).isInstanceOf(JMSException.class).hasMessageContaining("release refused");
 

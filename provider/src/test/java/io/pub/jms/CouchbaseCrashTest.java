@@ -95,7 +95,8 @@ class CouchbaseCrashTest extends JmsTestBase {
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
         Queue q = s.createQueue(name("crash"));
         send(s, q, texts("m", 10));
-        BlockingQueue<String> out = child("leaseDuration=2s", "hold", q.getQueueName(), 5);
+        // prefetch 1: the child leases only the five it holds
+        BlockingQueue<String> out = child("leaseDuration=2s&prefetch=1", "hold", q.getQueueName(), 5);
         List<String> held = new ArrayList<>();
         await(out, "HOLDING", held);
         assertThat(held).containsExactly("m0", "m1", "m2", "m3", "m4");

@@ -2,10 +2,10 @@ package io.pub.compat.payara.ra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pub.Settings;
 import io.pub.compat.payara.PayaraProcess;
 import io.pub.jms.PubConnectionFactory;
 import io.pub.jms.PubXAConnectionFactory;
-import io.pub.Settings;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
