@@ -1,5 +1,7 @@
 package io.pub.spi;
 
+import io.pub.TopicShard;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,4 +15,26 @@ public record Acquired(List<Lease> leases, Optional<Cursor> cursor) {
     }
 
     static final Acquired NONE = new Acquired(List.of(), Optional.empty());
+
+    /**
+     * Leases just taken, checked against the subscription's cursor read after taking them: markDone
+     * writes the cursor before it drops leases, so an offset acknowledged between the caller's cursor
+     * read and the insert shows as done here, and its lease is dropped again.
+     */
+    public static Acquired checked(Controller store, String subscription, TopicShard shard, List<Lease> leases) {
+        Cursor fresh = store.cursor(subscription, shard);
+        List<Long> stale = new ArrayList<>();
+        List<Lease> kept = new ArrayList<>();
+        for (Lease l : leases) {
+            if (fresh.isDone(l.offset())) {
+                stale.add(l.offset());
+            } else {
+                kept.add(l);
+            }
+        }
+        if (!stale.isEmpty()) {
+            store.dropLeases(subscription, shard, stale);
+        }
+        return new Acquired(kept, Optional.of(fresh));
+    }
 }

@@ -2,7 +2,6 @@ package io.pub.spi;
 
 import io.pub.Message;
 import io.pub.TopicShard;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -219,22 +218,7 @@ public interface Controller extends AutoCloseable {
         if (leases.isEmpty()) {
             return Acquired.NONE;
         }
-        // The cursor is read after the leases were taken: markDone writes the cursor before it drops
-        // leases, so an offset acked between the caller's cursor read and this insert shows as done
-        Cursor fresh = cursor(subscription, shard);
-        List<Long> stale = new ArrayList<>();
-        List<Lease> kept = new ArrayList<>();
-        for (Lease l : leases) {
-            if (fresh.isDone(l.offset())) {
-                stale.add(l.offset());
-            } else {
-                kept.add(l);
-            }
-        }
-        if (!stale.isEmpty()) {
-            dropLeases(subscription, shard, stale);
-        }
-        return new Acquired(kept, Optional.of(fresh));
+        return Acquired.checked(this, subscription, shard, leases);
     }
 
     /** Extends leases still held as given (same version); returns those renewed. */

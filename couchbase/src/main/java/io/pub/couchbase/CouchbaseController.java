@@ -556,21 +556,7 @@ final class CouchbaseController implements Controller {
             // no offset taken was ever leased, so none was acknowledged: the cursor need not be read
             return new Acquired(leases, Optional.of(known));
         }
-        // read after the leases went in: an offset acknowledged meanwhile shows as done here
-        Cursor fresh = cursor(subscription, shard);
-        List<Long> stale = new ArrayList<>();
-        List<Lease> kept = new ArrayList<>();
-        for (Lease l : leases) {
-            if (fresh.isDone(l.offset())) {
-                stale.add(l.offset());
-            } else {
-                kept.add(l);
-            }
-        }
-        if (!stale.isEmpty()) {
-            dropLeases(subscription, shard, stale);
-        }
-        return new Acquired(kept, Optional.of(fresh));
+        return Acquired.checked(this, subscription, shard, leases);
     }
 
     @Override
