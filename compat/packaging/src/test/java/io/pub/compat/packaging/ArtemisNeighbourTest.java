@@ -3,8 +3,8 @@ package io.pub.compat.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.pub.jms.PubConnectionFactory;
 import io.pub.Settings;
+import io.pub.jms.PubConnectionFactory;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Queue;
 import java.io.File;
