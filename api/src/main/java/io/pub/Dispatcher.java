@@ -211,9 +211,18 @@ final class Dispatcher {
         return out;
     }
 
+    /**
+     * The subscriber's filter: whether some receiver's selector takes {@code m}. Closed receivers
+     * count too, and with none registered everything is taken: under a topic subscription's selector
+     * what this refuses is marked done, so it must depend on the selectors only, never on consumers
+     * closing while a read is in flight (what nobody open takes is given back by {@link #route}).
+     */
     private boolean anyAccepts(Message m) {
+        if (receivers.isEmpty()) {
+            return true;
+        }
         for (Receiver r : receivers) {
-            if (!r.isClosed() && r.accepts(m)) {
+            if (r.accepts(m)) {
                 return true;
             }
         }

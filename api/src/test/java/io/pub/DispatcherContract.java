@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +41,8 @@ public abstract class DispatcherContract {
     private final AtomicInteger reads = new AtomicInteger();
     /** While set, every markDone fails (a store that refuses writes for a moment). */
     private final AtomicBoolean markDoneFails = new AtomicBoolean();
+    /** Runs (once) before the next read of the store: what happens while a read is in flight. */
+    private final AtomicReference<Runnable> beforeRead = new AtomicReference<>();
 
     private Subscription queue;
 
@@ -55,6 +58,10 @@ public abstract class DispatcherContract {
                     String name = method.getName();
                     if (name.equals("read") || name.equals("leaseNext")) {
                         reads.incrementAndGet();
+                        Runnable hook = beforeRead.getAndSet(null);
+                        if (hook != null) {
+                            hook.run();
+                        }
                     }
                     if (name.equals("markDone") && markDoneFails.get()) {
                         throw new StoreException("markDone refused");
@@ -119,6 +126,28 @@ public abstract class DispatcherContract {
 
     private static List<String> ids(List<Delivery> ds) {
         return ds.stream().map(d -> d.message().id()).toList();
+    }
+
+    @Test
+    void aReadDuringTheLastReceiversCloseMarksNothingDoneThatItsSelectorTakes() {
+        // a topic subscription's selector: what it refuses is done; what it takes must never be
+        Subscriber.SubscriberOptions o = pub.subscriberOptions().withFilter(m -> true, Subscriber.FilterMode.DONE);
+        Receiver a = pub.receiver(queue, o, Receiver.Options.of(5));
+        publish(0, "m0");
+        Delivery handed = a.take(); // handed out and not settled: a stays registered after its close
+        assertThat(handed).isNotNull();
+        publish(0, "m1", "m2");
+        beforeRead.set(a::close); // the consumer closes while its read is in flight
+        a.take();
+
+        assertThat(store.cursor(queue.id(), new TopicShard("q", 0)).isDone(1))
+                .as("m1 was not refused by the selector: not done")
+                .isFalse();
+        a.ack(List.of(handed));
+        Receiver b = pub.receiver(queue, o, Receiver.Options.of(5));
+        List<Delivery> rest = b.take(10);
+        assertThat(ids(rest)).containsExactly("m1", "m2");
+        assertThat(rest).noneMatch(Delivery::redelivered);
     }
 
     @Test
