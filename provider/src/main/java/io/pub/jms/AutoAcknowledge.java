@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * AUTO_ACKNOWLEDGE: a receive acknowledges before it returns, a MessageListener's message is
- * acknowledged when it returns. A listener that throws (or calls recover) gets that message back for
- * redelivery, and only that one: what its consumer prefetched stays with it (giving it back would
- * mark it redelivered though nobody saw it).
+ * acknowledged when it returns. A listener that throws gets that message back for redelivery, marked
+ * redelivered; what its consumer prefetched goes back uncounted (not marked), so the failed message
+ * comes again first.
  */
 final class AutoAcknowledge implements AckStrategy {
     private final PubSession session;
@@ -34,6 +34,9 @@ final class AutoAcknowledge implements AckStrategy {
     public void listened(PubMessageConsumer consumer, Delivery d, boolean redeliver) throws JMSException {
         if (redeliver) {
             acks.release(consumer, List.of(d));
+            // what the consumer prefetched goes back too, uncounted, so that the failed message
+            // comes again before the ones behind it ("immediately", as the specification says)
+            consumer.releaseHeld();
         } else {
             acks.ack(consumer, List.of(d), block());
         }

@@ -42,6 +42,9 @@ final class DupsOkAcknowledge implements AckStrategy {
     public void listened(PubMessageConsumer consumer, Delivery d, boolean redeliver) throws JMSException {
         if (redeliver) {
             acks.release(consumer, List.of(d));
+            // what the consumer prefetched goes back too, uncounted, so that the failed message
+            // comes again before the ones behind it ("immediately", as the specification says)
+            consumer.releaseHeld();
         } else {
             collect(consumer, d);
         }
