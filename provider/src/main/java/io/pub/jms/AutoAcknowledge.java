@@ -33,10 +33,7 @@ final class AutoAcknowledge implements AckStrategy {
     @Override
     public void listened(PubMessageConsumer consumer, Delivery d, boolean redeliver) throws JMSException {
         if (redeliver) {
-            acks.release(consumer, List.of(d));
-            // what the consumer prefetched goes back too, uncounted, so that the failed message
-            // comes again before the ones behind it ("immediately", as the specification says)
-            consumer.releaseHeld();
+            acks.redeliverListened(consumer, d);
         } else {
             acks.ack(consumer, List.of(d), block());
         }

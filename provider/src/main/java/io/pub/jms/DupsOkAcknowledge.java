@@ -2,7 +2,6 @@ package io.pub.jms;
 
 import io.pub.Delivery;
 import jakarta.jms.JMSException;
-import java.util.List;
 
 /**
  * DUPS_OK_ACKNOWLEDGE: acknowledgements are collected and written in batches of {@link #BATCH}, when
@@ -41,10 +40,7 @@ final class DupsOkAcknowledge implements AckStrategy {
     @Override
     public void listened(PubMessageConsumer consumer, Delivery d, boolean redeliver) throws JMSException {
         if (redeliver) {
-            acks.release(consumer, List.of(d));
-            // what the consumer prefetched goes back too, uncounted, so that the failed message
-            // comes again before the ones behind it ("immediately", as the specification says)
-            consumer.releaseHeld();
+            acks.redeliverListened(consumer, d);
         } else {
             collect(consumer, d);
         }

@@ -221,6 +221,16 @@ final class SessionAcks {
         }
     }
 
+    /**
+     * A listener's message to come again (it threw): given back for redelivery, and what its consumer
+     * prefetched goes back too, uncounted, so that the failed message comes again before the ones
+     * behind it ("immediately", as the specification says).
+     */
+    void redeliverListened(PubMessageConsumer consumer, Delivery d) {
+        release(consumer, List.of(d));
+        consumer.releaseHeld();
+    }
+
     /** Gives back one delivery; a failure goes to the ExceptionListener (its lease lapses by itself). */
     void releaseQuietly(PubMessageConsumer c, Delivery d) {
         try {
