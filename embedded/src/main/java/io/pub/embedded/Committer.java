@@ -5,14 +5,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.rocksdb.ColumnFamilyHandle;
@@ -23,23 +25,31 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * Group commit: the committer thread takes every batch waiting in the queue and writes them as one
- * RocksDB write batch; the syncer thread then fsyncs the log once for every write made while it was
- * busy, and only then completes the futures of batches that asked for durability. N producers
- * waiting at the same time cost one fsync, not N, and writes that need no fsync (leases) complete
- * as soon as they are written instead of queuing behind other callers' fsyncs. The log is written
- * in order, so an fsync also makes durable everything written before it. Before an fsync the syncer
- * lets the committer write what is already queued (at most two writes, microseconds), since those
- * are mostly the producers the previous fsync just released.
+ * Group commit. A caller that waits for its batch ({@link #await}) does the work itself unless
+ * another thread is already doing it: in the write turn (one thread at a time) it takes every batch waiting in the
+ * queue and writes them as one RocksDB write batch; then, in the sync turn, it fsyncs the log
+ * once for every write made so far and completes the futures of batches that asked for
+ * durability. So one producer alone pays one write and one fsync and no hand-off between threads,
+ * and N producers waiting at the same time cost one fsync, not N: while one fsyncs, the next
+ * writes what queued meanwhile and then fsyncs it all. Writes that need no fsync (leases)
+ * complete as soon as they are written instead of queuing behind other callers' fsyncs. The log
+ * is written in order, so an fsync also makes durable everything written before it.
+ *
+ * <p>Batches nobody waits for (asynchronous sends, {@link Batch#submitInBackground}) are written
+ * and fsynced by two background threads that take the same turns; before an fsync the background
+ * syncer lets up to two more writes pass, since those are mostly the senders the previous fsync
+ * just released.
  *
  * <p>Until a batch is written, its point writes sit in an overlay that {@link #get} consults first,
  * so a compare-and-swap or insert-if-absent made under a record lock sees the writes queued before
  * it without waiting for their fsync. The overlay entry goes once the write is in the database.
+ * One writer at a time takes batches in queue order, so writes to one record reach the database in
+ * the order their record lock gave them.
  */
 final class Committer implements AutoCloseable {
-    private static final Batch STOP = new Batch(null, false);
-    private static final List<Batch> STOP_SYNCING = new ArrayList<>();
     private static final int MAX_BATCHES_PER_WRITE = 4096;
+    // the background threads also look for work this often, should a batch be queued unannounced
+    private static final long IDLE_CHECK_MILLIS = 50;
 
     private final RocksDB db;
     private final ColumnFamilyHandle[] families;
@@ -47,17 +57,23 @@ final class Committer implements AutoCloseable {
     private final Consumer<WriteBatch> beforeWrite;
     private final Runnable afterFailure;
     private final LongConsumer synced;
-    private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
-    private final BlockingQueue<List<Batch>> unsynced = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Batch> queue = new ConcurrentLinkedQueue<>();
+    // written batches that wait for an fsync
+    private final ConcurrentLinkedQueue<Batch> unsynced = new ConcurrentLinkedQueue<>();
     private final ConcurrentHashMap<Key, Pending> overlay = new ConcurrentHashMap<>();
+    private final Turn writing = new Turn();
+    private final Turn syncing = new Turn();
+    private final Semaphore toWrite = new Semaphore(0);
+    private final Semaphore toSync = new Semaphore(0);
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
-    // batches submitted and not yet written: the syncer waits for them briefly, see runSyncer
+    // batches submitted and not yet written: the background syncer waits for them briefly
     private final AtomicLong queued = new AtomicLong();
     private final WriteOptions writeOptions = new WriteOptions().setSync(false);
     private final String name;
     private final Thread thread;
     private final Thread syncer;
+    private volatile boolean closing;
 
     /**
      * @param durable false only in the explicitly less durable mode: nothing is fsynced
@@ -109,10 +125,16 @@ final class Committer implements AutoCloseable {
         }
     }
 
-    /** Waits for a submitted batch (null: nothing was submitted); a failed write is rethrown. */
+    /**
+     * Waits for a submitted batch (null: nothing was submitted), writing and fsyncing it on this
+     * thread unless another thread is doing so; a failed write is rethrown.
+     */
     static void await(CompletableFuture<?> written) {
         if (written == null) {
             return;
+        }
+        if (written instanceof Written w) {
+            w.batch.committer.lead(w.batch);
         }
         try {
             written.join();
@@ -155,34 +177,44 @@ final class Committer implements AutoCloseable {
         return writes.get();
     }
 
-    private void run() {
+    /**
+     * Until {@code mine} is done: write what is queued if it is not written yet, then fsync what
+     * is written. Each step waits for a thread already doing it, which often does it for us.
+     */
+    private void lead(Batch mine) {
+        if (writing.take(() -> mine.written)) {
+            try {
+                writeQueued();
+            } finally {
+                writing.release();
+            }
+        }
+        while (syncing.take(mine.done::isDone)) {
+            try {
+                syncWritten();
+            } finally {
+                syncing.release();
+            }
+        }
+    }
+
+    /** In the write turn: writes every queued batch (in rounds of at most 4,096) as one write. */
+    private void writeQueued() {
         List<Batch> round = new ArrayList<>();
         while (true) {
-            Batch first;
-            try {
-                first = queue.take();
-            } catch (InterruptedException e) {
-                // only close() stops the committer: pending producers must get an answer
-                continue;
+            for (Batch b; round.size() < MAX_BATCHES_PER_WRITE && (b = queue.poll()) != null; ) {
+                round.add(b);
             }
-            round.clear();
-            round.add(first);
-            queue.drainTo(round, MAX_BATCHES_PER_WRITE);
-            int stop = round.indexOf(STOP);
-            if (stop >= 0) {
-                commit(round.subList(0, stop));
-                queued.addAndGet(-stop);
+            if (round.isEmpty()) {
                 return;
             }
             commit(round);
             queued.addAndGet(-round.size());
+            round.clear();
         }
     }
 
     private void commit(List<Batch> round) {
-        if (round.isEmpty()) {
-            return;
-        }
         try (WriteBatch wb = new WriteBatch()) {
             for (Batch b : round) {
                 for (Op op : b.ops) {
@@ -198,56 +230,94 @@ final class Committer implements AutoCloseable {
             fail(round, "write to", e);
             return;
         }
-        List<Batch> toSync = new ArrayList<>();
         for (Batch b : round) {
             b.clearOverlay();
             if (durable && b.sync) {
-                toSync.add(b);
+                unsynced.add(b);
+                b.written = true;
             } else {
+                b.written = true;
                 b.done.complete(null);
             }
         }
-        if (!toSync.isEmpty()) {
-            unsynced.add(toSync);
+    }
+
+    /** In the sync turn: one fsync for every batch written so far, then completes them. */
+    private void syncWritten() {
+        List<Batch> batches = new ArrayList<>();
+        for (Batch b; (b = unsynced.poll()) != null; ) {
+            batches.add(b);
+        }
+        if (batches.isEmpty()) {
+            return;
+        }
+        try {
+            // one fsync covers every write made before this call, so at least everything up to the
+            // sequence number read before it
+            long upTo = db.getLatestSequenceNumber();
+            db.syncWal();
+            syncs.incrementAndGet();
+            batches.forEach(b -> b.done.complete(null));
+            synced.accept(upTo);
+        } catch (RocksDBException | RuntimeException | Error e) {
+            fail(batches, "fsync of", e);
         }
     }
 
-    private void runSyncer() {
-        List<List<Batch>> pending = new ArrayList<>();
+    /** Background: writes the batches submitted for it (and any a caller left behind). */
+    private void run() {
         while (true) {
-            pending.clear();
-            try {
-                pending.add(unsynced.take());
-            } catch (InterruptedException e) {
+            if (queue.isEmpty()) {
+                if (closing) {
+                    return;
+                }
+                idle(toWrite);
                 continue;
             }
-            unsynced.drainTo(pending);
-            // producers released by the previous fsync are submitting again right now; give the
-            // committer up to two writes' time to pass their batches on, so one fsync covers them
+            writing.take(() -> false);
+            try {
+                writeQueued();
+            } finally {
+                writing.release();
+            }
+            if (!unsynced.isEmpty()) {
+                toSync.release();
+            }
+        }
+    }
+
+    /** Background: fsyncs what the background writer (or a caller that left) wrote. */
+    private void runSyncer() {
+        while (true) {
+            if (unsynced.isEmpty()) {
+                if (closing && !thread.isAlive()) {
+                    return;
+                }
+                idle(toSync);
+                continue;
+            }
+            // senders released by the previous fsync are submitting again right now; give the
+            // writer up to two writes' time to pass their batches on, so one fsync covers them
             long seen = writes.get();
-            while (queued.get() > 0 && writes.get() < seen + 2 && thread.isAlive()) {
+            long deadline = System.nanoTime() + 200_000;
+            while (queued.get() > 0 && writes.get() < seen + 2 && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(20_000);
             }
-            unsynced.drainTo(pending);
-            boolean stop = pending.removeIf(l -> l == STOP_SYNCING);
-            List<Batch> batches = new ArrayList<>();
-            pending.forEach(batches::addAll);
-            if (!batches.isEmpty()) {
-                try {
-                    // one fsync covers every write the committer made before this call, so at
-                    // least everything up to the sequence number published before it
-                    long upTo = db.getLatestSequenceNumber();
-                    db.syncWal();
-                    syncs.incrementAndGet();
-                    batches.forEach(b -> b.done.complete(null));
-                    synced.accept(upTo);
-                } catch (RocksDBException | RuntimeException | Error e) {
-                    fail(batches, "fsync of", e);
-                }
+            syncing.take(() -> false);
+            try {
+                syncWritten();
+            } finally {
+                syncing.release();
             }
-            if (stop) {
-                return;
-            }
+        }
+    }
+
+    private static void idle(Semaphore work) {
+        try {
+            work.tryAcquire(IDLE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            work.drainPermits();
+        } catch (InterruptedException e) {
+            // only close() stops the background threads: pending writers must get an answer
         }
     }
 
@@ -256,6 +326,7 @@ final class Committer implements AutoCloseable {
                 new StoreException(what + " the embedded store " + name + " failed: " + e.getMessage(), e);
         for (Batch b : batches) {
             b.clearOverlay();
+            b.written = true;
             b.done.completeExceptionally(failure);
         }
     }
@@ -263,9 +334,10 @@ final class Committer implements AutoCloseable {
     /** Writes and fsyncs what is queued, then stops both threads. */
     @Override
     public void close() {
-        queue.add(STOP);
+        closing = true;
+        toWrite.release();
         boolean interrupted = join(thread);
-        unsynced.add(STOP_SYNCING);
+        toSync.release();
         interrupted |= join(syncer);
         writeOptions.close();
         if (interrupted) {
@@ -285,13 +357,62 @@ final class Committer implements AutoCloseable {
         return interrupted;
     }
 
+    /**
+     * One thread at a time writes (or fsyncs). Unlike a lock, its release wakes every waiter at
+     * once, and a waiter whose work the holder did leaves without taking a turn: N callers waiting
+     * for one fsync that covered them all return together instead of one lock hand-off after the
+     * other.
+     */
+    private static final class Turn {
+        private boolean busy;
+
+        /** Waits for the turn and takes it (true), or returns false once {@code done} holds. */
+        synchronized boolean take(BooleanSupplier done) {
+            boolean interrupted = false;
+            try {
+                while (busy && !done.getAsBoolean()) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (done.getAsBoolean()) {
+                    return false;
+                }
+                busy = true;
+                return true;
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        synchronized void release() {
+            busy = false;
+            notifyAll();
+        }
+    }
+
+    /** The future of a submitted batch: {@link #await} on it helps write it. */
+    private static final class Written extends CompletableFuture<Void> {
+        private final Batch batch;
+
+        private Written(Batch batch) {
+            this.batch = batch;
+        }
+    }
+
     static final class Batch {
         private final Committer committer;
         private final boolean sync;
         private final List<Op> ops = new ArrayList<>();
         private final List<Key> overlaid = new ArrayList<>();
         private final List<Pending> overlaidValues = new ArrayList<>();
-        final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final Written done = new Written(this);
+        // set in the write turn once the batch is in the database (or failed)
+        private volatile boolean written;
 
         private Batch(Committer committer, boolean sync) {
             this.committer = committer;
@@ -322,10 +443,20 @@ final class Committer implements AutoCloseable {
             return this;
         }
 
-        /** Queues the batch; the future completes once it is written (and fsynced if asked). */
+        /**
+         * Queues the batch for a caller that will {@link #await} it, which writes it then; the
+         * future completes once it is written (and fsynced if asked).
+         */
         CompletableFuture<Void> submit() {
             committer.queued.incrementAndGet();
             committer.queue.add(this);
+            return done;
+        }
+
+        /** {@link #submit()} for a batch nobody awaits: the background threads write it. */
+        CompletableFuture<Void> submitInBackground() {
+            submit();
+            committer.toWrite.release();
             return done;
         }
 

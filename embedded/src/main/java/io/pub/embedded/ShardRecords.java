@@ -85,34 +85,37 @@ final class ShardRecords {
 
     /** Reserves and writes in one call and one group-committed write. */
     long append(TopicShard shard, List<Message> messages) {
-        CompletableFuture<Long> first = appendAsync(shard, messages);
-        Committer.await(first);
-        return first.join();
+        Appended appended = queueAppend(shard, messages, false);
+        Committer.await(appended.written);
+        return appended.first;
     }
 
     /** {@link #append} that returns once the write is queued (offsets reserved, overlay set). */
     CompletableFuture<Long> appendAsync(TopicShard shard, List<Message> messages) {
+        Appended appended = queueAppend(shard, messages, true);
+        return appended.written.thenApply(v -> appended.first);
+    }
+
+    private record Appended(long first, CompletableFuture<Void> written) {}
+
+    private Appended queueAppend(TopicShard shard, List<Message> messages, boolean inBackground) {
         if (messages.isEmpty()) {
             throw new IllegalArgumentException("messages must not be empty");
         }
         List<byte[]> values = messages.stream().map(Records::message).toList();
-        long first;
-        CompletableFuture<Void> written;
         Lock lock = locks.of(shard);
         lock.lock();
         try {
-            first = heads.reserve(shard, values.size());
+            long first = heads.reserve(shard, values.size());
             Committer.Batch b = committer.batch(true);
             for (int i = 0; i < values.size(); i++) {
                 b.put(MESSAGES, Keys.message(shard, first + i), values.get(i));
                 recent.remember(shard, first + i, values.get(i), messages.get(i));
             }
-            written = b.submit();
+            return new Appended(first, inBackground ? b.submitInBackground() : b.submit());
         } finally {
             lock.unlock();
         }
-        long firstOffset = first;
-        return written.thenApply(v -> firstOffset);
     }
 
     long head(TopicShard shard) {
