@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
@@ -65,6 +66,7 @@ final class Committer implements AutoCloseable {
     private final Turn syncing = new Turn();
     private final Semaphore toWrite = new Semaphore(0);
     private final Semaphore toSync = new Semaphore(0);
+    private final AtomicInteger leading = new AtomicInteger();
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
     // batches submitted and not yet written: the background syncer waits for them briefly
@@ -182,15 +184,42 @@ final class Committer implements AutoCloseable {
      * is written. Each step waits for a thread already doing it, which often does it for us.
      */
     private void lead(Batch mine) {
+        if (leading.getAndIncrement() > 0) {
+            // another caller is writing or fsyncing: the background threads group this batch
+            // with the others that come meanwhile, as a lone caller cannot
+            leading.decrementAndGet();
+            toWrite.release();
+            return;
+        }
+        try {
+            leadAlone(mine);
+        } finally {
+            leading.decrementAndGet();
+        }
+    }
+
+    private void leadAlone(Batch mine) {
         if (writing.take(() -> mine.written)) {
             try {
                 writeQueued();
             } finally {
                 writing.release();
             }
+            if (mine.done.isDone() && !unsynced.isEmpty()) {
+                toSync.release(); // this caller needs no fsync; others' batches written with it do
+            }
         }
         while (syncing.take(mine.done::isDone)) {
             try {
+                // others that submitted meanwhile (mostly senders the last fsync released): if
+                // nobody is writing, write theirs too, so this fsync covers them
+                if (!queue.isEmpty() && writing.tryTake()) {
+                    try {
+                        writeQueued();
+                    } finally {
+                        writing.release();
+                    }
+                }
                 syncWritten();
             } finally {
                 syncing.release();
@@ -299,7 +328,7 @@ final class Committer implements AutoCloseable {
             // senders released by the previous fsync are submitting again right now; give the
             // writer up to two writes' time to pass their batches on, so one fsync covers them
             long seen = writes.get();
-            long deadline = System.nanoTime() + 200_000;
+            long deadline = System.nanoTime() + 1_000_000;
             while (queued.get() > 0 && writes.get() < seen + 2 && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(20_000);
             }
@@ -387,6 +416,15 @@ final class Committer implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+
+        /** Takes the turn if nobody has it. */
+        synchronized boolean tryTake() {
+            if (busy) {
+                return false;
+            }
+            busy = true;
+            return true;
         }
 
         synchronized void release() {
