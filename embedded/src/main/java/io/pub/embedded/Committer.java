@@ -180,8 +180,9 @@ final class Committer implements AutoCloseable {
     }
 
     /**
-     * Until {@code mine} is done: write what is queued if it is not written yet, then fsync what
+     * Until {@code mine} is settled: write what is queued if it is not written yet, then fsync what
      * is written. Each step waits for a thread already doing it, which often does it for us.
+     * Futures complete after the turns are given back, so their callbacks never run in one.
      */
     private void lead(Batch mine) {
         if (leading.getAndIncrement() > 0) {
@@ -191,44 +192,49 @@ final class Committer implements AutoCloseable {
             toWrite.release();
             return;
         }
+        List<Batch> finished = new ArrayList<>();
         try {
-            leadAlone(mine);
+            leadAlone(mine, finished);
         } finally {
             leading.decrementAndGet();
+            finish(finished);
         }
     }
 
-    private void leadAlone(Batch mine) {
+    private void leadAlone(Batch mine, List<Batch> finished) {
         if (writing.take(() -> mine.written)) {
             try {
-                writeQueued();
+                writeQueued(finished);
             } finally {
                 writing.release();
             }
-            if (mine.done.isDone() && !unsynced.isEmpty()) {
+            if (mine.settled && !unsynced.isEmpty()) {
                 toSync.release(); // this caller needs no fsync; others' batches written with it do
             }
         }
-        while (syncing.take(mine.done::isDone)) {
+        while (syncing.take(() -> mine.settled)) {
             try {
                 // others that submitted meanwhile (mostly senders the last fsync released): if
                 // nobody is writing, write theirs too, so this fsync covers them
                 if (!queue.isEmpty() && writing.tryTake()) {
                     try {
-                        writeQueued();
+                        writeQueued(finished);
                     } finally {
                         writing.release();
                     }
                 }
-                syncWritten();
+                syncWritten(finished);
             } finally {
                 syncing.release();
             }
         }
     }
 
-    /** In the write turn: writes every queued batch (in rounds of at most 4,096) as one write. */
-    private void writeQueued() {
+    /**
+     * In the write turn: writes every queued batch (in rounds of at most 4,096) as one write;
+     * adds those that need nothing more to {@code finished}.
+     */
+    private void writeQueued(List<Batch> finished) {
         List<Batch> round = new ArrayList<>();
         while (true) {
             for (Batch b; round.size() < MAX_BATCHES_PER_WRITE && (b = queue.poll()) != null; ) {
@@ -237,13 +243,13 @@ final class Committer implements AutoCloseable {
             if (round.isEmpty()) {
                 return;
             }
-            commit(round);
+            commit(round, finished);
             queued.addAndGet(-round.size());
             round.clear();
         }
     }
 
-    private void commit(List<Batch> round) {
+    private void commit(List<Batch> round, List<Batch> finished) {
         try (WriteBatch wb = new WriteBatch()) {
             for (Batch b : round) {
                 for (Op op : b.ops) {
@@ -256,23 +262,24 @@ final class Committer implements AutoCloseable {
         } catch (RocksDBException | RuntimeException | Error e) {
             // every waiting caller gets an answer, and the committer lives on for the next write
             afterFailure.run();
-            fail(round, "write to", e);
+            fail(round, "write to", e, finished);
             return;
         }
         for (Batch b : round) {
             b.clearOverlay();
             if (durable && b.sync) {
-                unsynced.add(b);
+                unsynced.add(b); // before it counts as written: whoever sees it written finds it there
                 b.written = true;
             } else {
                 b.written = true;
-                b.done.complete(null);
+                b.settled = true;
+                finished.add(b);
             }
         }
     }
 
-    /** In the sync turn: one fsync for every batch written so far, then completes them. */
-    private void syncWritten() {
+    /** In the sync turn: one fsync for every batch written so far; adds them to {@code finished}. */
+    private void syncWritten(List<Batch> finished) {
         List<Batch> batches = new ArrayList<>();
         for (Batch b; (b = unsynced.poll()) != null; ) {
             batches.add(b);
@@ -286,11 +293,27 @@ final class Committer implements AutoCloseable {
             long upTo = db.getLatestSequenceNumber();
             db.syncWal();
             syncs.incrementAndGet();
-            batches.forEach(b -> b.done.complete(null));
             synced.accept(upTo);
         } catch (RocksDBException | RuntimeException | Error e) {
-            fail(batches, "fsync of", e);
+            fail(batches, "fsync of", e, finished);
+            return;
         }
+        for (Batch b : batches) {
+            b.settled = true;
+            finished.add(b);
+        }
+    }
+
+    /** Completes the futures of settled batches, outside any turn. */
+    private static void finish(List<Batch> finished) {
+        for (Batch b : finished) {
+            if (b.failure == null) {
+                b.done.complete(null);
+            } else {
+                b.done.completeExceptionally(b.failure);
+            }
+        }
+        finished.clear();
     }
 
     /** Background: writes the batches submitted for it (and any a caller left behind). */
@@ -303,11 +326,13 @@ final class Committer implements AutoCloseable {
                 idle(toWrite);
                 continue;
             }
+            List<Batch> finished = new ArrayList<>();
             writing.take(() -> false);
             try {
-                writeQueued();
+                writeQueued(finished);
             } finally {
                 writing.release();
+                finish(finished);
             }
             if (!unsynced.isEmpty()) {
                 toSync.release();
@@ -332,11 +357,13 @@ final class Committer implements AutoCloseable {
             while (queued.get() > 0 && writes.get() < seen + 2 && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(20_000);
             }
+            List<Batch> finished = new ArrayList<>();
             syncing.take(() -> false);
             try {
-                syncWritten();
+                syncWritten(finished);
             } finally {
                 syncing.release();
+                finish(finished);
             }
         }
     }
@@ -350,13 +377,15 @@ final class Committer implements AutoCloseable {
         }
     }
 
-    private void fail(List<Batch> batches, String what, Throwable e) {
+    private void fail(List<Batch> batches, String what, Throwable e, List<Batch> finished) {
         StoreException failure =
                 new StoreException(what + " the embedded store " + name + " failed: " + e.getMessage(), e);
         for (Batch b : batches) {
             b.clearOverlay();
+            b.failure = failure;
             b.written = true;
-            b.done.completeExceptionally(failure);
+            b.settled = true;
+            finished.add(b);
         }
     }
 
@@ -451,6 +480,9 @@ final class Committer implements AutoCloseable {
         private final Written done = new Written(this);
         // set in the write turn once the batch is in the database (or failed)
         private volatile boolean written;
+        // set in a turn once nothing more is to be done: written, and fsynced if asked (or failed)
+        private volatile boolean settled;
+        private volatile StoreException failure;
 
         private Batch(Committer committer, boolean sync) {
             this.committer = committer;
