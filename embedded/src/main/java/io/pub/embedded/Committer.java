@@ -182,7 +182,7 @@ final class Committer implements AutoCloseable {
     /**
      * Until {@code mine} is settled: write what is queued if it is not written yet, then fsync what
      * is written. Each step waits for a thread already doing it, which often does it for us.
-     * Futures complete after the turns are given back, so their callbacks never run in one.
+     * Futures of batches that need no fsync complete after the write turn is given back.
      */
     private void lead(Batch mine) {
         if (leading.getAndIncrement() > 0) {
@@ -278,7 +278,13 @@ final class Committer implements AutoCloseable {
         }
     }
 
-    /** In the sync turn: one fsync for every batch written so far; adds them to {@code finished}. */
+    /**
+     * In the sync turn: one fsync for every batch written so far, then completes them. Their
+     * futures complete before the turn is given back: a caller they release that comes back at
+     * once finds the turn taken and waits, and others' batches gather behind it for the next fsync
+     * (completing after the turn cost 10-15% from 4 threads, 0.42 fsyncs a message instead of 0.36).
+     * What runs on completion must not wait for an fsync, as on any committer thread.
+     */
     private void syncWritten(List<Batch> finished) {
         List<Batch> batches = new ArrayList<>();
         for (Batch b; (b = unsynced.poll()) != null; ) {
@@ -296,12 +302,13 @@ final class Committer implements AutoCloseable {
             synced.accept(upTo);
         } catch (RocksDBException | RuntimeException | Error e) {
             fail(batches, "fsync of", e, finished);
+            finish(finished);
             return;
         }
         for (Batch b : batches) {
             b.settled = true;
-            finished.add(b);
         }
+        finish(batches);
     }
 
     /** Completes the futures of settled batches, outside any turn. */
