@@ -312,6 +312,40 @@ class EmbeddedStoreTest {
         }
     }
 
+    /**
+     * Completions run on whichever thread settled the write: a caller that wrote and fsynced it, or
+     * a background thread, inside the sync turn. What runs there may make writes that need no fsync
+     * (a wake-up taking a lease) without waiting for a turn it holds itself.
+     */
+    @Test
+    void aCompletionMayTakeLeasesWhileSynchronousAppendsRun() throws Exception {
+        try (Controller store = open(tmp.resolve("store"))) {
+            store.createTopic(new TopicInfo("orders", 1, false, null));
+            long t = clock.millis();
+            List<java.util.concurrent.CompletableFuture<List<Lease>>> leased = new ArrayList<>();
+            ExecutorService sync = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> appends = sync.submit(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        store.append(S0, List.of(msg("sync-" + i)));
+                    }
+                    return null;
+                });
+                for (int i = 0; i < 200; i++) {
+                    leased.add(store.appendAsync(S0, List.of(msg("async-" + i)))
+                            .thenApply(offset -> store.acquire("sub", S0, List.of(offset), "c1", t + 60_000, t)));
+                }
+                appends.get(30, TimeUnit.SECONDS);
+                for (var l : leased) {
+                    assertThat(l.get(30, TimeUnit.SECONDS)).hasSize(1);
+                }
+            } finally {
+                sync.shutdownNow();
+            }
+            assertThat(store.read(S0, 0, 400).entries()).hasSize(400);
+        }
+    }
+
     @Test
     void lessDurableModeNeverSyncs() {
         try (Controller store = open("embedded:" + tmp.resolve("store") + "?sync=false")) {
