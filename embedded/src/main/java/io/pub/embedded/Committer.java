@@ -26,20 +26,21 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * Group commit. A caller that waits for its batch ({@link #await}) does the work itself unless
- * another thread is already doing it: in the write turn (one thread at a time) it takes every batch waiting in the
- * queue and writes them as one RocksDB write batch; then, in the sync turn, it fsyncs the log
- * once for every write made so far and completes the futures of batches that asked for
- * durability. So one producer alone pays one write and one fsync and no hand-off between threads,
- * and N producers waiting at the same time cost one fsync, not N: while one fsyncs, the next
- * writes what queued meanwhile and then fsyncs it all. Writes that need no fsync (leases)
- * complete as soon as they are written instead of queuing behind other callers' fsyncs. The log
- * is written in order, so an fsync also makes durable everything written before it.
+ * Group commit, in two turns that one thread at a time takes: in the write turn a thread takes
+ * every batch waiting in the queue and writes them as one RocksDB write batch; in the sync turn it
+ * fsyncs the log once for everything written so far and completes the futures of the batches that
+ * asked for durability. The log is written in order, so an fsync also makes durable everything
+ * written before it.
  *
- * <p>Batches nobody waits for (asynchronous sends, {@link Batch#submitInBackground}) are written
- * and fsynced by two background threads that take the same turns; before an fsync the background
- * syncer lets up to two more writes pass, since those are mostly the senders the previous fsync
- * just released.
+ * <p>Who takes the turns: a caller that waits for its batch ({@link #await}) and finds no other
+ * caller at work does both itself, so one producer alone pays one write and one fsync and no
+ * hand-off between threads. Callers that come while one is at work leave their batches to two
+ * background threads, whose syncer lets up to two more writes pass before each fsync (mostly the
+ * senders the previous fsync just released), so N producers at once cost far fewer than N fsyncs.
+ * Batches nobody waits for (asynchronous sends, {@link Batch#submitInBackground}) go to the
+ * background threads too. Writes that need no fsync (leases) complete once written, never queuing
+ * behind an fsync. (Letting them take the write turn even while a producer fsyncs measured no
+ * better in the benchmark's queue and transacted scenarios.)
  *
  * <p>Until a batch is written, its point writes sit in an overlay that {@link #get} consults first,
  * so a compare-and-swap or insert-if-absent made under a record lock sees the writes queued before
@@ -182,7 +183,8 @@ final class Committer implements AutoCloseable {
     /**
      * Until {@code mine} is settled: write what is queued if it is not written yet, then fsync what
      * is written. Each step waits for a thread already doing it, which often does it for us.
-     * Futures of batches that need no fsync complete after the write turn is given back.
+     * Futures of batches that need no fsync complete after the write turn is given back; those
+     * that waited for an fsync, in the sync turn (see {@link #syncWritten}).
      */
     private void lead(Batch mine) {
         if (leading.getAndIncrement() > 0) {
