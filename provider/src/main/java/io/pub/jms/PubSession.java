@@ -697,7 +697,11 @@ final class PubSession implements Session, QueueSession, TopicSession {
     private SessionWorker worker() {
         synchronized (lock) {
             if (worker == null) {
+                // started once assigned: its first deliverOne uses this field (a worker started in
+                // its constructor could take a delivery, then fail on the field still null and
+                // leave the message held by nobody)
                 worker = new SessionWorker(this::deliverOne, this::idle, connection::failed);
+                worker.start();
             }
             return worker;
         }

@@ -52,7 +52,15 @@ final class SessionWorker {
         this.onFailure = onFailure;
         this.thread = new Thread(this::loop, "pub-session-" + COUNT.incrementAndGet());
         this.thread.setDaemon(true);
-        this.thread.start();
+    }
+
+    /**
+     * Starts the thread. Not in the constructor: the thread calls {@code deliverOne} at once, and the
+     * session's delivery uses its worker, which it holds only once the constructor has returned.
+     */
+    SessionWorker start() {
+        thread.start();
+        return this;
     }
 
     boolean isCurrentThread() {
