@@ -123,6 +123,9 @@ final class Soak {
             lastAt = now;
         }
         producing = false;
+        // the producer's last send (and its async completions) may still be under way: its count goes
+        // up only when it returns, so a drain judged before that could stop the consumers one short
+        threads.get(0).join(60_000);
         // the consumers finish what was sent
         long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while ((queueReceived.get() < queueSent.get() || topicReceived.get() < topicSent.get())
