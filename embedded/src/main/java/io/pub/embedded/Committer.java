@@ -210,6 +210,9 @@ final class Committer implements AutoCloseable {
             } finally {
                 writing.release();
             }
+            // now, not when this caller is done: whoever waits for one of them may hold the sync
+            // turn this caller is about to wait for (a completion taking a lease, say)
+            finish(finished);
             if (mine.settled && !unsynced.isEmpty()) {
                 toSync.release(); // this caller needs no fsync; others' batches written with it do
             }
@@ -224,6 +227,7 @@ final class Committer implements AutoCloseable {
                     } finally {
                         writing.release();
                     }
+                    finish(finished);
                 }
                 syncWritten(finished);
             } finally {

@@ -319,31 +319,34 @@ class EmbeddedStoreTest {
      */
     @Test
     void aCompletionMayTakeLeasesWhileSynchronousAppendsRun() throws Exception {
-        try (Controller store = open(tmp.resolve("store"))) {
-            store.createTopic(new TopicInfo("orders", 1, false, null));
-            long t = clock.millis();
-            List<java.util.concurrent.CompletableFuture<List<Lease>>> leased = new ArrayList<>();
-            ExecutorService sync = Executors.newSingleThreadExecutor();
-            try {
-                Future<?> appends = sync.submit(() -> {
-                    for (int i = 0; i < 200; i++) {
-                        store.append(S0, List.of(msg("sync-" + i)));
-                    }
-                    return null;
-                });
-                for (int i = 0; i < 200; i++) {
-                    leased.add(store.appendAsync(S0, List.of(msg("async-" + i)))
-                            .thenApply(offset -> store.acquire("sub", S0, List.of(offset), "c1", t + 60_000, t)));
-                }
-                appends.get(30, TimeUnit.SECONDS);
-                for (var l : leased) {
-                    assertThat(l.get(30, TimeUnit.SECONDS)).hasSize(1);
-                }
-            } finally {
-                sync.shutdownNow();
+        // closed only after a pass: after a deadlock, close would wait for ever for the calls stuck
+        // in it, and the appending thread is a daemon, so a failure fails instead of hanging the build
+        Controller store = open(tmp.resolve("store"));
+        store.createTopic(new TopicInfo("orders", 1, false, null));
+        long t = clock.millis();
+        List<java.util.concurrent.CompletableFuture<List<Lease>>> leased = new ArrayList<>();
+        ExecutorService sync = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "sync-appends");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Future<?> appends = sync.submit(() -> {
+            for (int i = 0; i < 500; i++) {
+                store.append(S0, List.of(msg("sync-" + i)));
             }
-            assertThat(store.read(S0, 0, 400).entries()).hasSize(400);
+            return null;
+        });
+        for (int i = 0; i < 500; i++) {
+            leased.add(store.appendAsync(S0, List.of(msg("async-" + i)))
+                    .thenApply(offset -> store.acquire("sub", S0, List.of(offset), "c1", t + 60_000, t)));
         }
+        appends.get(20, TimeUnit.SECONDS);
+        for (var l : leased) {
+            assertThat(l.get(20, TimeUnit.SECONDS)).hasSize(1);
+        }
+        sync.shutdown();
+        assertThat(store.read(S0, 0, 1000).entries()).hasSize(1000);
+        store.close();
     }
 
     @Test
