@@ -194,25 +194,16 @@ final class Committer implements AutoCloseable {
             toWrite.release();
             return;
         }
-        List<Batch> finished = new ArrayList<>();
         try {
-            leadAlone(mine, finished);
+            leadAlone(mine);
         } finally {
             leading.decrementAndGet();
-            finish(finished);
         }
     }
 
-    private void leadAlone(Batch mine, List<Batch> finished) {
+    private void leadAlone(Batch mine) {
         if (writing.take(() -> mine.written)) {
-            try {
-                writeQueued(finished);
-            } finally {
-                writing.release();
-            }
-            // now, not when this caller is done: whoever waits for one of them may hold the sync
-            // turn this caller is about to wait for (a completion taking a lease, say)
-            finish(finished);
+            writeAndRelease();
             if (mine.settled && !unsynced.isEmpty()) {
                 toSync.release(); // this caller needs no fsync; others' batches written with it do
             }
@@ -222,17 +213,27 @@ final class Committer implements AutoCloseable {
                 // others that submitted meanwhile (mostly senders the last fsync released): if
                 // nobody is writing, write theirs too, so this fsync covers them
                 if (!queue.isEmpty() && writing.tryTake()) {
-                    try {
-                        writeQueued(finished);
-                    } finally {
-                        writing.release();
-                    }
-                    finish(finished);
+                    writeAndRelease();
                 }
-                syncWritten(finished);
+                syncWritten();
             } finally {
                 syncing.release();
             }
+        }
+    }
+
+    /**
+     * Holding the write turn: writes the queue, gives the turn back, then completes the batches
+     * that need no fsync. At once, not when the caller is done: whoever waits for one of them may
+     * hold the sync turn the caller is about to wait for (a completion taking a lease, say).
+     */
+    private void writeAndRelease() {
+        List<Batch> finished = new ArrayList<>();
+        try {
+            writeQueued(finished);
+        } finally {
+            writing.release();
+            finish(finished);
         }
     }
 
@@ -268,7 +269,8 @@ final class Committer implements AutoCloseable {
         } catch (RocksDBException | RuntimeException | Error e) {
             // every waiting caller gets an answer, and the committer lives on for the next write
             afterFailure.run();
-            fail(round, "write to", e, finished);
+            fail(round, "write to", e);
+            finished.addAll(round);
             return;
         }
         for (Batch b : round) {
@@ -291,7 +293,7 @@ final class Committer implements AutoCloseable {
      * (completing after the turn cost 10-15% from 4 threads, 0.42 fsyncs a message instead of 0.36).
      * What runs on completion must not wait for an fsync, as on any committer thread.
      */
-    private void syncWritten(List<Batch> finished) {
+    private void syncWritten() {
         List<Batch> batches = new ArrayList<>();
         for (Batch b; (b = unsynced.poll()) != null; ) {
             batches.add(b);
@@ -306,18 +308,14 @@ final class Committer implements AutoCloseable {
             db.syncWal();
             syncs.incrementAndGet();
             synced.accept(upTo);
+            batches.forEach(b -> b.settled = true);
         } catch (RocksDBException | RuntimeException | Error e) {
-            fail(batches, "fsync of", e, finished);
-            finish(finished);
-            return;
-        }
-        for (Batch b : batches) {
-            b.settled = true;
+            fail(batches, "fsync of", e);
         }
         finish(batches);
     }
 
-    /** Completes the futures of settled batches, outside any turn. */
+    /** Completes the futures of settled batches. */
     private static void finish(List<Batch> finished) {
         for (Batch b : finished) {
             if (b.failure == null) {
@@ -339,14 +337,8 @@ final class Committer implements AutoCloseable {
                 idle(toWrite);
                 continue;
             }
-            List<Batch> finished = new ArrayList<>();
             writing.take(() -> false);
-            try {
-                writeQueued(finished);
-            } finally {
-                writing.release();
-                finish(finished);
-            }
+            writeAndRelease();
             if (!unsynced.isEmpty()) {
                 toSync.release();
             }
@@ -370,13 +362,11 @@ final class Committer implements AutoCloseable {
             while (queued.get() > 0 && writes.get() < seen + 2 && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(20_000);
             }
-            List<Batch> finished = new ArrayList<>();
             syncing.take(() -> false);
             try {
-                syncWritten(finished);
+                syncWritten();
             } finally {
                 syncing.release();
-                finish(finished);
             }
         }
     }
@@ -390,7 +380,8 @@ final class Committer implements AutoCloseable {
         }
     }
 
-    private void fail(List<Batch> batches, String what, Throwable e, List<Batch> finished) {
+    /** Settles the batches as failed (their futures complete with {@link #finish}). */
+    private void fail(List<Batch> batches, String what, Throwable e) {
         StoreException failure =
                 new StoreException(what + " the embedded store " + name + " failed: " + e.getMessage(), e);
         for (Batch b : batches) {
@@ -398,7 +389,6 @@ final class Committer implements AutoCloseable {
             b.failure = failure;
             b.written = true;
             b.settled = true;
-            finished.add(b);
         }
     }
 
