@@ -94,7 +94,8 @@ final class Soak {
                 + "% +16 MiB, threads +" + THREAD_SLACK + ", fds +" + FD_SLACK + ", disk +" + (int) (DISK_GROWTH * 100)
                 + "% +64 MiB");
         List<Thread> threads = new ArrayList<>();
-        threads.add(thread("soak-producer", () -> produce(factory)));
+        Thread producer = thread("soak-producer", () -> produce(factory));
+        threads.add(producer);
         threads.add(thread("soak-queue-auto", () -> consume(factory, Session.AUTO_ACKNOWLEDGE, false)));
         threads.add(thread("soak-queue-client", () -> consume(factory, Session.CLIENT_ACKNOWLEDGE, false)));
         threads.add(thread("soak-topic-tx", () -> consume(factory, Session.SESSION_TRANSACTED, true)));
@@ -125,7 +126,7 @@ final class Soak {
         producing = false;
         // the producer's last send (and its async completions) may still be under way: its count goes
         // up only when it returns, so a drain judged before that could stop the consumers one short
-        threads.get(0).join(60_000);
+        producer.join(60_000);
         // the consumers finish what was sent
         long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while ((queueReceived.get() < queueSent.get() || topicReceived.get() < topicSent.get())

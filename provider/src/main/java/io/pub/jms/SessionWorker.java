@@ -58,9 +58,8 @@ final class SessionWorker {
      * Starts the thread. Not in the constructor: the thread calls {@code deliverOne} at once, and the
      * session's delivery uses its worker, which it holds only once the constructor has returned.
      */
-    SessionWorker start() {
+    void start() {
         thread.start();
-        return this;
     }
 
     boolean isCurrentThread() {
