@@ -28,7 +28,7 @@ import java.util.Map;
  * <tr><td>redeliveryMaxDelay</td><td>PUB_REDELIVERY_MAX_DELAY</td><td>5m</td><td>cap of the backed-off delay</td></tr>
  * <tr><td>leaseDuration</td><td>PUB_LEASE_DURATION</td><td>30s</td><td>lease of a delivered message (renewed while the
  *     consumer lives); at least 100ms</td></tr>
- * <tr><td>prefetch</td><td>PUB_PREFETCH</td><td>16</td><td>messages a consumer leases ahead; higher priority first among them</td></tr>
+ * <tr><td>prefetch</td><td>PUB_PREFETCH</td><td>64</td><td>messages a consumer leases ahead; higher priority first among them</td></tr>
  * <tr><td>heartbeat</td><td>PUB_HEARTBEAT_TTL</td><td>10s</td><td>lifetime of a connection's liveness claims, renewed
  *     every third of it; at least 100ms. A connection whose heartbeat lapses is told through its ExceptionListener
  *     (see {@link PubConnection})</td></tr>
@@ -183,7 +183,7 @@ record ProviderOptions(
                 backoff,
                 maxDelay,
                 lease,
-                s.getInt("prefetch", 16, 1),
+                s.getInt("prefetch", 64, 1),
                 heartbeat,
                 window,
                 s.getBoolean("blockOnAcknowledge", false));

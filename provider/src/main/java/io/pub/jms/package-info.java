@@ -17,7 +17,7 @@
  *       and destination; a message a JMSXGroupID moved to another shard names its predecessor's shard
  *       so the consumer fetches that first). Messages of different sessions have no common order.
  *   <li>Priority is best effort: a consumer hands out the highest priority among the messages it
- *       holds (up to {@code prefetch}, 16 by default).
+ *       holds (up to {@code prefetch}, 64 by default).
  *   <li>Leases are taken for what a consumer holds ahead ({@code prefetch}). Messages held but never
  *       handed out go, when the consumer closes, to the subscription's other consumers in the same
  *       JVM; if there are none (and at recover and rollback) they are given back to the store
