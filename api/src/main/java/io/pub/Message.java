@@ -33,8 +33,10 @@ public final class Message {
         this.id = b.id;
         this.type = b.type;
         this.key = b.key;
-        this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
-        this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
+        // the builder's maps, not copies: it copies them itself before it changes them again
+        this.headers = b.headers.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(b.headers);
+        this.properties = b.properties.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(b.properties);
+        b.shared = true;
         this.body = b.body == null ? new byte[0] : b.body;
         this.publishTime = b.publishTime;
         this.expiration = b.expiration;
@@ -143,8 +145,11 @@ public final class Message {
         private String id;
         private String type;
         private String key;
-        private final Map<String, String> headers = new LinkedHashMap<>();
-        private final Map<String, Object> properties = new LinkedHashMap<>();
+        private Map<String, String> headers = new LinkedHashMap<>();
+        private Map<String, Object> properties = new LinkedHashMap<>();
+        /** The maps went into a message built before: the next change works on copies. */
+        private boolean shared;
+
         private byte[] body;
         private long publishTime;
         private long expiration;
@@ -152,6 +157,14 @@ public final class Message {
         private int priority = 4;
 
         private Builder() {}
+
+        private void unshare() {
+            if (shared) {
+                headers = new LinkedHashMap<>(headers);
+                properties = new LinkedHashMap<>(properties);
+                shared = false;
+            }
+        }
 
         public Builder id(String id) {
             this.id = id;
@@ -169,6 +182,7 @@ public final class Message {
         }
 
         public Builder header(String name, String value) {
+            unshare();
             if (value == null) {
                 headers.remove(name);
             } else {
@@ -178,6 +192,7 @@ public final class Message {
         }
 
         public Builder headers(Map<String, String> all) {
+            unshare();
             headers.clear();
             all.forEach(this::header);
             return this;
@@ -186,6 +201,7 @@ public final class Message {
         /** A typed property: Boolean, Byte, Short, Integer, Long, Float, Double or String. */
         public Builder property(String name, Object value) {
             Objects.requireNonNull(name, "property name");
+            unshare();
             if (value == null) {
                 properties.remove(name);
                 return this;
@@ -207,6 +223,7 @@ public final class Message {
         }
 
         public Builder properties(Map<String, ?> all) {
+            unshare();
             properties.clear();
             all.forEach(this::property);
             return this;

@@ -3,6 +3,7 @@ package io.pub.embedded;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.smile.SmileFactory;
+import com.fasterxml.jackson.dataformat.smile.SmileGenerator;
 import io.pub.Message;
 import io.pub.internal.MessageCodec;
 import io.pub.spi.StoreException;
@@ -16,8 +17,12 @@ import java.io.IOException;
 final class Records {
     static final byte[] TOMBSTONE = new byte[0];
 
-    private static final ObjectMapper SMILE =
-            new ObjectMapper(new SmileFactory()).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    // No shared-name table: a record repeats no field name, so setting one up for every record (a lease
+    // per message delivered) is wasted. Smile readers take either form, so records written before
+    // still read.
+    private static final ObjectMapper SMILE = new ObjectMapper(
+                    new SmileFactory().disable(SmileGenerator.Feature.CHECK_SHARED_NAMES))
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private Records() {}
 

@@ -200,7 +200,6 @@ final class SubscriptionRecords {
         return b.submitIfAny();
     }
 
-    /** Sets the expiry of each lease still held as given (same version): renew and release. */
     /** Renews or releases leases still held as given; {@code uncounted} also takes back their delivery. */
     List<Lease> replace(Collection<Lease> given, long expiresAt, boolean uncounted) {
         Map<List<Object>, List<Lease>> bySubShard = new LinkedHashMap<>();
