@@ -383,4 +383,59 @@ public abstract class DispatcherContract {
         assertThat(new HashSet<>(acked)).hasSize(count);
         assertThat(dispatcher()).isNull();
     }
+
+    /**
+     * Receivers taking at the same time are filled by reads that run at the same time, yet each one
+     * gets every shard's messages in offset order, and every message exactly once.
+     */
+    @Test
+    void receiversTakingAtOnceEachGetEveryShardInOrder() throws Exception {
+        int perShard = 400;
+        for (int i = 0; i < perShard; i++) {
+            for (int shard = 0; shard < SHARDS; shard++) {
+                publish(shard, "m" + shard + "-" + i);
+            }
+        }
+        int total = perShard * SHARDS;
+        Set<String> taken = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger duplicates = new AtomicInteger();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Receiver r = receiver(1 + 7 * t);
+            Thread th = new Thread(() -> {
+                long[] last = new long[SHARDS];
+                java.util.Arrays.fill(last, -1);
+                try {
+                    while (taken.size() < total && failures.isEmpty()) {
+                        List<Delivery> ds = r.take(5);
+                        for (Delivery d : ds) {
+                            int shard = d.shard().shard();
+                            if (d.offset() <= last[shard]) {
+                                failures.add(new AssertionError(
+                                        "offset " + d.offset() + " of shard " + shard + " after " + last[shard]));
+                            }
+                            last[shard] = d.offset();
+                            if (!taken.add(d.message().id())) {
+                                duplicates.incrementAndGet();
+                            }
+                        }
+                        r.ack(ds);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                } finally {
+                    r.close();
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join(Duration.ofSeconds(40).toMillis());
+        }
+        assertThat(failures).isEmpty();
+        assertThat(taken).hasSize(total);
+        assertThat(duplicates).hasValue(0);
+    }
 }
