@@ -37,12 +37,6 @@ final class Dispatcher {
     private final Dispatchers registry;
     private final Pub pub;
     private int rotation;
-    /** Receivers a fill in flight serves; other fills leave them out. */
-    private final Set<Receiver> promised = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    /** Fills whose poll runs outside the lock. */
-    private int inFlight;
-    /** A fill failed while others were in flight: the last one out looks for unaccounted leases. */
-    private boolean unaccountedCheck;
 
     Dispatcher(Pub pub, Subscription subscription, SubscriberOptions options, Dispatchers registry) {
         this.pub = pub;
@@ -72,55 +66,31 @@ final class Dispatcher {
      * has anything buffered afterwards. Waits while another receiver fills: that fill may serve it.
      */
     boolean fill(Receiver requester, int shard, Duration quietRecheck, boolean oneMore) {
-        Credit credit;
-        boolean interrupted = false;
         synchronized (lock) {
-            while (true) {
-                if (shard < 0 && requester.bufferedCount() > 0 || !promised.contains(requester)) {
-                    break;
-                }
-                // a fill in flight serves the requester: wait for it
-                interrupted |= waitForFills();
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
             if (shard < 0 && requester.bufferedCount() > 0) {
                 return true; // filled by another receiver's read meanwhile
             }
-            credit = new Credit(inRotation(requester), requester, oneMore, promised);
+            Credit credit = new Credit(inRotation(requester), requester, oneMore);
             if (credit.total() == 0) {
                 return requester.bufferedCount() > 0;
             }
-            promised.addAll(credit.receivers());
-            inFlight++;
-        }
-        // The store calls run outside the lock, so receivers whose room no fill has promised yet
-        // read and lease at the same time (each shard is still read by one poll at a time).
-        List<Delivery> leased = List.of();
-        RuntimeException failure = null;
-        try {
-            leased = shard < 0
-                    ? subscriber.poll(credit.total(), quietRecheck, credit)
-                    : subscriber.poll(shard, credit.total(), credit);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        synchronized (lock) {
+            List<Delivery> leased = List.of();
+            RuntimeException failure = null;
+            subscriber.admit(credit);
             try {
-                promised.removeAll(credit.receivers());
-                route(leased, credit);
+                leased = shard < 0
+                        ? subscriber.poll(credit.total(), quietRecheck)
+                        : subscriber.poll(shard, credit.total());
+            } catch (RuntimeException e) {
+                failure = e;
             } finally {
-                inFlight--;
-                unaccountedCheck |= failure != null;
-                if (unaccountedCheck && inFlight == 0) {
-                    // a poll hands back everything it leased, so only one that failed can have left a
-                    // lease behind: the accounting finds any and gives it to a receiver (once no other
-                    // fill holds leases it has not routed yet)
-                    unaccountedCheck = false;
-                    putUnaccountedIntoBuffers();
-                }
-                lock.notifyAll();
+                subscriber.admit(null);
+            }
+            route(leased, credit);
+            if (failure != null) {
+                // a poll hands back everything it leased, so only one that failed can have left a
+                // lease behind: the accounting finds any and gives it to a receiver
+                putUnaccountedIntoBuffers();
             }
             boolean buffered = requester.bufferedCount() > 0;
             if (failure != null && !buffered) {
@@ -130,24 +100,11 @@ final class Dispatcher {
         }
     }
 
-    /**
-     * Waits for a fill in flight to finish, as a thread waiting to enter the lock would: an interrupt
-     * does not end the wait; it is returned, for the caller to set again once it is done.
-     */
-    private boolean waitForFills() {
-        try {
-            lock.wait();
-            return false;
-        } catch (InterruptedException e) {
-            return true;
-        }
-    }
-
     /** A closing receiver's buffer: to the other receivers that accept it, else released. */
     void giveBack(Receiver closing) {
         synchronized (lock) {
             List<Delivery> back = closing.drainBuffer();
-            route(back, new Credit(inRotation(closing), closing, false, promised));
+            route(back, new Credit(inRotation(closing), closing, false));
         }
     }
 
@@ -173,13 +130,6 @@ final class Dispatcher {
     /** Leases the subscriber holds that are in no receiver's buffer or handed-out set (for tests too). */
     List<Delivery> unaccounted() {
         synchronized (lock) {
-            boolean interrupted = false;
-            while (inFlight > 0) { // what a fill in flight leased is in nobody's hands until it routes it
-                interrupted |= waitForFills();
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
             Set<Long> held = new HashSet<>();
             receivers.forEach(r -> r.addKeys(held)); // before the subscriber's: see the class comment
             return subscriber.outstanding().stream()
@@ -191,7 +141,7 @@ final class Dispatcher {
     private void putUnaccountedIntoBuffers() {
         List<Delivery> lost = unaccounted();
         if (!lost.isEmpty()) {
-            route(lost, new Credit(inRotation(null), null, false, promised));
+            route(lost, new Credit(inRotation(null), null, false));
         }
     }
 
@@ -306,23 +256,14 @@ final class Dispatcher {
         private final List<Receiver> order;
         private final Receiver requester;
         private final Map<Receiver, Integer> room = new LinkedHashMap<>();
-
         private final Map<Message, Receiver> reserved = new java.util.IdentityHashMap<>();
         private int total;
 
-        /**
-         * The requester's room and that of the other active receivers with nothing buffered, leaving
-         * out every receiver a fill in flight was {@code promised} for: each receiver is served by one
-         * fill at a time, so what it gets from a shard comes in offset order.
-         */
-        Credit(List<Receiver> order, Receiver requester, boolean oneMore, Set<Receiver> promised) {
+        Credit(List<Receiver> order, Receiver requester, boolean oneMore) {
             this.order = order;
             this.requester = requester;
             for (Receiver r : order) {
-                if (promised.contains(r)) {
-                    continue;
-                }
-                if (r == requester || r.wantsFill() && r.bufferedCount() == 0) {
+                if (r == requester || r.wantsFill()) {
                     int n = Math.max(r.room(), r == requester && oneMore ? 1 : 0);
                     if (n > 0 && !r.isClosed()) {
                         room.put(r, n);
@@ -330,10 +271,6 @@ final class Dispatcher {
                     }
                 }
             }
-        }
-
-        Set<Receiver> receivers() {
-            return room.keySet();
         }
 
         int total() {

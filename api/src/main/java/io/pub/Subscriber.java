@@ -76,6 +76,12 @@ public final class Subscriber implements AutoCloseable {
      */
     private final Map<Long, Long> claims;
 
+    /**
+     * Set by a {@link Dispatcher}: after the filter, a message is leased only if this says a local
+     * consumer has room for it; a refused one is left as it is (not done), for a later poll.
+     */
+    private volatile Predicate<Message> admit;
+
     private int next;
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -109,6 +115,11 @@ public final class Subscriber implements AutoCloseable {
         return subscription;
     }
 
+    /** For a {@link Dispatcher}: see {@link #admit}. */
+    void admit(Predicate<Message> gate) {
+        this.admit = gate;
+    }
+
     public int shardCount() {
         return shards.size();
     }
@@ -136,15 +147,6 @@ public final class Subscriber implements AutoCloseable {
      * at most {@code quietRecheck} later than a plain poll would.
      */
     public List<Delivery> poll(int max, Duration quietRecheck) {
-        return poll(max, quietRecheck, null);
-    }
-
-    /**
-     * As {@link #poll(int, Duration)}, for a {@link Dispatcher}: after the filter, a message is leased
-     * only if {@code gate} (null: none) says a local consumer has room for it; a refused one is left as
-     * it is (not done), for a later poll. Polls with different gates may run at the same time.
-     */
-    List<Delivery> poll(int max, Duration quietRecheck, Predicate<Message> gate) {
         checkOpen();
         if (max < 1) {
             throw new IllegalArgumentException("max must be >= 1, was " + max);
@@ -165,7 +167,7 @@ public final class Subscriber implements AutoCloseable {
                     continue;
                 }
                 try {
-                    out.addAll(pollShard(s, max - out.size(), gate));
+                    out.addAll(pollShard(s, max - out.size()));
                 } catch (RuntimeException e) {
                     // the other shards are still polled; what they lease is handed out, never held
                     // unseen (and renewed) for ever because of this one
@@ -191,11 +193,6 @@ public final class Subscriber implements AutoCloseable {
 
     /** Leased deliveries from one shard, at most {@code max}, in offset order. */
     public List<Delivery> poll(int shard, int max) {
-        return poll(shard, max, null);
-    }
-
-    /** As {@link #poll(int, int)}, behind an admission gate: see {@link #poll(int, Duration, Predicate)}. */
-    List<Delivery> poll(int shard, int max, Predicate<Message> gate) {
         checkOpen();
         if (shard < 0 || shard >= shards.size()) {
             throw new IllegalArgumentException("shard must be between 0 and " + (shards.size() - 1) + ", was " + shard);
@@ -205,7 +202,7 @@ public final class Subscriber implements AutoCloseable {
         }
         TraceSpan span = metrics.tracing().startReceive(subscription);
         try (TraceScope scope = span.makeCurrent()) {
-            List<Delivery> out = pollShard(shards.get(shard), max, gate);
+            List<Delivery> out = pollShard(shards.get(shard), max);
             metrics.tracing().received(span, out);
             return out;
         } catch (RuntimeException e) {
@@ -227,19 +224,19 @@ public final class Subscriber implements AutoCloseable {
         }
     }
 
-    private List<Delivery> pollShard(ShardState s, int max, Predicate<Message> gate) {
+    private List<Delivery> pollShard(ShardState s, int max) {
         long published = signal.count(s.shard.shard()); // before reading: a publish after it shows
         long polledAt = System.nanoTime();
-        List<Delivery> out = pollShard0(s, max, gate);
+        List<Delivery> out = pollShard0(s, max);
         s.quiet(out.isEmpty(), published, polledAt);
         return out;
     }
 
-    private List<Delivery> pollShard0(ShardState s, int max, Predicate<Message> gate) {
+    private List<Delivery> pollShard0(ShardState s, int max) {
         // deliveries leased with the read that found them (leaseNext) or by the scan below
         List<Delivery> out = new ArrayList<>();
         try {
-            return pollShard0(s, max, gate, out);
+            return pollShard0(s, max, out);
         } catch (RuntimeException e) {
             if (out.isEmpty()) {
                 throw e;
@@ -250,147 +247,140 @@ public final class Subscriber implements AutoCloseable {
                 out.forEach(d -> outstanding.put(key(d), d));
             }
             return out;
-        }
-    }
-
-    private List<Delivery> pollShard0(ShardState s, int max, Predicate<Message> gate, List<Delivery> out) {
-        synchronized (s) {
-            s.refusedFrom = Long.MAX_VALUE;
-            try {
-                return pollLocked(s, max, gate, out);
-            } finally {
-                // what the admission gate refused is looked at again by the next poll (in the same
-                // critical section: a poll of another dispatcher fill may come next)
+        } finally {
+            synchronized (s) { // what the admission gate refused is looked at again by the next poll
                 s.scanFrom = Math.min(s.scanFrom, s.refusedFrom);
             }
         }
     }
 
-    /** Under the shard's lock. */
-    private List<Delivery> pollLocked(ShardState s, int max, Predicate<Message> gate, List<Delivery> out) {
-        long now = clock.millis();
-        // The cursor is the last one this subscriber read or wrote, read again at every rescan. It
-        // may miss what other consumers did since: that costs at most a wasted lease, since every
-        // lease taken is checked against a cursor read after taking it (see lease).
-        Cursor cursor = s.cursor;
-        boolean cached = true;
-        if (now >= s.rescanAt || cursor == null) {
-            s.scanFrom = 0; // from the cursor again: picks up leases that expired or were released
-            s.rescanAt = now + options.rescanInterval().toMillis();
-            cursor = s.offerCursor(controller.cursor(subscription.id(), s.shard));
-            cached = false;
-        }
-        long from = Math.max(cursor.committed(), s.scanFrom);
-        List<Long> candidates = new ArrayList<>();
-        Map<Long, Message> byOffset = new HashMap<>();
-        List<Long> done = new ArrayList<>();
-        long scanned = from;
-        int windows = 0;
-        s.cache.headMap(cursor.committed()).clear();
-        // the offsets the leaseNext read offered to the lease: the scan below must not take them
-        // as candidates again
-        Set<Long> offered = new HashSet<>();
-        long lastOffered = -1;
-        // look past offsets other consumers may hold: a poll that finds only those returns empty;
-        // behind an admission gate, no more than max can be admitted, so a window read in search
-        // of more would be wasted
-        int want = gate != null ? max : max * CANDIDATES_PER_DELIVERY;
-        while (candidates.size() < want && out.size() < max) {
-            if (scanned >= s.cacheFrom && scanned < s.readTo) {
-                // messages never change once written: what this consumer read before is still
-                // true, so only what lies beyond it costs a store read
-                for (long o = scanned; o < s.readTo && candidates.size() < want; o++) {
-                    Entry e = s.cache.get(o);
-                    if (e != null && !offered.contains(o)) {
-                        classify(s.shard, cursor, e, now, gate, candidates, byOffset, done);
-                    }
-                    scanned = o + 1;
-                }
-                continue;
-            }
-            if (windows++ >= options.maxWindowsPerPoll()) {
-                break;
-            }
-            ReadResult r;
-            if (candidates.isEmpty()) {
-                // nothing to lease yet: read and lease in one store call
-                LeaseNext ln = leaseNext(s, cursor, scanned, max, now, gate, byOffset, done, offered, out);
-                r = ln.read();
-                for (Long o : offered) {
-                    lastOffered = Math.max(lastOffered, o);
-                }
-            } else {
-                r = controller.read(s.shard, scanned, options.readWindow());
-            }
-            if (windows == 1) {
-                metrics.lag(subscription, s.shard, r.head() - cursor.committed()); // free: both just read
-            }
-            if (scanned != s.readTo || s.cache.size() > MAX_CACHED) {
-                s.cache.clear();
-                s.cacheFrom = scanned;
-            }
-            long end = Math.min(r.head(), scanned + options.readWindow());
-            if (cached && r.entries().size() < end - scanned) {
-                // a gap may be a hole, or trimmed below where other consumers moved the cursor
+    private List<Delivery> pollShard0(ShardState s, int max, List<Delivery> out) {
+        synchronized (s) {
+            s.refusedFrom = Long.MAX_VALUE;
+            long now = clock.millis();
+            // The cursor is the last one this subscriber read or wrote, read again at every rescan. It
+            // may miss what other consumers did since: that costs at most a wasted lease, since every
+            // lease taken is checked against a cursor read after taking it (see lease).
+            Cursor cursor = s.cursor;
+            boolean cached = true;
+            if (now >= s.rescanAt || cursor == null) {
+                s.scanFrom = 0; // from the cursor again: picks up leases that expired or were released
+                s.rescanAt = now + options.rescanInterval().toMillis();
                 cursor = s.offerCursor(controller.cursor(subscription.id(), s.shard));
                 cached = false;
             }
-            long expected = scanned;
-            long firstOpenGap = end;
-            for (Entry e : r.entries()) {
-                for (long gap = expected; gap < e.offset(); gap++) {
+            long from = Math.max(cursor.committed(), s.scanFrom);
+            List<Long> candidates = new ArrayList<>();
+            Map<Long, Message> byOffset = new HashMap<>();
+            List<Long> done = new ArrayList<>();
+            long scanned = from;
+            int windows = 0;
+            s.cache.headMap(cursor.committed()).clear();
+            // the offsets the leaseNext read offered to the lease: the scan below must not take them
+            // as candidates again
+            Set<Long> offered = new HashSet<>();
+            long lastOffered = -1;
+            // look past offsets other consumers may hold: a poll that finds only those returns empty;
+            // behind an admission gate, no more than max can be admitted, so a window read in search
+            // of more would be wasted
+            int want = admit != null ? max : max * CANDIDATES_PER_DELIVERY;
+            while (candidates.size() < want && out.size() < max) {
+                if (scanned >= s.cacheFrom && scanned < s.readTo) {
+                    // messages never change once written: what this consumer read before is still
+                    // true, so only what lies beyond it costs a store read
+                    for (long o = scanned; o < s.readTo && candidates.size() < want; o++) {
+                        Entry e = s.cache.get(o);
+                        if (e != null && !offered.contains(o)) {
+                            classify(s.shard, cursor, e, now, candidates, byOffset, done);
+                        }
+                        scanned = o + 1;
+                    }
+                    continue;
+                }
+                if (windows++ >= options.maxWindowsPerPoll()) {
+                    break;
+                }
+                ReadResult r;
+                if (candidates.isEmpty()) {
+                    // nothing to lease yet: read and lease in one store call
+                    LeaseNext ln = leaseNext(s, cursor, scanned, max, now, byOffset, done, offered, out);
+                    r = ln.read();
+                    for (Long o : offered) {
+                        lastOffered = Math.max(lastOffered, o);
+                    }
+                } else {
+                    r = controller.read(s.shard, scanned, options.readWindow());
+                }
+                if (windows == 1) {
+                    metrics.lag(subscription, s.shard, r.head() - cursor.committed()); // free: both just read
+                }
+                if (scanned != s.readTo || s.cache.size() > MAX_CACHED) {
+                    s.cache.clear();
+                    s.cacheFrom = scanned;
+                }
+                long end = Math.min(r.head(), scanned + options.readWindow());
+                if (cached && r.entries().size() < end - scanned) {
+                    // a gap may be a hole, or trimmed below where other consumers moved the cursor
+                    cursor = s.offerCursor(controller.cursor(subscription.id(), s.shard));
+                    cached = false;
+                }
+                long expected = scanned;
+                long firstOpenGap = end;
+                for (Entry e : r.entries()) {
+                    for (long gap = expected; gap < e.offset(); gap++) {
+                        if (!cursor.isDone(gap) && !checkHole(s, gap, now, done)) {
+                            firstOpenGap = Math.min(firstOpenGap, gap);
+                        }
+                    }
+                    expected = e.offset() + 1;
+                    s.cache.put(e.offset(), e);
+                    if (!offered.contains(e.offset())) {
+                        classify(s.shard, cursor, e, now, candidates, byOffset, done);
+                    }
+                }
+                for (long gap = expected; gap < end; gap++) {
                     if (!cursor.isDone(gap) && !checkHole(s, gap, now, done)) {
                         firstOpenGap = Math.min(firstOpenGap, gap);
                     }
                 }
-                expected = e.offset() + 1;
-                s.cache.put(e.offset(), e);
-                if (!offered.contains(e.offset())) {
-                    classify(s.shard, cursor, e, now, gate, candidates, byOffset, done);
+                // an offset not written yet must be read again; the cache is only trusted below it
+                s.readTo = firstOpenGap;
+                scanned = end;
+                if (firstOpenGap < end) {
+                    // offset order within a shard: nothing behind an offset that is still being
+                    // written (or whose producer died: sealed after the publish timeout) goes out
+                    long gap = firstOpenGap;
+                    candidates.removeIf(o -> o > gap);
+                    scanned = gap;
+                    break;
+                }
+                if (end >= r.head()) {
+                    break;
                 }
             }
-            for (long gap = expected; gap < end; gap++) {
-                if (!cursor.isDone(gap) && !checkHole(s, gap, now, done)) {
-                    firstOpenGap = Math.min(firstOpenGap, gap);
-                }
+            if (!done.isEmpty()) {
+                s.offerCursor(controller.markDone(subscription.id(), s.shard, done));
             }
-            // an offset not written yet must be read again; the cache is only trusted below it
-            s.readTo = firstOpenGap;
-            scanned = end;
-            if (firstOpenGap < end) {
-                // offset order within a shard: nothing behind an offset that is still being
-                // written (or whose producer died: sealed after the publish timeout) goes out
-                long gap = firstOpenGap;
-                candidates.removeIf(o -> o > gap);
-                scanned = gap;
-                break;
+            if (lastOffered >= 0) {
+                s.scanFrom = Math.max(s.scanFrom, lastOffered + 1);
             }
-            if (end >= r.head()) {
-                break;
+            int tried = 0;
+            // lease in slices of what is still wanted, so a poll never holds more than max
+            while (out.size() < max && tried < candidates.size()) {
+                List<Long> wanted = candidates.subList(tried, Math.min(candidates.size(), tried + max - out.size()));
+                tried += wanted.size();
+                out.addAll(lease(s, cursor, wanted, byOffset, now));
+                // continue after what we tried; offsets others hold are picked up on the next rescan
+                s.scanFrom = wanted.get(wanted.size() - 1) + 1;
             }
+            if (tried == candidates.size()) {
+                s.scanFrom = Math.max(s.scanFrom, scanned);
+            }
+            synchronized (this) {
+                out.forEach(d -> outstanding.put(key(d), d));
+            }
+            return out;
         }
-        if (!done.isEmpty()) {
-            s.offerCursor(controller.markDone(subscription.id(), s.shard, done));
-        }
-        if (lastOffered >= 0) {
-            s.scanFrom = Math.max(s.scanFrom, lastOffered + 1);
-        }
-        int tried = 0;
-        // lease in slices of what is still wanted, so a poll never holds more than max
-        while (out.size() < max && tried < candidates.size()) {
-            List<Long> wanted = candidates.subList(tried, Math.min(candidates.size(), tried + max - out.size()));
-            tried += wanted.size();
-            out.addAll(lease(s, cursor, wanted, byOffset, now));
-            // continue after what we tried; offsets others hold are picked up on the next rescan
-            s.scanFrom = wanted.get(wanted.size() - 1) + 1;
-        }
-        if (tried == candidates.size()) {
-            s.scanFrom = Math.max(s.scanFrom, scanned);
-        }
-        synchronized (this) {
-            out.forEach(d -> outstanding.put(key(d), d));
-        }
-        return out;
     }
 
     /**
@@ -405,7 +395,6 @@ public final class Subscriber implements AutoCloseable {
             long from,
             int max,
             long now,
-            Predicate<Message> gate,
             Map<Long, Message> byOffset,
             List<Long> done,
             Set<Long> offered,
@@ -414,7 +403,7 @@ public final class Subscriber implements AutoCloseable {
         List<Long> one = new ArrayList<>(1);
         Predicate<Entry> wanted = e -> {
             one.clear();
-            classify(s.shard, cursor, e, now, gate, one, byOffset, done);
+            classify(s.shard, cursor, e, now, one, byOffset, done);
             offered.add(e.offset()); // classified: done, skipped or offered, not to be classified again
             if (one.isEmpty() || !claim(key(s.shard, e.offset()), now)) {
                 return false;
@@ -519,7 +508,6 @@ public final class Subscriber implements AutoCloseable {
             Cursor cursor,
             Entry e,
             long now,
-            Predicate<Message> gate,
             List<Long> candidates,
             Map<Long, Message> byOffset,
             List<Long> done) {
@@ -546,6 +534,7 @@ public final class Subscriber implements AutoCloseable {
             }
             return;
         }
+        Predicate<Message> gate = admit;
         if (gate != null && !gate.test(m)) {
             // wanted, but no local consumer has room for it now: the next poll looks here again
             ShardState s = shards.get(shard.shard());
@@ -911,7 +900,7 @@ public final class Subscriber implements AutoCloseable {
 
         long cacheFrom;
         long readTo;
-        /** The first offset of this poll that its admission gate refused (MAX_VALUE: none). */
+        /** The first offset of this poll that {@link #admit} refused (MAX_VALUE: none). */
         long refusedFrom = Long.MAX_VALUE;
 
         final TreeMap<Long, Long> holesSeenAt = new TreeMap<>();
