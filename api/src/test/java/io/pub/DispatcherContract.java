@@ -384,10 +384,7 @@ public abstract class DispatcherContract {
         assertThat(dispatcher()).isNull();
     }
 
-    /**
-     * Receivers taking at the same time are filled by reads that run at the same time, yet each one
-     * gets every shard's messages in offset order, and every message exactly once.
-     */
+    /** Receivers taking at the same time each get every shard's messages in offset order, and every message once. */
     @Test
     void receiversTakingAtOnceEachGetEveryShardInOrder() throws Exception {
         int perShard = 400;
