@@ -144,7 +144,9 @@ public final class Subscriber implements AutoCloseable {
      * no store call, while nothing was published to it through this JVM since and that poll was less
      * than {@code quietRecheck} ago. For a consumer that polls in a loop: publishes from this JVM are
      * seen at once; anything else (other JVMs' publishes, expired leases, delayed messages coming due)
-     * at most {@code quietRecheck} later than a plain poll would.
+     * at most {@code quietRecheck} later than a plain poll would. Once a poll has found deliveries, it
+     * skips such shards however long ago they were found empty: each poll starts at the next shard,
+     * and one that starts at a shard, or finds nothing before it, looks there as above.
      */
     public List<Delivery> poll(int max, Duration quietRecheck) {
         checkOpen();
@@ -163,7 +165,8 @@ public final class Subscriber implements AutoCloseable {
             RuntimeException failure = null;
             for (int i = 0; i < shards.size() && out.size() < max; i++) {
                 ShardState s = shards.get((start + i) % shards.size());
-                if (recheck > 0 && s.isQuiet(signal, recheck)) {
+                if (recheck > 0
+                        && (s.isQuiet(signal, recheck) || !out.isEmpty() && s.isQuiet(signal, Long.MAX_VALUE))) {
                     continue;
                 }
                 try {

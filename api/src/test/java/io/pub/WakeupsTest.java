@@ -104,6 +104,27 @@ class WakeupsTest {
     }
 
     @Test
+    void aPollThatFoundDeliveriesLeavesQuietShardsForThePollThatStartsThere() throws Exception {
+        pub.createTopic("t"); // 2 shards; each poll starts at the next one (0, 1, 0, ...)
+        Subscriber sub = subscriber(shared("t"));
+        Duration recheck = Duration.ofMillis(1);
+        assertThat(sub.poll(10, recheck)).isEmpty(); // starts at 0: both found empty
+        assertThat(sub.poll(10, recheck)).isEmpty(); // starts at 1
+        Thread.sleep(5); // past the recheck (real time, as above)
+        pub.producer().publishBatch("t", 0, List.of(msg("here")));
+        store.append(new TopicShard("t", 1), List.of(msg("far"))); // as another JVM would: no signal
+
+        // starts at 0 and finds "here": shard 1, found empty before, costs no store call now
+        long before = store.roundTrips();
+        assertThat(ids(sub.poll(10, recheck))).containsExactly("here");
+        long costOfOneShard = store.roundTrips() - before;
+        // starts at 1: looks there again, as the recheck says
+        before = store.roundTrips();
+        assertThat(ids(sub.poll(10, recheck))).containsExactly("far");
+        assertThat(store.roundTrips() - before).isGreaterThanOrEqualTo(costOfOneShard);
+    }
+
+    @Test
     void consumersOfOneJvmSkipWhatTheirSiblingsHoldButTakeItOnceItsLeaseLapses() {
         pub.createTopic("t", 1);
         Subscription s = shared("t");
