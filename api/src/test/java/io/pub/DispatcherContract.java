@@ -331,7 +331,7 @@ public abstract class DispatcherContract {
         AtomicBoolean stop = new AtomicBoolean();
         for (int t = 0; t < 3; t++) {
             long seed = t;
-            Thread th = new Thread(() -> {
+            threads.add(start(failures, () -> {
                 Random random = new Random(seed);
                 Receiver r = receiver(1 + random.nextInt(5));
                 try {
@@ -361,14 +361,10 @@ public abstract class DispatcherContract {
                             }
                         }
                     }
-                } catch (Throwable e) {
-                    failures.add(e);
                 } finally {
                     r.close();
                 }
-            });
-            threads.add(th);
-            th.start();
+            }));
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         while (acked.size() < count && failures.isEmpty() && System.nanoTime() < deadline) {
@@ -400,7 +396,7 @@ public abstract class DispatcherContract {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             Receiver r = receiver(1 + 7 * t);
-            Thread th = new Thread(() -> {
+            threads.add(start(failures, () -> {
                 long[] last = new long[SHARDS];
                 java.util.Arrays.fill(last, -1);
                 try {
@@ -419,14 +415,10 @@ public abstract class DispatcherContract {
                         }
                         r.ack(ds);
                     }
-                } catch (Throwable e) {
-                    failures.add(e);
                 } finally {
                     r.close();
                 }
-            });
-            threads.add(th);
-            th.start();
+            }));
         }
         for (Thread th : threads) {
             th.join(Duration.ofSeconds(40).toMillis());
@@ -434,5 +426,22 @@ public abstract class DispatcherContract {
         assertThat(failures).isEmpty();
         assertThat(taken).hasSize(total);
         assertThat(duplicates).hasValue(0);
+    }
+
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    /** A started thread running {@code work}; what it throws goes to {@code failures}. */
+    private static Thread start(List<Throwable> failures, Work work) {
+        Thread th = new Thread(() -> {
+            try {
+                work.run();
+            } catch (Throwable e) {
+                failures.add(e);
+            }
+        });
+        th.start();
+        return th;
     }
 }
