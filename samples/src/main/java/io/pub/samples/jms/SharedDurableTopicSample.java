@@ -22,7 +22,16 @@ public final class SharedDurableTopicSample {
     private SharedDurableTopicSample() {}
 
     public static void main(String[] args) {
-        run(new PubConnectionFactory(), "samples.prices", "billing", 10, System.out);
+        run(sharing(new PubConnectionFactory()), "samples.prices", "billing", 10, System.out);
+    }
+
+    /**
+     * The factory with prefetch 1: each consumer leases up to {@code prefetch} messages ahead (64 by
+     * default), so with a handful of messages waiting the first consumer to ask would take them all.
+     */
+    public static PubConnectionFactory sharing(PubConnectionFactory factory) {
+        factory.setPrefetch(1);
+        return factory;
     }
 
     /**

@@ -41,7 +41,8 @@ class JmsSamplesTest {
 
     @Test
     void sharedDurableSubscriptionSplitsMessagesBetweenTwoConsumers() {
-        Map<String, List<String>> got = SharedDurableTopicSample.run(factory(), "prices", "billing", 20, out);
+        Map<String, List<String>> got =
+                SharedDurableTopicSample.run(SharedDurableTopicSample.sharing(factory()), "prices", "billing", 20, out);
         List<String> all = new ArrayList<>();
         got.values().forEach(all::addAll);
         assertThat(all).hasSize(20).doesNotHaveDuplicates();
