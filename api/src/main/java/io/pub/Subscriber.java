@@ -165,8 +165,8 @@ public final class Subscriber implements AutoCloseable {
             RuntimeException failure = null;
             for (int i = 0; i < shards.size() && out.size() < max; i++) {
                 ShardState s = shards.get((start + i) % shards.size());
-                if (recheck > 0
-                        && (s.isQuiet(signal, recheck) || !out.isEmpty() && s.isQuiet(signal, Long.MAX_VALUE))) {
+                // once this poll has deliveries, a quiet shard waits for a poll that starts at it
+                if (recheck > 0 && s.isQuiet(signal, out.isEmpty() ? recheck : Long.MAX_VALUE)) {
                     continue;
                 }
                 try {
