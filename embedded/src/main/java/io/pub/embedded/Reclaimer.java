@@ -101,8 +101,13 @@ final class Reclaimer {
     private void reclaim(byte[] from, byte[] to) {
         try (Slice start = new Slice(from);
                 Slice end = new Slice(to)) {
+            // write buffers count too: a buffer still being flushed when the trim came lands in a
+            // file right after, and the compaction flushes the range's buffers first
             long bytes = db.getApproximateSizes(
-                            messages, List.of(new Range(start, end)), SizeApproximationFlag.INCLUDE_FILES)[0];
+                            messages,
+                            List.of(new Range(start, end)),
+                            SizeApproximationFlag.INCLUDE_FILES,
+                            SizeApproximationFlag.INCLUDE_MEMTABLES)[0];
             if (bytes < THRESHOLD) {
                 return;
             }

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * acknowledged write, unless the operator chose a {@link Recovery} option; never anything without
  * saying so.
  *
- * <p>The first attempt replays the log in RocksDB's strictest mode, which fails on any damage
- * before the database changes a file. Damage found, two read-only replays (which change nothing)
+ * <p>The first attempt replays the log read-only in RocksDB's strictest mode, which fails on any
+ * damage and changes no file; an intact log then opens in point-in-time mode, which keeps the
+ * recycling of log files on. Damage found, two read-only replays (which change nothing)
  * measure it: how far the log is intact from the start, and how far any intact record reaches.
  * If the intact start covers every update the {@link SyncedMark} says was fsynced, the damage is a
  * write torn by a crash that nobody was told had succeeded, which is normal for a log: the store
@@ -64,7 +65,7 @@ final class StoreOpener {
         options.setCreateIfMissing(fresh);
         rocksLog.collect();
         try {
-            return recovery == Recovery.NONE ? openStrictly(acknowledged) : openRecovering(acknowledged);
+            return recovery == Recovery.NONE ? openStrictly(fresh, acknowledged) : openRecovering(acknowledged);
         } finally {
             List<String> rest = rocksLog.collected();
             rocksLog.forward();
@@ -76,10 +77,17 @@ final class StoreOpener {
         }
     }
 
-    private Opened openStrictly(OptionalLong acknowledged) throws RocksDBException {
+    private Opened openStrictly(boolean fresh, OptionalLong acknowledged) throws RocksDBException {
         Opened opened;
         try {
-            opened = openWith(WALRecoveryMode.AbsoluteConsistency);
+            if (!fresh) {
+                // the strict replay reads only: a read-write open in this mode would turn off the
+                // recycling of log files (EmbeddedController.RECYCLED_LOGS), which point-in-time
+                // recovery keeps; on a log the strict replay found intact the two modes agree
+                latestReadOnly(WALRecoveryMode.AbsoluteConsistency);
+                rocksLog.collected();
+            }
+            opened = openWith(WALRecoveryMode.PointInTimeRecovery);
         } catch (RocksDBException e) {
             if (!isCorruption(e)) {
                 throw e;

@@ -376,4 +376,51 @@ class EmbeddedStoreTest {
             assertThat(stats.syncs()).isEqualTo(before + 1);
         }
     }
+
+    /**
+     * Past the log limit RocksDB moves to a new log file; the one it gave up is kept and written
+     * over as a later log (RECYCLED_LOGS), so the store must still open strictly and whole after it.
+     */
+    @Test
+    void aStoreWhoseLogFilesWereWrittenOverReopensWithEveryMessage() throws Exception {
+        Path dir = tmp.resolve("store");
+        byte[] body = new byte[64 << 10];
+        int batch = 16;
+        long batches = 4 * EmbeddedController.WRITE_BUFFER / ((long) batch * body.length);
+        Set<String> seen = new TreeSet<>();
+        Set<String> reused = new TreeSet<>();
+        try (Controller store = open(dir)) {
+            store.createTopic(new TopicInfo("orders", 1, false, null));
+            for (long i = 0; i < batches; i++) {
+                List<Message> messages = new ArrayList<>();
+                for (int m = 0; m < batch; m++) {
+                    messages.add(Message.builder().id(i + "-" + m).body(body).build());
+                }
+                store.append(S0, messages);
+                // a new log file starts empty; one written over keeps its old size from the start
+                try (var files = Files.list(dir)) {
+                    for (Path log :
+                            files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                        if (seen.add(log.getFileName().toString()) && Files.size(log) > 4L * batch * body.length) {
+                            reused.add(log.getFileName().toString());
+                        }
+                    }
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // a log renamed or deleted while listed: the next batch looks again
+                }
+            }
+        }
+        assertThat(reused).as("log files written over under a new number").isNotEmpty();
+        long head = batches * batch;
+        try (Controller store = open(dir)) {
+            assertThat(store.head(S0)).isEqualTo(head);
+            assertThat(store.read(S0, head - 1, 1).entries().get(0).message().id())
+                    .isEqualTo((batches - 1) + "-" + (batch - 1));
+            store.append(S0, List.of(msg("after")));
+        }
+        try (Controller store = open(dir)) {
+            assertThat(store.read(S0, head, 1).entries().get(0).message().id()).isEqualTo("after");
+            assertThat(store.read(S0, 0, 1).entries().get(0).message().id()).isEqualTo("0-0");
+        }
+    }
 }
