@@ -409,6 +409,16 @@ class EmbeddedStoreTest {
                     // a log renamed or deleted while listed: the next batch looks again
                 }
             }
+            // a read-only view (the CLI's) replays the live log, written over or not
+            try (Controller reader = open("embedded:" + dir + "?readOnly=true")) {
+                assertThat(reader.head(S0)).isEqualTo(batches * batch);
+                assertThat(reader.read(S0, batches * batch - 1, 1)
+                                .entries()
+                                .get(0)
+                                .message()
+                                .id())
+                        .isEqualTo((batches - 1) + "-" + (batch - 1));
+            }
         }
         assertThat(reused).as("log files written over under a new number").isNotEmpty();
         long head = batches * batch;
