@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.CompactRangeOptions;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Reclaimer {
     static final long THRESHOLD = 16L << 20;
+    private static final long FLUSH_WAIT_MILLIS = 30_000;
     private static final Logger log = LoggerFactory.getLogger(Reclaimer.class);
 
     private final RocksDB db;
@@ -101,13 +103,12 @@ final class Reclaimer {
     private void reclaim(byte[] from, byte[] to) {
         try (Slice start = new Slice(from);
                 Slice end = new Slice(to)) {
-            // write buffers count too: a buffer still being flushed when the trim came lands in a
-            // file right after, and the compaction flushes the range's buffers first
+            // a write buffer still being flushed when the trim came lands in a file right after:
+            // measured before, the range could look too small and stay on disk. The active buffer
+            // does not count: a flush drops what the range delete covers there for free
+            awaitFlushes();
             long bytes = db.getApproximateSizes(
-                            messages,
-                            List.of(new Range(start, end)),
-                            SizeApproximationFlag.INCLUDE_FILES,
-                            SizeApproximationFlag.INCLUDE_MEMTABLES)[0];
+                            messages, List.of(new Range(start, end)), SizeApproximationFlag.INCLUDE_FILES)[0];
             if (bytes < THRESHOLD) {
                 return;
             }
@@ -120,6 +121,23 @@ final class Reclaimer {
                 }
             }
             log.warn("embedded store {}: compacting removed messages failed: {}", name, e.getMessage());
+        }
+    }
+
+    /** Waits (at most FLUSH_WAIT_MILLIS, or until close) for the messages' full write buffers to be flushed. */
+    private void awaitFlushes() throws RocksDBException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FLUSH_WAIT_MILLIS);
+        while (db.getLongProperty(messages, "rocksdb.num-immutable-mem-table") > 0 && System.nanoTime() < deadline) {
+            synchronized (this) {
+                if (closing) {
+                    return;
+                }
+                try {
+                    wait(10);
+                } catch (InterruptedException e) {
+                    // close() sets closing first
+                }
+            }
         }
     }
 
