@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +41,11 @@ final class SyncBench {
     private static final byte[] VALUE = new byte[DiskSync.WRITE_BYTES];
     /** Small memtables, so the log rolls over (and recycled logs get used) within a short run. */
     private static final long SMALL_WRITE_BUFFER = 4L << 20;
-    /** Written before the store is measured, in batches of 1 MiB: the log moves on twice (a 64 MiB write buffer, then the 64 MiB log limit), so a recycled log file is in use, as in any store past its first hundred MiB. */
+    /**
+     * Written into the store before it is measured, in batches of 1 MiB: past its first log files
+     * (a 64 MiB write buffer each, a 128 MiB log limit), so that a recycled log file is in use, as
+     * in any store that has run a while.
+     */
     private static final long STEADY_BYTES = 224L << 20;
 
     private static final int STEADY_BATCH = 1024;
@@ -189,7 +194,7 @@ final class SyncBench {
                 rates(threads, Duration.ofMillis(500), append);
                 // a store that has run a while: past its first log file's worth, so its log has moved
                 // to a new file, and to a recycled one where the store keeps them
-                List<Message> mebibyte = java.util.Collections.nCopies(STEADY_BATCH, one.get(0));
+                List<Message> mebibyte = Collections.nCopies(STEADY_BATCH, one.get(0));
                 for (long n = 0; n < STEADY_BYTES / ((long) STEADY_BATCH * VALUE.length); n++) {
                     store.append(SHARD, mebibyte);
                 }

@@ -73,9 +73,8 @@ final class EmbeddedController implements Controller, EmbeddedStore {
      * a new file. An fdatasync of a write into a file's existing blocks needs no inode update (size,
      * allocation), so durable writes run at the disk's preallocated-file rate instead of its
      * new-file rate (see the README's sync path). The price is one log file (about a write buffer's
-     * worth) that stays on disk. RocksDB keeps recycling only in point-in-time
-     * recovery mode, so the store's strict check of the log is a read-only replay before the open
-     * ({@link StoreOpener}).
+     * worth) that stays on disk. RocksDB keeps recycling only in point-in-time recovery mode, so the
+     * store's strict check of the log is a read-only replay before the open ({@link StoreOpener}).
      */
     static final int RECYCLED_LOGS = 1;
 
@@ -496,6 +495,11 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     /** The database's last sequence number (one per record written); for tests of the synced mark. */
     long latestSequence() {
         return call(db::getLatestSequenceNumber);
+    }
+
+    /** Waits until {@link SyncedMark#FILE} records {@code sequence} (at most 30 s); for tests. */
+    void awaitSyncedMark(long sequence) throws InterruptedException {
+        mark.awaitWritten(sequence, 30_000);
     }
 
     /** Waits until the space of removed messages has been given back, as far as it is worth it; for tests. */
