@@ -195,6 +195,19 @@ final class SyncedMark {
             written = value;
             generation++;
             nextSlot = 1 - nextSlot;
+            io.notifyAll(); // awaitWritten
+        }
+    }
+
+    /** Waits until the file holds {@code sequence} or more, at most {@code millis}; for tests. */
+    void awaitWritten(long sequence, long millis) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (io) {
+            for (long left = until - System.nanoTime();
+                    written < sequence && left > 0;
+                    left = until - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.timedWait(io, left);
+            }
         }
     }
 

@@ -55,9 +55,8 @@ class EmbeddedStoreDamageTest {
         try (Controller store = StoreCopies.publish(live)) {
             // the mark is written a moment after the fsyncs it records
             long published = ((EmbeddedController) store).latestSequence();
-            while (SyncedMark.read(live).orElse(0) < published) {
-                Thread.sleep(10);
-            }
+            ((EmbeddedController) store).awaitSyncedMark(published);
+            assertThat(SyncedMark.read(live).orElse(0)).isGreaterThanOrEqualTo(published);
             long t = System.currentTimeMillis();
             assertThat(store.acquire("billing", StoreCopies.SHARD, List.of(0L), "c1", t + 30_000, t))
                     .hasSize(1);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +106,14 @@ final class SharedStores {
         }
     }
 
+    /** The close an idle engine of {@code url} waits for (its linger), or null; for tests. */
+    static Future<?> pendingClose(String url) {
+        synchronized (OPEN) {
+            Entry e = OPEN.get(key(url));
+            return e == null ? null : e.pendingClose;
+        }
+    }
+
     private static void release(Entry e) {
         synchronized (OPEN) {
             if (--e.users > 0) {
@@ -120,6 +129,7 @@ final class SharedStores {
 
     private static void closeIfIdle(Entry e) {
         synchronized (OPEN) {
+            e.pendingClose = null; // this is it, running: not to be cancelled by the close below
             if (e.users == 0 && OPEN.get(e.url) == e) {
                 closeLocked(e);
             }

@@ -59,10 +59,7 @@ class SharedStoresTest {
         assertThat(SharedStores.isOpen(url))
                 .as("lingers after its last connection")
                 .isTrue();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (SharedStores.isOpen(url) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        SharedStores.pendingClose(url).get(30, TimeUnit.SECONDS); // the linger's close has run
         assertThat(SharedStores.isOpen(url))
                 .as("closed once idle for the linger")
                 .isFalse();
