@@ -33,6 +33,7 @@ record Options(
             + " --runs=N (measured runs per scenario, default 2, at least 1) --mock-messages=N (per run on"
             + " pub-couchbase-mock, default 200) --stall-seconds=S (give up when nothing moves, default 30)"
             + " --pub-options=k=v&k=v (query options for Pub's connection factory URL, e.g. prefetch=16)"
+            + " --warmup-seconds=S (sending time of each scenario's warm-up run, default 8, with --quick 0.5)"
             + " --quick (1 s runs, short warm-up) --disk-seconds=S (measure the disk's 1 KiB dsync rate first,"
             + " S seconds per case, default 2, 0 skips it) --sync-path (instead of the JMS scenarios: the embedded"
             + " store's sync path against the disk, --seconds per case, --runs alternating rounds)";
@@ -48,6 +49,7 @@ record Options(
         boolean quick = false;
         String pubOptions = "";
         Double diskSeconds = null;
+        Double warmupSeconds = null;
         boolean syncPath = false;
         for (String arg : args) {
             if (arg.isBlank()) {
@@ -60,6 +62,7 @@ record Options(
                 case "--scenarios" -> scenarios = scenarios(value);
                 case "--messages" -> messages = positiveLong(name, value);
                 case "--seconds" -> seconds = positiveDouble(name, value);
+                case "--warmup-seconds" -> warmupSeconds = positiveDouble(name, value);
                 case "--runs" -> runs = (int) positiveLong(name, value);
                 case "--mock-messages" -> mockMessages = positiveLong(name, value);
                 case "--stall-seconds" -> stallSeconds = positiveDouble(name, value);
@@ -73,7 +76,11 @@ record Options(
         }
         double send = seconds != null ? seconds : quick ? 1 : 3;
         Duration sendTime = Duration.ofMillis(Math.round(send * 1000));
-        Duration warmup = Duration.ofMillis(Math.round(Math.min(send, quick ? 0.5 : 1.5) * 1000));
+        // long enough for the JIT compiler to settle: with 1.5 s, the compiler threads still took 0.7
+        // of a core for the first 8 s of a target, and both Pub's and Artemis' figures rose from one
+        // measured run to the next (Artemis tx-4x4 49,244 to 96,771/s over four 3 s runs)
+        double warm = warmupSeconds != null ? warmupSeconds : quick ? 0.5 : 8;
+        Duration warmup = Duration.ofMillis(Math.round(warm * 1000));
         if (quick && stallSeconds == 30) {
             stallSeconds = 10;
         }

@@ -34,7 +34,8 @@ final class Report {
                 .append(
                         options.messages() > 0
                                 ? options.messages() + " messages per run"
-                                : options.sendTime().toMillis() / 1000.0 + " s of sending per run")
+                                : options.sendTime().toMillis() / 1000.0 + " s of sending per run ("
+                                        + options.warmupTime().toMillis() / 1000.0 + " s in the warm-up)")
                 .append('\n');
         if (disk != null) {
             sb.append("  disk (the physical limit of durable writes): ")

@@ -58,5 +58,7 @@ class BenchSmokeTest {
                 .hasMessageContaining("rabbit");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--disk-seconds=-1"))
                 .hasMessageContaining("--disk-seconds");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--warmup-seconds=0"))
+                .hasMessageContaining("--warmup-seconds");
     }
 }
