@@ -7,11 +7,19 @@ import com.couchbase.mock.memcached.MemcachedServer;
 import io.pub.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Map;
 
@@ -40,14 +48,67 @@ public final class CouchbaseMockServer implements AutoCloseable {
     // its KV thread, so readers fetch whole blocks here (CouchbaseBlocksTest covers the lookups)
     static final String OPTIONS = "layout=prefix&connectTimeout=30s&kvTimeout=10s&subdocReads=false";
 
+    private static final long NO_DELAY_CHECK_MILLIS = 5;
+
     private static final List<String> SASL_MECHANISMS = List.of("SCRAM-SHA512", "SCRAM-SHA256", "SCRAM-SHA1", "PLAIN");
 
     private final CouchbaseMock mock;
+    private final Thread noDelay;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private CouchbaseMockServer(CouchbaseMock mock) {
         this.mock = mock;
+        this.noDelay = new Thread(this::keepNoDelay, "couchbase-mock-nodelay");
+        noDelay.setDaemon(true);
+        noDelay.start();
+    }
+
+    /**
+     * The mock turns Nagle's algorithm on for every connection it accepts ({@code setTcpNoDelay(false)}
+     * in MemcachedServer.handleNewClient), so a response written while an earlier one is not yet
+     * acknowledged waits for the client's delayed ACK: 40 ms on Linux. Single synchronous messages took
+     * 43 ms each on the mock, and polls that ran meanwhile inflated its round-trip counts. A real
+     * Couchbase server sets TCP_NODELAY; so does this, on each connection soon after the mock accepts it.
+     */
+    private void keepNoDelay() {
+        try {
+            Field field = MemcachedServer.class.getDeclaredField("selector");
+            field.setAccessible(true);
+            while (!Thread.currentThread().isInterrupted()) {
+                for (MemcachedServer server : mock.getBuckets().get(BUCKET).getServers()) {
+                    Selector selector = (Selector) field.get(server);
+                    if (selector != null && selector.isOpen()) {
+                        noDelay(selector);
+                    }
+                }
+                Thread.sleep(NO_DELAY_CHECK_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            // close()
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("CouchbaseMock's MemcachedServer has no selector field", e);
+        }
+    }
+
+    private static void noDelay(Selector selector) {
+        List<SelectionKey> keys;
+        try {
+            keys = new ArrayList<>(selector.keys());
+        } catch (ConcurrentModificationException | ClosedSelectorException e) {
+            return; // the mock's thread registered a connection meanwhile: the next check sees it
+        }
+        for (SelectionKey key : keys) {
+            if (key.channel() instanceof SocketChannel c && c.isOpen()) {
+                try {
+                    if (!c.getOption(StandardSocketOptions.TCP_NODELAY)) {
+                        c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
     }
 
     /** Starts a mock on random loopback ports; about a second. */
@@ -147,6 +208,7 @@ public final class CouchbaseMockServer implements AutoCloseable {
 
     @Override
     public void close() {
+        noDelay.interrupt();
         mock.stop();
     }
 }
