@@ -91,6 +91,22 @@ public final class CouchbaseMockServer implements AutoCloseable {
         }
     }
 
+    /** The mock's open client connections, and whether each has TCP_NODELAY set (for a test). */
+    List<Boolean> connectionsNoDelay() throws IOException, ReflectiveOperationException {
+        Field field = MemcachedServer.class.getDeclaredField("selector");
+        field.setAccessible(true);
+        List<Boolean> out = new ArrayList<>();
+        for (MemcachedServer server : mock.getBuckets().get(BUCKET).getServers()) {
+            Selector selector = (Selector) field.get(server);
+            for (SelectionKey key : List.copyOf(selector.keys())) {
+                if (key.channel() instanceof SocketChannel c && c.isOpen()) {
+                    out.add(c.getOption(StandardSocketOptions.TCP_NODELAY));
+                }
+            }
+        }
+        return out;
+    }
+
     private static void noDelay(Selector selector) {
         List<SelectionKey> keys;
         try {
