@@ -50,6 +50,9 @@ public final class CouchbaseMockServer implements AutoCloseable {
 
     private static final long NO_DELAY_CHECK_MILLIS = 5;
 
+    /** MemcachedServer's selector, which holds the connections it accepted (it has no accessor). */
+    private static final Field SELECTOR = selectorField();
+
     private static final List<String> SASL_MECHANISMS = List.of("SCRAM-SHA512", "SCRAM-SHA256", "SCRAM-SHA1", "PLAIN");
 
     private final CouchbaseMock mock;
@@ -73,57 +76,68 @@ public final class CouchbaseMockServer implements AutoCloseable {
      */
     private void keepNoDelay() {
         try {
-            Field field = MemcachedServer.class.getDeclaredField("selector");
-            field.setAccessible(true);
             while (!Thread.currentThread().isInterrupted()) {
-                for (MemcachedServer server : mock.getBuckets().get(BUCKET).getServers()) {
-                    Selector selector = (Selector) field.get(server);
-                    if (selector != null && selector.isOpen()) {
-                        noDelay(selector);
+                for (SocketChannel c : connections()) {
+                    try {
+                        if (!c.getOption(StandardSocketOptions.TCP_NODELAY)) {
+                            c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        }
+                    } catch (IOException e) {
+                        // closed meanwhile
                     }
                 }
                 Thread.sleep(NO_DELAY_CHECK_MILLIS);
             }
         } catch (InterruptedException e) {
             // close()
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("CouchbaseMock's MemcachedServer has no selector field", e);
         }
     }
 
-    /** The mock's open client connections, and whether each has TCP_NODELAY set (for a test). */
-    List<Boolean> connectionsNoDelay() throws IOException, ReflectiveOperationException {
-        Field field = MemcachedServer.class.getDeclaredField("selector");
-        field.setAccessible(true);
+    /** Whether each of the mock's open client connections has TCP_NODELAY set (for a test). */
+    List<Boolean> connectionsNoDelay() throws IOException {
         List<Boolean> out = new ArrayList<>();
+        for (SocketChannel c : connections()) {
+            out.add(c.getOption(StandardSocketOptions.TCP_NODELAY));
+        }
+        return out;
+    }
+
+    /**
+     * The client connections the mock's servers have registered; none from a server whose key set
+     * changed while read (the mock's thread registered a connection meanwhile: the next look sees it).
+     */
+    private List<SocketChannel> connections() {
+        List<SocketChannel> out = new ArrayList<>();
         for (MemcachedServer server : mock.getBuckets().get(BUCKET).getServers()) {
-            Selector selector = (Selector) field.get(server);
-            for (SelectionKey key : List.copyOf(selector.keys())) {
-                if (key.channel() instanceof SocketChannel c && c.isOpen()) {
-                    out.add(c.getOption(StandardSocketOptions.TCP_NODELAY));
+            Selector selector;
+            try {
+                selector = (Selector) SELECTOR.get(server);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("cannot read CouchbaseMock's selector", e);
+            }
+            if (selector == null || !selector.isOpen()) {
+                continue;
+            }
+            try {
+                for (SelectionKey key : new ArrayList<>(selector.keys())) {
+                    if (key.channel() instanceof SocketChannel c && c.isOpen()) {
+                        out.add(c);
+                    }
                 }
+            } catch (ConcurrentModificationException | ClosedSelectorException e) {
+                // see above
             }
         }
         return out;
     }
 
-    private static void noDelay(Selector selector) {
-        List<SelectionKey> keys;
+    private static Field selectorField() {
         try {
-            keys = new ArrayList<>(selector.keys());
-        } catch (ConcurrentModificationException | ClosedSelectorException e) {
-            return; // the mock's thread registered a connection meanwhile: the next check sees it
-        }
-        for (SelectionKey key : keys) {
-            if (key.channel() instanceof SocketChannel c && c.isOpen()) {
-                try {
-                    if (!c.getOption(StandardSocketOptions.TCP_NODELAY)) {
-                        c.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                    }
-                } catch (IOException e) {
-                    // closed meanwhile
-                }
-            }
+            Field f = MemcachedServer.class.getDeclaredField("selector");
+            f.setAccessible(true);
+            return f;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("CouchbaseMock's MemcachedServer has no selector field", e);
         }
     }
 
