@@ -13,8 +13,8 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,7 +31,8 @@ class LivenessTest {
             Stores.open("mem:liveness-" + UUID.randomUUID(), Settings.only(Map.of()), Clock.systemUTC());
     private final CountDownLatch scanning = new CountDownLatch(1);
     private final CountDownLatch endScan = new CountDownLatch(1);
-    private final AtomicInteger renewals = new AtomicInteger();
+    /** A permit per heartbeat claim the store was asked for. */
+    private final Semaphore renewals = new Semaphore(0);
 
     @AfterEach
     void close() {
@@ -49,7 +50,7 @@ class LivenessTest {
                         endScan.await();
                     }
                     if (method.getName().equals("claim") && HB.equals(args[0])) {
-                        renewals.incrementAndGet();
+                        renewals.release();
                     }
                     try {
                         return method.invoke(memory, args);
@@ -70,14 +71,10 @@ class LivenessTest {
                     .as("housekeeping is scanning")
                     .isTrue();
             Heartbeat hb = pub.heartbeat(HB, Duration.ofMillis(300)); // renewed every 100 ms
-            int taken = renewals.get();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (renewals.get() < taken + 3 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(renewals.get())
+            renewals.drainPermits(); // the claims made so far, the heartbeat's first among them
+            assertThat(renewals.tryAcquire(3, 10, TimeUnit.SECONDS))
                     .as("heartbeat renewals while housekeeping is stuck")
-                    .isGreaterThanOrEqualTo(taken + 3);
+                    .isTrue();
             assertThat(memory.readClaim(HB).orElseThrow().isLive(System.currentTimeMillis()))
                     .isTrue();
             hb.close();

@@ -86,7 +86,8 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions familyOptions;
     private final RocksLog rocksLog;
-    private final AbstractEventListener ownerOnly;
+    private final List<AbstractEventListener> listeners;
+    private final TableFileDeletions deletions;
     private final RocksDB db;
     private final List<ColumnFamilyHandle> handles;
     private final ColumnFamilyHandle[] families;
@@ -111,7 +112,8 @@ final class EmbeddedController implements Controller, EmbeddedStore {
             DBOptions dbOptions,
             ColumnFamilyOptions familyOptions,
             RocksLog rocksLog,
-            AbstractEventListener ownerOnly,
+            List<AbstractEventListener> listeners,
+            TableFileDeletions deletions,
             StoreOpener.Opened opened)
             throws RocksDBException, IOException {
         this.directory = dir.path();
@@ -120,7 +122,8 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         this.dbOptions = dbOptions;
         this.familyOptions = familyOptions;
         this.rocksLog = rocksLog;
-        this.ownerOnly = ownerOnly;
+        this.listeners = listeners;
+        this.deletions = deletions;
         this.db = opened.db();
         this.handles = opened.handles();
         this.families = handles.subList(1, handles.size()).toArray(new ColumnFamilyHandle[0]);
@@ -150,7 +153,8 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         // before RocksDB touches the directory: a store missing its CURRENT file must stay as it is
         boolean fresh = dir.isNew();
         RocksLog rocksLog = new RocksLog(dir.toString());
-        AbstractEventListener ownerOnly = dir.ownerOnlyListener();
+        TableFileDeletions deletions = new TableFileDeletions();
+        List<AbstractEventListener> listeners = List.of(dir.ownerOnlyListener(), deletions);
         DBOptions dbOptions = new DBOptions()
                 .setCreateMissingColumnFamilies(true)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
@@ -158,7 +162,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
                 .setParanoidChecks(true)
                 .setMaxTotalWalSize(MAX_TOTAL_WAL_SIZE)
                 .setRecycleLogFileNum(RECYCLED_LOGS)
-                .setListeners(List.of(ownerOnly));
+                .setListeners(listeners);
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions().setWriteBufferSize(WRITE_BUFFER);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions));
@@ -168,7 +172,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         StoreOpener.Opened opened = null;
         try {
             opened = new StoreOpener(dir, url.recovery(), dbOptions, descriptors, rocksLog).open(fresh);
-            return new EmbeddedController(url, dir, dbOptions, familyOptions, rocksLog, ownerOnly, opened);
+            return new EmbeddedController(url, dir, dbOptions, familyOptions, rocksLog, listeners, deletions, opened);
         } catch (RocksDBException | IOException | RuntimeException e) {
             if (opened != null) {
                 opened.close();
@@ -176,7 +180,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
             familyOptions.close();
             dbOptions.close();
             rocksLog.close();
-            ownerOnly.close();
+            listeners.forEach(AbstractEventListener::close);
             if (e instanceof RuntimeException r) {
                 throw r;
             }
@@ -502,6 +506,16 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         mark.awaitWritten(sequence, 30_000);
     }
 
+    /** Table files deleted so far; for tests, with {@link #awaitTableFilesDeleted}. */
+    long tableFilesDeleted() {
+        return deletions.count();
+    }
+
+    /** Waits (at most {@code millis}) until more than {@code seen} table files were deleted; for tests. */
+    boolean awaitTableFilesDeleted(long seen, long millis) throws InterruptedException {
+        return deletions.awaitMore(seen, millis);
+    }
+
     /** Waits until the space of removed messages has been given back, as far as it is worth it; for tests. */
     void awaitReclaimed() throws InterruptedException {
         reclaimer.awaitIdle();
@@ -539,7 +553,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         familyOptions.close();
         dbOptions.close();
         rocksLog.close();
-        ownerOnly.close();
+        listeners.forEach(AbstractEventListener::close);
     }
 
     @Override

@@ -58,15 +58,10 @@ class EmbeddedConsumerCrashTest {
             pub.producer().publish("jobs", batch);
         }
 
-        Path out = tmp.resolve("child.out");
-        Process child = ChildJvm.startToFile(CrashConsumer.class, out, tmp.resolve("child.err"), dir.toString(), "40");
+        Process child = ChildJvm.start(CrashConsumer.class, tmp.resolve("child.err"), dir.toString(), "40");
+        ChildJvm.Output out = new ChildJvm.Output(child);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!(Files.exists(out) && Files.readString(out).contains("READY"))
-                    && child.isAlive()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            out.await(l -> l.contains("READY"), Duration.ofSeconds(60));
             assertThat(child.isAlive())
                     .as("child died early: %s", Files.readString(tmp.resolve("child.err")))
                     .isTrue();
@@ -75,7 +70,7 @@ class EmbeddedConsumerCrashTest {
         }
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         Set<String> held = new HashSet<>();
-        for (String line : Files.readAllLines(out)) {
+        for (String line : out.all(Duration.ofSeconds(30))) {
             if (line.startsWith("HELD ")) {
                 held.add(line.substring(5));
             }

@@ -12,16 +12,15 @@ import io.pub.spi.Entry;
 import io.pub.spi.ReadResult;
 import io.pub.spi.StoreException;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,15 +48,12 @@ class EmbeddedCrashTest {
 
     private void killPublisherAndCheck(String options) throws Exception {
         Path dir = tmp.resolve("store");
-        Path out = tmp.resolve("child.out");
         Path err = tmp.resolve("child.err");
-        Process child = ChildJvm.startToFile(CrashPublisher.class, out, err, dir.toString(), options);
+        Process child = ChildJvm.start(CrashPublisher.class, err, dir.toString(), options);
+        ChildJvm.Output out = new ChildJvm.Output(child);
         try {
             // kill it mid-run, once the four publishers have acknowledged a few hundred messages
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (countLines(out) < 400 && child.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            out.await(l -> l.size() >= 400, Duration.ofSeconds(60));
             assertThat(child.isAlive())
                     .as("child died early: %s", Files.readString(err))
                     .isTrue();
@@ -69,7 +65,7 @@ class EmbeddedCrashTest {
         // shard -> offset -> body, for every line the child printed after its append returned
         Map<Integer, Map<Long, String>> acked = new HashMap<>();
         int lines = 0;
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+        for (String line : out.all(Duration.ofSeconds(30))) {
             String[] parts = line.split(" ");
             if (parts.length != 3) {
                 continue; // a line cut by the kill
@@ -103,15 +99,6 @@ class EmbeddedCrashTest {
                 assertThat(store.append(shard, List.of(Message.builder().build())))
                         .isGreaterThan(max);
             }
-        }
-    }
-
-    private static long countLines(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return 0;
-        }
-        try (Stream<String> lines = Files.lines(file, StandardCharsets.ISO_8859_1)) {
-            return lines.count();
         }
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -95,11 +96,16 @@ class EmbeddedDiskSpaceTest {
                 TopicShard shard = new TopicShard("t", s);
                 store.trim(shard, store.head(shard));
             }
-            ((EmbeddedController) store).awaitReclaimed();
+            EmbeddedController embedded = (EmbeddedController) store;
+            embedded.awaitReclaimed();
             // the compaction is done; RocksDB deletes the files it replaced right after
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long seen = embedded.tableFilesDeleted();
             long size = size(dir);
-            for (int i = 0; i < 300 && size >= bound; i++) {
-                Thread.sleep(100);
+            while (size >= bound && System.nanoTime() < deadline) {
+                embedded.awaitTableFilesDeleted(
+                        seen, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                seen = embedded.tableFilesDeleted();
                 size = size(dir);
             }
             System.out.printf(

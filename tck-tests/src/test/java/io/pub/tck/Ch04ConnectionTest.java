@@ -119,11 +119,12 @@ class Ch04ConnectionTest extends TckTest {
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
         Queue q = queue();
         java.util.concurrent.CountDownLatch inListener = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean listenerDone = new java.util.concurrent.atomic.AtomicBoolean();
         s.createConsumer(q).setMessageListener(m -> {
             inListener.countDown();
             try {
-                Thread.sleep(300);
+                release.await(); // busy until the test lets it go, while stop() is waiting
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -133,9 +134,21 @@ class Ch04ConnectionTest extends TckTest {
         ps.createProducer(q).send(ps.createMessage());
         assertThat(inListener.await(ARRIVE_MS, java.util.concurrent.TimeUnit.MILLISECONDS))
                 .isTrue();
-        c.stop();
+        java.util.concurrent.atomic.AtomicBoolean doneWhenStopped = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread stopper = new Thread(() -> {
+            try {
+                c.stop();
+                doneWhenStopped.set(listenerDone.get());
+            } catch (jakarta.jms.JMSException e) {
+                throw new java.lang.IllegalStateException(e);
+            }
+        });
+        stopper.start();
+        stopper.join(ABSENT_MS); // a stop() that does not wait returns meanwhile, with the listener still busy
+        release.countDown();
+        stopper.join(ARRIVE_MS);
         // Section 6.1.5: stop does not return until delivery of messages has paused, i.e. listeners returned.
-        assertThat(listenerDone).isTrue();
+        assertThat(doneWhenStopped).isTrue();
     }
 
     @Test
