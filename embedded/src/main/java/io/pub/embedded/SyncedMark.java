@@ -201,13 +201,8 @@ final class SyncedMark {
 
     /** Waits until the file holds {@code sequence} or more, at most {@code millis}; for tests. */
     void awaitWritten(long sequence, long millis) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         synchronized (io) {
-            for (long left = until - System.nanoTime();
-                    written < sequence && left > 0;
-                    left = until - System.nanoTime()) {
-                TimeUnit.NANOSECONDS.timedWait(io, left);
-            }
+            Monitors.await(io, () -> written >= sequence, millis);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.pub.embedded;
 
-import java.util.concurrent.TimeUnit;
 import org.rocksdb.AbstractEventListener;
 import org.rocksdb.TableFileDeletionInfo;
 
@@ -27,14 +26,6 @@ final class TableFileDeletions extends AbstractEventListener {
 
     /** Waits until more than {@code seen} table files were deleted, at most {@code millis}; true if they were. */
     synchronized boolean awaitMore(long seen, long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (deleted <= seen) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
-        return true;
+        return Monitors.await(this, () -> deleted > seen, millis);
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** Starts a main class of the test class path in a separate JVM, as crash tests need. */
@@ -69,14 +68,7 @@ final class ChildJvm {
 
         /** Waits until the lines so far satisfy {@code condition}, the output ends, or {@code timeout}; true if satisfied. */
         synchronized boolean await(Predicate<List<String>> condition, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!condition.test(lines) && !ended) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
+            Monitors.await(this, () -> ended || condition.test(lines), timeout.toMillis());
             return condition.test(lines);
         }
 
