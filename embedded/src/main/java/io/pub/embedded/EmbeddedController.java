@@ -128,6 +128,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         this.handles = opened.handles();
         this.families = handles.subList(1, handles.size()).toArray(new ColumnFamilyHandle[0]);
         this.versionBase = nextEpoch() << 40;
+        Segments.convert(db, families, directory);
         dir.restrictFiles();
         // fsynced by nextEpoch: everything the database holds now is durable
         this.mark = SyncedMark.open(directory, db.getLatestSequenceNumber());
@@ -141,8 +142,9 @@ final class EmbeddedController implements Controller, EmbeddedStore {
                 heads::writeFailed,
                 mark::advance);
         this.reclaimer = new Reclaimer(db, families[Families.MESSAGES], directory.toString());
-        this.registry = new RegistryRecords(committer, heads, this::nextVersion, reclaimer::removed);
-        this.shards = new ShardRecords(committer, heads, reclaimer::removed);
+        Segments segments = new Segments(committer, Segments.storedNext(db, families));
+        this.shards = new ShardRecords(committer, heads, segments, reclaimer::removed);
+        this.registry = new RegistryRecords(committer, heads, this::nextVersion, shards, reclaimer::removed);
         this.subscriptions = new SubscriptionRecords(committer, this::nextVersion);
         this.prepared = new PreparedRecords(committer, this::nextVersion);
     }
@@ -224,10 +226,14 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         byte[] stored = db.get(families[Families.OFFSETS], Keys.shard(shard));
         long head = stored == null ? 0 : Records.longValue(stored);
         try (RocksIterator it = db.newIterator(families[Families.MESSAGES])) {
-            it.seekForPrev(Keys.message(shard, Long.MAX_VALUE));
-            if (it.isValid() && Keys.startsWith(it.key(), Keys.shard(shard))) {
-                head = Math.max(head, Keys.offsetOf(it.key()) + 1);
+            for (long segment :
+                    Segments.stored(db, families, shard).descendingMap().values()) {
+                it.seekForPrev(Keys.message(segment, Long.MAX_VALUE));
+                if (it.isValid() && Keys.segmentOf(it.key()) == segment) {
+                    return Math.max(head, Keys.offsetOf(it.key()) + 1);
+                }
             }
+            it.status();
         }
         return head;
     }

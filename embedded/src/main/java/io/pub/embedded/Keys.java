@@ -31,9 +31,55 @@ final class Keys {
         return ByteBuffer.allocate(p.length + 1).put(p).put((byte) 'f').array();
     }
 
-    static byte[] message(TopicShard s, long offset) {
+    /**
+     * A message or tombstone: its segment's number, then its offset ({@link Segments}). Numbers stay
+     * below 2^56, so the first byte is 0, below every key of the earlier layout (topic name first).
+     */
+    static byte[] message(long segment, long offset) {
+        return ByteBuffer.allocate(16).putLong(segment).putLong(offset).array();
+    }
+
+    /** Segment number of a message key. */
+    static long segmentOf(byte[] key) {
+        return ByteBuffer.wrap(key, 0, 8).getLong();
+    }
+
+    /** The first key of the layout before segments: messages keyed by topic, shard and offset. */
+    static final byte[] FIRST_UNSEGMENTED = {1};
+
+    /** A message key of the layout before segments: topic 0 shard offset. */
+    static TopicShard unsegmentedShard(byte[] key) {
+        int end = 0;
+        while (key[end] != END) {
+            end++;
+        }
+        return new TopicShard(
+                new String(key, 0, end, StandardCharsets.UTF_8),
+                ByteBuffer.wrap(key, end + 1, 4).getInt());
+    }
+
+    /** The offsets record that holds the number of a shard's segment {@code index}. */
+    static byte[] segment(TopicShard s, long index) {
         byte[] p = shard(s);
-        return ByteBuffer.allocate(p.length + 8).put(p).putLong(offset).array();
+        return ByteBuffer.allocate(p.length + 9)
+                .put(p)
+                .put((byte) 'g')
+                .putLong(index)
+                .array();
+    }
+
+    /** The first key after every {@link #segment} record of the shard. */
+    static byte[] segmentsEnd(TopicShard s) {
+        byte[] p = shard(s);
+        return ByteBuffer.allocate(p.length + 1).put(p).put((byte) ('g' + 1)).array();
+    }
+
+    /** The offsets record of the next segment number; no topic key starts with a 0 byte. */
+    static final byte[] NEXT_SEGMENT = {END, 'g'};
+
+    /** Unsigned key order: {@code key} sorts before {@code bound}. */
+    static boolean before(byte[] key, byte[] bound) {
+        return java.util.Arrays.compareUnsigned(key, bound) < 0;
     }
 
     /** Offset of a message or lease key (its last 8 bytes). */

@@ -117,7 +117,13 @@ final class ReadOnlyController implements Controller, EmbeddedStore {
             RocksDB db = RocksDB.openAsSecondary(options, dir.toString(), secondary.toString(), descriptors, handles);
             ReadOnlyController c =
                     new ReadOnlyController(dir, secondary, options, familyOptions, rocksLog, db, handles);
-            c.catchUp();
+            try {
+                c.catchUp();
+                c.checkConverted();
+            } catch (RuntimeException e) {
+                c.close();
+                throw e;
+            }
             return c;
         } catch (RocksDBException | RuntimeException e) {
             handles.forEach(ColumnFamilyHandle::close);
@@ -129,6 +135,20 @@ final class ReadOnlyController implements Controller, EmbeddedStore {
                 throw r;
             }
             throw new StoreException("cannot open the embedded store in " + dir + " read-only: " + e.getMessage(), e);
+        }
+    }
+
+    private void checkConverted() {
+        boolean unconverted;
+        try {
+            unconverted = Segments.unconverted(db, families);
+        } catch (RocksDBException e) {
+            throw failed(e);
+        }
+        if (unconverted) {
+            throw new StoreException("the embedded store in " + directory + " was written by an earlier version of"
+                    + " Pub and its messages are not converted yet; open it read-write once (start an application on"
+                    + " it, or run a pub command that changes it) and it converts them");
         }
     }
 
@@ -293,11 +313,27 @@ final class ReadOnlyController implements Controller, EmbeddedStore {
             if (from >= to) {
                 return new ReadResult(List.of(), head);
             }
-            List<Entry> entries =
-                    scan(Families.MESSAGES, Keys.message(shard, from), Keys.message(shard, to), (k, v) -> {
-                        long offset = Keys.offsetOf(k);
-                        return Records.isTombstone(v) ? Entry.tombstone(offset) : new Entry(offset, Records.message(v));
-                    });
+            List<Entry> entries = new ArrayList<>();
+            try {
+                for (var s : Segments.stored(db, families, shard)
+                        .subMap(from >> Segments.BITS, true, (to - 1) >> Segments.BITS, true)
+                        .entrySet()) {
+                    long lo = Math.max(from, s.getKey() << Segments.BITS);
+                    long hi = Math.min(to, (s.getKey() + 1) << Segments.BITS);
+                    entries.addAll(scan(
+                            Families.MESSAGES,
+                            Keys.message(s.getValue(), lo),
+                            Keys.message(s.getValue(), hi),
+                            (k, v) -> {
+                                long offset = Keys.offsetOf(k);
+                                return Records.isTombstone(v)
+                                        ? Entry.tombstone(offset)
+                                        : new Entry(offset, Records.message(v));
+                            }));
+                }
+            } catch (RocksDBException e) {
+                throw failed(e);
+            }
             return new ReadResult(entries, head);
         });
     }

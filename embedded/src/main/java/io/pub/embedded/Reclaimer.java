@@ -1,10 +1,10 @@
 package io.pub.embedded;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.rocksdb.ColumnFamilyHandle;
@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * rewrites those files, which RocksDB starts on its own only as new data arrives, and never if
  * publishing stops. When a removed range still holds at least {@link #THRESHOLD} bytes of files,
  * this compacts that range, on its own thread, so trim and deleteTopic never wait for it.
+ *
+ * <p>Removed ranges are merged with those next to them and kept until compacted: a segment
+ * ({@link Segments}) is at most a few MiB, and the segments of the shards that write at the same time
+ * lie side by side, so what is worth a compaction is the run of them once every shard has moved on.
  */
 final class Reclaimer {
     static final long THRESHOLD = 16L << 20;
@@ -32,9 +36,9 @@ final class Reclaimer {
     private final RocksDB db;
     private final ColumnFamilyHandle messages;
     private final String name;
-    // start key -> end key of the removed ranges not looked at yet; a later range from the same
-    // start (the next trim of a shard) covers the earlier one
-    private final Map<ByteBuffer, byte[]> pending = new LinkedHashMap<>();
+    // start key -> end key of the removed ranges not compacted yet, merged where they overlap or touch
+    private final TreeMap<byte[], byte[]> removed = new TreeMap<>(Arrays::compareUnsigned);
+    private boolean changed; // guarded by this: removed has ranges not looked at yet
     private final CompactRangeOptions compaction =
             new CompactRangeOptions().setExclusiveManualCompaction(false).setAllowWriteStall(false);
     private final AtomicLong compactions = new AtomicLong();
@@ -53,8 +57,22 @@ final class Reclaimer {
 
     /** Messages in {@code [from, to)} were removed; their space is given back if it is worth a compaction. */
     synchronized void removed(byte[] from, byte[] to) {
-        pending.put(ByteBuffer.wrap(from), to);
+        Map.Entry<byte[], byte[]> e = removed.floorEntry(from);
+        if (e != null && Arrays.compareUnsigned(e.getValue(), from) >= 0) {
+            from = e.getKey();
+            to = later(to, e.getValue());
+        }
+        while ((e = removed.ceilingEntry(from)) != null && Arrays.compareUnsigned(e.getKey(), to) <= 0) {
+            to = later(to, e.getValue());
+            removed.remove(e.getKey());
+        }
+        removed.put(from, to);
+        changed = true;
         notifyAll();
+    }
+
+    private static byte[] later(byte[] a, byte[] b) {
+        return Arrays.compareUnsigned(a, b) >= 0 ? a : b;
     }
 
     /** Compactions run so far. */
@@ -66,7 +84,7 @@ final class Reclaimer {
         while (true) {
             List<byte[][]> ranges = new ArrayList<>();
             synchronized (this) {
-                while (!closing && pending.isEmpty()) {
+                while (!closing && !changed) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
@@ -76,14 +94,24 @@ final class Reclaimer {
                 if (closing) {
                     return;
                 }
-                pending.forEach((from, to) -> ranges.add(new byte[][] {from.array(), to}));
-                pending.clear();
+                removed.forEach((from, to) -> ranges.add(new byte[][] {from, to}));
+                changed = false;
                 busy = true;
             }
             try {
+                // a write buffer still being flushed when the trim came lands in a file right after:
+                // measured before, a range could look too small and stay on disk. The active buffer
+                // does not count: a flush drops what the range delete covers there for free
+                awaitFlushes();
                 for (byte[][] r : ranges) {
-                    reclaim(r[0], r[1]);
+                    if (reclaim(r[0], r[1])) {
+                        synchronized (this) {
+                            removed.remove(r[0], r[1]); // unless it grew meanwhile
+                        }
+                    }
                 }
+            } catch (RocksDBException e) {
+                warn(e);
             } finally {
                 synchronized (this) {
                     busy = false;
@@ -95,33 +123,36 @@ final class Reclaimer {
 
     /** Waits until every range removed so far has been looked at (and compacted if worth it). */
     synchronized void awaitIdle() throws InterruptedException {
-        while (!closing && (busy || !pending.isEmpty())) {
+        while (!closing && (busy || changed)) {
             wait();
         }
     }
 
-    private void reclaim(byte[] from, byte[] to) {
+    /** Compacts {@code [from, to)} if its files hold at least THRESHOLD bytes; true if done. */
+    private boolean reclaim(byte[] from, byte[] to) {
         try (Slice start = new Slice(from);
                 Slice end = new Slice(to)) {
-            // a write buffer still being flushed when the trim came lands in a file right after:
-            // measured before, the range could look too small and stay on disk. The active buffer
-            // does not count: a flush drops what the range delete covers there for free
-            awaitFlushes();
             long bytes = db.getApproximateSizes(
                             messages, List.of(new Range(start, end)), SizeApproximationFlag.INCLUDE_FILES)[0];
             if (bytes < THRESHOLD) {
-                return;
+                return false;
             }
             db.compactRange(messages, from, to, compaction);
             compactions.incrementAndGet();
+            return true;
         } catch (RocksDBException e) {
-            synchronized (this) {
-                if (closing) {
-                    return; // close() cancelled it
-                }
-            }
-            log.warn("embedded store {}: compacting removed messages failed: {}", name, e.getMessage());
+            warn(e);
+            return false;
         }
+    }
+
+    private void warn(RocksDBException e) {
+        synchronized (this) {
+            if (closing) {
+                return; // close() cancelled it
+            }
+        }
+        log.warn("embedded store {}: compacting removed messages failed: {}", name, e.getMessage());
     }
 
     /** Waits (at most FLUSH_WAIT_MILLIS, or until close) for the messages' full write buffers to be flushed. */

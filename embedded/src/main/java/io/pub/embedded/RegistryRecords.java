@@ -2,7 +2,6 @@ package io.pub.embedded;
 
 import static io.pub.embedded.Families.CURSORS;
 import static io.pub.embedded.Families.LEASES;
-import static io.pub.embedded.Families.MESSAGES;
 import static io.pub.embedded.Families.REGISTRY;
 
 import io.pub.TopicShard;
@@ -27,13 +26,23 @@ final class RegistryRecords {
     private final Heads heads;
     private final LongSupplier versions;
     private final Locks locks = new Locks();
+    private final ShardRecords shards;
     private final BiConsumer<byte[], byte[]> removed;
 
-    /** @param removed told of the message ranges of deleted topics, so their disk space can be given back */
-    RegistryRecords(Committer committer, Heads heads, LongSupplier versions, BiConsumer<byte[], byte[]> removed) {
+    /**
+     * @param shards removes a deleted topic's messages
+     * @param removed told of the message ranges of deleted topics, so their disk space can be given back
+     */
+    RegistryRecords(
+            Committer committer,
+            Heads heads,
+            LongSupplier versions,
+            ShardRecords shards,
+            BiConsumer<byte[], byte[]> removed) {
         this.committer = committer;
         this.heads = heads;
         this.versions = versions;
+        this.shards = shards;
         this.removed = removed;
     }
 
@@ -85,28 +94,28 @@ final class RegistryRecords {
 
     boolean deleteTopic(String name) {
         byte[] key = topicKey(name);
-        CompletableFuture<Void> written;
+        ShardRecords.Dropped dropped;
         Lock lock = locks.of(key);
         lock.lock();
         try {
-            if (committer.get(REGISTRY, key) == null) {
+            Optional<TopicInfo> topic = committer.get(REGISTRY, key, TopicInfo.class);
+            if (topic.isEmpty()) {
                 return false;
             }
             // the shards' heads stay: a new topic of the same name continues their offsets, so
             // nobody who read the old topic mistakes a new message for one it has seen
-            written = committer
+            Committer.Batch b = committer
                     .batch(true)
                     .delete(REGISTRY, key)
                     .deleteRange(REGISTRY, Keys.prefix("s", name), Keys.prefixEnd("s", name))
-                    .deleteRange(MESSAGES, Keys.prefix(name), Keys.prefixEnd(name))
                     .deleteRange(CURSORS, Keys.prefix(name), Keys.prefixEnd(name))
-                    .deleteRange(LEASES, Keys.prefix(name), Keys.prefixEnd(name))
-                    .submit();
+                    .deleteRange(LEASES, Keys.prefix(name), Keys.prefixEnd(name));
+            dropped = shards.dropTopic(name, topic.get().shards(), b);
         } finally {
             lock.unlock();
         }
-        Committer.await(written);
-        removed.accept(Keys.prefix(name), Keys.prefixEnd(name));
+        Committer.await(dropped.written());
+        dropped.ranges().forEach(r -> removed.accept(r[0], r[1]));
         return true;
     }
 

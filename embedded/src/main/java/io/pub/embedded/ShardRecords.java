@@ -8,6 +8,7 @@ import io.pub.TopicShard;
 import io.pub.spi.Entry;
 import io.pub.spi.OffsetSealedException;
 import io.pub.spi.ReadResult;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,12 +29,14 @@ final class ShardRecords {
     // insert, append and seal of a shard decide under one lock: exactly one of them writes an offset
     private final Locks locks = new Locks();
     private final RecentMessages recent = new RecentMessages();
+    private final Segments segments;
     private final BiConsumer<byte[], byte[]> removed;
 
     /** @param removed told of message ranges trimmed away, so their disk space can be given back */
-    ShardRecords(Committer committer, Heads heads, BiConsumer<byte[], byte[]> removed) {
+    ShardRecords(Committer committer, Heads heads, Segments segments, BiConsumer<byte[], byte[]> removed) {
         this.committer = committer;
         this.heads = heads;
+        this.segments = segments;
         this.removed = removed;
     }
 
@@ -65,15 +68,16 @@ final class ShardRecords {
             }
             long floor = floor(shard);
             Committer.Batch b = committer.batch(true);
+            Segments.Writer w = segments.writer(shard, b);
             for (int i = 0; i < values.size(); i++) {
-                byte[] key = Keys.message(shard, firstOffset + i);
-                if (firstOffset + i < floor || committer.get(MESSAGES, key) != null) {
-                    sealed = sealed == null ? firstOffset + i : sealed;
+                long offset = firstOffset + i;
+                if (offset < floor || stored(shard, offset) != null) {
+                    sealed = sealed == null ? offset : sealed;
                 } else {
-                    b.put(MESSAGES, key, values.get(i));
+                    b.put(MESSAGES, w.key(offset), values.get(i));
                 }
             }
-            written = b.submitIfAny();
+            written = w.submitted(b.submitIfAny());
         } finally {
             lock.unlock();
         }
@@ -108,11 +112,12 @@ final class ShardRecords {
         try {
             long first = heads.reserve(shard, values.size());
             Committer.Batch b = committer.batch(true);
+            Segments.Writer w = segments.writer(shard, b);
             for (int i = 0; i < values.size(); i++) {
-                b.put(MESSAGES, Keys.message(shard, first + i), values.get(i));
+                b.put(MESSAGES, w.key(first + i), values.get(i));
                 recent.remember(shard, first + i, values.get(i), messages.get(i));
             }
-            return new Appended(first, inBackground ? b.submitInBackground() : b.submit());
+            return new Appended(first, w.submitted(inBackground ? b.submitInBackground() : b.submit()));
         } finally {
             lock.unlock();
         }
@@ -132,12 +137,17 @@ final class ShardRecords {
             return new ReadResult(List.of(), head);
         }
         // an offset whose write is still queued reads as absent, like one reserved and not yet written
-        List<Entry> entries = committer.scan(MESSAGES, Keys.message(shard, from), Keys.message(shard, to), (k, v) -> {
-            long offset = Keys.offsetOf(k);
-            return Records.isTombstone(v)
-                    ? Entry.tombstone(offset)
-                    : new Entry(offset, recent.decode(shard, offset, v));
-        });
+        List<Entry> entries = new ArrayList<>();
+        for (Segments.Segment s : segments.covering(shard, from, to)) {
+            long lo = Math.max(from, s.start());
+            long hi = Math.min(to, s.end());
+            entries.addAll(committer.scan(MESSAGES, Keys.message(s.id, lo), Keys.message(s.id, hi), (k, v) -> {
+                long offset = Keys.offsetOf(k);
+                return Records.isTombstone(v)
+                        ? Entry.tombstone(offset)
+                        : new Entry(offset, recent.decode(shard, offset, v));
+            }));
+        }
         return new ReadResult(entries, head);
     }
 
@@ -154,13 +164,14 @@ final class ShardRecords {
             if (offset < floor(shard)) {
                 return true; // trimmed: sealed or done for every subscription, and never writable again
             }
-            byte[] key = Keys.message(shard, offset);
-            byte[] current = committer.get(MESSAGES, key);
+            byte[] current = stored(shard, offset);
             if (current != null) {
                 return Records.isTombstone(current);
             }
-            written =
-                    committer.batch(true).put(MESSAGES, key, Records.TOMBSTONE).submit();
+            Committer.Batch b = committer.batch(true);
+            Segments.Writer w = segments.writer(shard, b);
+            written = w.submitted(
+                    b.put(MESSAGES, w.key(offset), Records.TOMBSTONE).submit());
         } finally {
             lock.unlock();
         }
@@ -170,24 +181,51 @@ final class ShardRecords {
 
     void trim(TopicShard shard, long offset) {
         CompletableFuture<Void> written;
-        byte[] from = Keys.message(shard, 0);
-        byte[] to = Keys.message(shard, offset);
+        List<byte[][]> ranges;
         Lock lock = locks.of(shard);
         lock.lock();
         try {
             if (offset <= floor(shard)) {
                 return;
             }
-            written = committer
-                    .batch(false)
-                    .deleteRange(MESSAGES, from, to)
-                    .put(OFFSETS, Keys.floor(shard), Records.longValue(offset))
-                    .submit();
+            Committer.Batch b = committer.batch(false).put(OFFSETS, Keys.floor(shard), Records.longValue(offset));
+            ranges = segments.trim(shard, offset, b);
+            written = b.submit();
         } finally {
             lock.unlock();
         }
         Committer.await(written);
-        removed.accept(from, to);
+        ranges.forEach(r -> removed.accept(r[0], r[1]));
+    }
+
+    /**
+     * Adds the removal of a deleted topic's messages and segments to {@code batch} and submits it,
+     * under the locks of its shards, so no write into them is queued in between. Returns the write
+     * and the ranges removed, for their disk space to be given back once it is written.
+     */
+    Dropped dropTopic(String topic, int shardCount, Committer.Batch batch) {
+        List<Lock> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < shardCount; i++) {
+                Lock l = locks.of(new TopicShard(topic, i));
+                l.lock();
+                held.add(l);
+            }
+            List<byte[][]> ranges = segments.drop(topic, shardCount, batch);
+            return new Dropped(batch.submit(), ranges);
+        } finally {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                held.get(i).unlock();
+            }
+        }
+    }
+
+    record Dropped(CompletableFuture<Void> written, List<byte[][]> ranges) {}
+
+    /** The record at {@code offset} (queued writes included), null if there is none. */
+    private byte[] stored(TopicShard shard, long offset) {
+        byte[] key = segments.existingKey(shard, offset);
+        return key == null ? null : committer.get(MESSAGES, key);
     }
 
     void delete(TopicShard shard, Collection<Long> offsets) {
@@ -197,8 +235,9 @@ final class ShardRecords {
         try {
             Committer.Batch b = committer.batch(false);
             for (long o : offsets) {
-                if (o >= 0) {
-                    b.delete(MESSAGES, Keys.message(shard, o));
+                byte[] key = o >= 0 ? segments.existingKey(shard, o) : null;
+                if (key != null) {
+                    b.delete(MESSAGES, key);
                 }
             }
             written = b.submitIfAny();
