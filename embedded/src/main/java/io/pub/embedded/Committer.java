@@ -19,11 +19,14 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Group commit, in two turns that one thread at a time takes: in the write turn a thread takes
@@ -50,6 +53,13 @@ import org.rocksdb.WriteOptions;
  */
 final class Committer implements AutoCloseable {
     private static final int MAX_BATCHES_PER_WRITE = 4096;
+    /**
+     * Message bytes after which the next segments start a new generation: under the write buffer's
+     * size, so the buffer is switched by the committer before RocksDB would switch it on its own.
+     */
+    static final long BUFFER_CUT = EmbeddedController.WRITE_BUFFER * 3 / 4;
+
+    private static final Logger log = LoggerFactory.getLogger(Committer.class);
     // the background threads also look for work this often, should a batch be queued unannounced
     private static final long IDLE_CHECK_MILLIS = 50;
 
@@ -73,6 +83,14 @@ final class Committer implements AutoCloseable {
     // batches submitted and not yet written: the background syncer waits for them briefly
     private final AtomicLong queued = new AtomicLong();
     private final WriteOptions writeOptions = new WriteOptions().setSync(false);
+    private final FlushOptions switchBuffer =
+            new FlushOptions().setWaitForFlush(false).setAllowWriteStall(true);
+    // the generation of segments new writes start (Segments): the write turn moves it on once the
+    // messages' write buffer is nearly full, and switches the buffer before writing the first batch of
+    // the next one, so the buffers' table files never share a segment
+    private final AtomicLong generation = new AtomicLong();
+    private long bufferGeneration; // in the write turn: the generation whose batches go into the buffer
+    private long bufferBytes; // in the write turn: about what the buffer holds of messages
     private final String name;
     private final Thread thread;
     private final Thread syncer;
@@ -176,6 +194,11 @@ final class Committer implements AutoCloseable {
         return syncs.get();
     }
 
+    /** The generation a batch that starts a segment now gives it ({@link Batch#generation}). */
+    long generation() {
+        return generation.get();
+    }
+
     long writes() {
         return writes.get();
     }
@@ -243,12 +266,15 @@ final class Committer implements AutoCloseable {
      */
     private void writeQueued(List<Batch> finished) {
         List<Batch> round = new ArrayList<>();
-        while (true) {
-            for (Batch b; round.size() < MAX_BATCHES_PER_WRITE && (b = queue.poll()) != null; ) {
-                round.add(b);
+        Batch next = queue.poll();
+        while (next != null) {
+            if (next.generation > bufferGeneration) {
+                newBuffer(next.generation);
             }
-            if (round.isEmpty()) {
-                return;
+            // a round ends before the first batch of a later generation: it goes into a new buffer
+            while (next != null && round.size() < MAX_BATCHES_PER_WRITE && next.generation <= bufferGeneration) {
+                round.add(next);
+                next = queue.poll();
             }
             commit(round, finished);
             queued.addAndGet(-round.size());
@@ -256,16 +282,36 @@ final class Committer implements AutoCloseable {
         }
     }
 
+    /**
+     * In the write turn: switches the messages' write buffer (a flush not waited for), so that what
+     * is written from now on goes into a new one. A failed switch only costs overlapping files.
+     */
+    private void newBuffer(long nextGeneration) {
+        try {
+            db.flush(switchBuffer, families[Families.MESSAGES]);
+        } catch (RocksDBException e) {
+            log.warn("embedded store {}: switching the messages' write buffer failed: {}", name, e.getMessage());
+        }
+        bufferGeneration = nextGeneration;
+        bufferBytes = 0;
+    }
+
     private void commit(List<Batch> round, List<Batch> finished) {
         try (WriteBatch wb = new WriteBatch()) {
+            long bytes = 0;
             for (Batch b : round) {
                 for (Op op : b.ops) {
                     op.apply(wb, families);
+                    bytes += op.messageBytes();
                 }
             }
             beforeWrite.accept(wb);
             db.write(writeOptions, wb);
             writes.incrementAndGet();
+            bufferBytes += bytes;
+            if (bufferBytes > BUFFER_CUT && generation.get() == bufferGeneration) {
+                generation.incrementAndGet();
+            }
         } catch (RocksDBException | RuntimeException | Error e) {
             // every waiting caller gets an answer, and the committer lives on for the next write
             afterFailure.run();
@@ -401,6 +447,7 @@ final class Committer implements AutoCloseable {
         toSync.release();
         interrupted |= join(syncer);
         writeOptions.close();
+        switchBuffer.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -478,6 +525,7 @@ final class Committer implements AutoCloseable {
         private final Committer committer;
         private final boolean sync;
         private final List<Op> ops = new ArrayList<>();
+        private long generation = -1; // of the segments it starts (Segments), -1: none
         private final List<Key> overlaid = new ArrayList<>();
         private final List<Pending> overlaidValues = new ArrayList<>();
         private final Written done = new Written(this);
@@ -495,6 +543,12 @@ final class Committer implements AutoCloseable {
         Batch put(int family, byte[] key, byte[] value) {
             ops.add(new Op(Op.PUT, family, key, value));
             overlay(family, key, value);
+            return this;
+        }
+
+        /** This batch writes into segments of {@code g}: it goes into that generation's write buffer. */
+        Batch generation(long g) {
+            generation = Math.max(generation, g);
             return this;
         }
 
@@ -567,6 +621,11 @@ final class Committer implements AutoCloseable {
         static final int PUT = 0;
         static final int DELETE = 1;
         static final int DELETE_RANGE = 2;
+
+        /** About what a message put takes in the write buffer (an entry's overhead included). */
+        long messageBytes() {
+            return kind == PUT && family == Families.MESSAGES ? a.length + b.length + 64 : 0;
+        }
 
         void apply(WriteBatch wb, ColumnFamilyHandle[] families) throws RocksDBException {
             switch (kind) {

@@ -315,16 +315,12 @@ final class ReadOnlyController implements Controller, EmbeddedStore {
             }
             List<Entry> entries = new ArrayList<>();
             try {
-                for (var s : Segments.stored(db, families, shard)
-                        .subMap(from >> Segments.BITS, true, (to - 1) >> Segments.BITS, true)
-                        .entrySet()) {
-                    long lo = Math.max(from, s.getKey() << Segments.BITS);
-                    long hi = Math.min(to, (s.getKey() + 1) << Segments.BITS);
+                // keys below the trim floor are left to the reclaimer: they are not read
+                byte[] floor = db.get(families[Families.OFFSETS], Keys.floor(shard));
+                long start = Math.max(from, floor == null ? 0 : Records.longValue(floor));
+                for (Segments.Span s : Segments.spans(Segments.stored(db, families, shard), id -> id, start, to)) {
                     entries.addAll(scan(
-                            Families.MESSAGES,
-                            Keys.message(s.getValue(), lo),
-                            Keys.message(s.getValue(), hi),
-                            (k, v) -> {
+                            Families.MESSAGES, Keys.message(s.id(), s.from()), Keys.message(s.id(), s.to()), (k, v) -> {
                                 long offset = Keys.offsetOf(k);
                                 return Records.isTombstone(v)
                                         ? Entry.tombstone(offset)

@@ -18,15 +18,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives disk space back once messages are gone. Trimming a shard or deleting a topic is a range
- * delete: the messages vanish at once, but their bytes stay in SST files until a compaction
- * rewrites those files, which RocksDB starts on its own only as new data arrives, and never if
- * publishing stops. When a removed range still holds at least {@link #THRESHOLD} bytes of files,
- * this compacts that range, on its own thread, so trim and deleteTopic never wait for it.
+ * Gives disk space back once messages are gone. Trimming a shard or deleting a topic forgets the
+ * segments it passed ({@link Segments}): nothing reads their keys any more, but their bytes stay in
+ * SST files. On its own thread, so trim and deleteTopic never wait for it, this drops the files that
+ * hold only forgotten segments, and when a removed range still holds at least {@link #THRESHOLD}
+ * bytes of files (files shared with live segments, or level 0's), deletes and compacts that range.
+ * RocksDB would not do it for them: it compacts only as new data arrives, and then it keeps keys
+ * nothing deleted.
  *
- * <p>Removed ranges are merged with those next to them and kept until compacted: a segment
- * ({@link Segments}) is at most a few MiB, and the segments of the shards that write at the same time
- * lie side by side, so what is worth a compaction is the run of them once every shard has moved on.
+ * <p>Removed ranges are merged with those next to them and kept until compacted: a segment is at
+ * most a few MiB, and the segments of the shards that write at the same time lie side by side, so
+ * what is worth a compaction is the run of them once every shard has moved on.
  */
 final class Reclaimer {
     static final long THRESHOLD = 16L << 20;
@@ -128,15 +130,23 @@ final class Reclaimer {
         }
     }
 
-    /** Compacts {@code [from, to)} if its files hold at least THRESHOLD bytes; true if done. */
+    /**
+     * Drops the table files wholly inside {@code [from, to)} (RocksDB leaves those of level 0), then,
+     * if what the range still holds in files comes to THRESHOLD bytes, deletes the range and compacts
+     * it; true if done.
+     */
     private boolean reclaim(byte[] from, byte[] to) {
         try (Slice start = new Slice(from);
                 Slice end = new Slice(to)) {
+            db.deleteFilesInRanges(messages, List.of(from, to), false);
             long bytes = db.getApproximateSizes(
                             messages, List.of(new Range(start, end)), SizeApproximationFlag.INCLUDE_FILES)[0];
             if (bytes < THRESHOLD) {
                 return false;
             }
+            // nothing reads these keys any more (their segments are forgotten); the range delete
+            // lets the compaction drop them instead of rewriting them
+            db.deleteRange(messages, from, to);
             db.compactRange(messages, from, to, compaction);
             compactions.incrementAndGet();
             return true;

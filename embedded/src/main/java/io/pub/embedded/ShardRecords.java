@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.function.BiConsumer;
 
@@ -30,6 +31,7 @@ final class ShardRecords {
     private final Locks locks = new Locks();
     private final RecentMessages recent = new RecentMessages();
     private final Segments segments;
+    private final ConcurrentHashMap<TopicShard, Long> floors = new ConcurrentHashMap<>();
     private final BiConsumer<byte[], byte[]> removed;
 
     /** @param removed told of message ranges trimmed away, so their disk space can be given back */
@@ -44,6 +46,16 @@ final class ShardRecords {
     private long floor(TopicShard shard) {
         byte[] v = committer.get(OFFSETS, Keys.floor(shard));
         return v == null ? 0 : Records.longValue(v);
+    }
+
+    /** {@link #floor}, remembered: reads start there. */
+    private long cachedFloor(TopicShard shard) {
+        Long f = floors.get(shard);
+        if (f == null) {
+            f = floor(shard);
+            floors.putIfAbsent(shard, f); // a trim meanwhile put a higher one
+        }
+        return f;
     }
 
     long reserve(TopicShard shard, int count) {
@@ -137,16 +149,16 @@ final class ShardRecords {
             return new ReadResult(List.of(), head);
         }
         // an offset whose write is still queued reads as absent, like one reserved and not yet written
+        // trimming leaves the keys below the floor to the reclaimer: they are not read
         List<Entry> entries = new ArrayList<>();
-        for (Segments.Segment s : segments.covering(shard, from, to)) {
-            long lo = Math.max(from, s.start());
-            long hi = Math.min(to, s.end());
-            entries.addAll(committer.scan(MESSAGES, Keys.message(s.id, lo), Keys.message(s.id, hi), (k, v) -> {
-                long offset = Keys.offsetOf(k);
-                return Records.isTombstone(v)
-                        ? Entry.tombstone(offset)
-                        : new Entry(offset, recent.decode(shard, offset, v));
-            }));
+        for (Segments.Span s : segments.covering(shard, Math.max(from, cachedFloor(shard)), to)) {
+            entries.addAll(
+                    committer.scan(MESSAGES, Keys.message(s.id(), s.from()), Keys.message(s.id(), s.to()), (k, v) -> {
+                        long offset = Keys.offsetOf(k);
+                        return Records.isTombstone(v)
+                                ? Entry.tombstone(offset)
+                                : new Entry(offset, recent.decode(shard, offset, v));
+                    }));
         }
         return new ReadResult(entries, head);
     }
@@ -191,6 +203,7 @@ final class ShardRecords {
             Committer.Batch b = committer.batch(false).put(OFFSETS, Keys.floor(shard), Records.longValue(offset));
             ranges = segments.trim(shard, offset, b);
             written = b.submit();
+            floors.put(shard, offset);
         } finally {
             lock.unlock();
         }

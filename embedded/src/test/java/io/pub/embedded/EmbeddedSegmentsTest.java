@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.DBOptions;
+import org.rocksdb.LiveFileMetaData;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -95,7 +96,8 @@ class EmbeddedSegmentsTest {
             assertThat(store.read(S0, 0, n).entries().get(0).offset()).isEqualTo(Segments.SIZE + 5);
         }
         try (Raw raw = new Raw(dir)) {
-            assertThat(Segments.stored(raw.db, raw.families, S0).keySet()).containsExactly(1L, 2L);
+            assertThat(Segments.stored(raw.db, raw.families, S0).keySet())
+                    .containsExactly(Segments.SIZE, 2 * Segments.SIZE);
         }
         try (Controller store = open(dir)) {
             assertThat(store.read(S0, 0, n).entries()).hasSize(n - (int) Segments.SIZE - 5);
@@ -106,8 +108,7 @@ class EmbeddedSegmentsTest {
                     .isInstanceOf(io.pub.spi.OffsetSealedException.class);
         }
         try (Raw raw = new Raw(dir)) {
-            assertThat(Segments.stored(raw.db, raw.families, S0)).hasSize(1); // the one n falls in
-            assertThat(raw.messageKeys()).isEmpty();
+            assertThat(Segments.stored(raw.db, raw.families, S0).keySet()).containsExactly(2 * Segments.SIZE);
         }
     }
 
@@ -127,7 +128,49 @@ class EmbeddedSegmentsTest {
         }
         try (Raw raw = new Raw(dir)) {
             assertThat(Segments.stored(raw.db, raw.families, S1)).isEmpty();
-            assertThat(raw.messageKeys()).hasSize(1);
+            assertThat(Segments.stored(raw.db, raw.families, S0)).hasSize(1); // the new topic's
+        }
+    }
+
+    @Test
+    void segmentsEndWithTheWriteBufferSoTheTableFilesOfTwoBuffersNeverOverlap() throws RocksDBException {
+        Path dir = tmp.resolve("store");
+        byte[] body = new byte[64 * 1024];
+        int perShard = (int) (3 * Committer.BUFFER_CUT / body.length / 2) + 10;
+        try (Controller store = open(dir)) {
+            store.createTopic(new TopicInfo("orders", 2, false, null));
+            for (int i = 0; i < perShard; i++) {
+                // both shards take turns, so each buffer holds segments of both
+                store.append(
+                        S0, List.of(Message.builder().id("a" + i).body(body).build()));
+                store.append(
+                        S1, List.of(Message.builder().id("b" + i).body(body).build()));
+            }
+            List<Entry> all = store.read(S0, 0, perShard + 1).entries();
+            assertThat(ids(all))
+                    .isEqualTo(
+                            IntStream.range(0, perShard).mapToObj(i -> "a" + i).toList());
+        }
+        try (Raw raw = new Raw(dir)) {
+            // a new generation started a segment before SIZE offsets
+            assertThat(Segments.stored(raw.db, raw.families, S0).keySet())
+                    .anyMatch(start -> start % Segments.SIZE != 0);
+            List<LiveFileMetaData> files = raw.db.getLiveFilesMetaData().stream()
+                    .filter(f -> new String(f.columnFamilyName(), StandardCharsets.UTF_8).equals("messages"))
+                    .sorted((x, y) -> java.util.Arrays.compareUnsigned(x.smallestKey(), y.smallestKey()))
+                    .toList();
+            assertThat(files).hasSizeGreaterThanOrEqualTo(2);
+            for (int i = 1; i < files.size(); i++) {
+                assertThat(java.util.Arrays.compareUnsigned(
+                                files.get(i - 1).largestKey(), files.get(i).smallestKey()))
+                        .as(
+                                "file %s ends before file %s starts",
+                                files.get(i - 1).fileName(), files.get(i).fileName())
+                        .isNegative();
+            }
+        }
+        try (Controller store = open(dir)) {
+            assertThat(store.read(S1, perShard - 2, 10).entries()).hasSize(2);
         }
     }
 
