@@ -1,63 +1,61 @@
 package io.pub.embedded;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.CompactRangeOptions;
-import org.rocksdb.Range;
+import org.rocksdb.LiveFileMetaData;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.SizeApproximationFlag;
-import org.rocksdb.Slice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Gives disk space back once messages are gone. Trimming a shard or deleting a topic forgets the
  * segments it passed ({@link Segments}): nothing reads their keys any more, but their bytes stay in
- * SST files. On its own thread, so trim and deleteTopic never wait for it, this drops the files that
- * hold only forgotten segments, and when a removed range still holds at least {@link #THRESHOLD}
- * bytes of files (files shared with live segments, or level 0's), deletes and compacts that range.
- * RocksDB would not do it for them: it compacts only as new data arrives, and then it keeps keys
- * nothing deleted.
+ * table files (those still in the write buffer being filled are range-deleted, and its flush drops
+ * them). On its own thread, so trim and deleteTopic never wait for it, this drops every table file
+ * that holds only forgotten segments, without rewriting any: segments end with their write buffer,
+ * so a file's segments are forgotten together once every shard in it has moved on, and a file still
+ * holding live segments keeps its forgotten ones until they are all gone. RocksDB would not do it on
+ * its own: it compacts only as new data arrives, and keeps keys nothing deleted.
  *
- * <p>Removed ranges are merged with those next to them and kept until compacted: a segment is at
- * most a few MiB, and the segments of the shards that write at the same time lie side by side, so
- * what is worth a compaction is the run of them once every shard has moved on.
+ * <p>Removed ranges are merged with those next to them and kept while a file still overlaps them: a
+ * file is dropped only when one range holds it whole.
  */
 final class Reclaimer {
-    static final long THRESHOLD = 16L << 20;
     private static final long FLUSH_WAIT_MILLIS = 30_000;
     private static final Logger log = LoggerFactory.getLogger(Reclaimer.class);
 
     private final RocksDB db;
     private final ColumnFamilyHandle messages;
+    private final String family;
     private final String name;
-    // start key -> end key of the removed ranges not compacted yet, merged where they overlap or touch
+    // start key -> end key of the removed ranges some file still overlaps, merged where they overlap or touch
     private final TreeMap<byte[], byte[]> removed = new TreeMap<>(Arrays::compareUnsigned);
     private boolean changed; // guarded by this: removed has ranges not looked at yet
-    private final CompactRangeOptions compaction =
+    private final CompactRangeOptions moveDown =
             new CompactRangeOptions().setExclusiveManualCompaction(false).setAllowWriteStall(false);
-    private final AtomicLong compactions = new AtomicLong();
     private final Thread thread;
     private boolean closing; // guarded by this
-    private boolean busy; // guarded by this: ranges taken from pending are being looked at
+    private boolean busy; // guarded by this: ranges taken from removed are being looked at
 
-    Reclaimer(RocksDB db, ColumnFamilyHandle messages, String name) {
+    Reclaimer(RocksDB db, ColumnFamilyHandle messages, String name) throws RocksDBException {
         this.db = db;
         this.messages = messages;
+        this.family = new String(messages.getName(), StandardCharsets.UTF_8);
         this.name = name;
         this.thread = new Thread(this::run, "pub-embedded-reclaimer " + name);
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** Messages in {@code [from, to)} were removed; their space is given back if it is worth a compaction. */
+    /** Messages in {@code [from, to)} were removed; the files that hold only such keys are dropped. */
     synchronized void removed(byte[] from, byte[] to) {
         Map.Entry<byte[], byte[]> e = removed.floorEntry(from);
         if (e != null && Arrays.compareUnsigned(e.getValue(), from) >= 0) {
@@ -77,14 +75,9 @@ final class Reclaimer {
         return Arrays.compareUnsigned(a, b) >= 0 ? a : b;
     }
 
-    /** Compactions run so far. */
-    long compactions() {
-        return compactions.get();
-    }
-
     private void run() {
         while (true) {
-            List<byte[][]> ranges = new ArrayList<>();
+            TreeMap<byte[], byte[]> ranges = new TreeMap<>(Arrays::compareUnsigned);
             synchronized (this) {
                 while (!closing && !changed) {
                     try {
@@ -96,22 +89,15 @@ final class Reclaimer {
                 if (closing) {
                     return;
                 }
-                removed.forEach((from, to) -> ranges.add(new byte[][] {from, to}));
+                ranges.putAll(removed);
                 changed = false;
                 busy = true;
             }
             try {
-                // a write buffer still being flushed when the trim came lands in a file right after:
-                // measured before, a range could look too small and stay on disk. The active buffer
-                // does not count: a flush drops what the range delete covers there for free
+                // a write buffer still being flushed when the trim came lands in a file right after
                 awaitFlushes();
-                for (byte[][] r : ranges) {
-                    if (reclaim(r[0], r[1])) {
-                        synchronized (this) {
-                            removed.remove(r[0], r[1]); // unless it grew meanwhile
-                        }
-                    }
-                }
+                drop(ranges);
+                forgetReclaimed(ranges);
             } catch (RocksDBException e) {
                 warn(e);
             } finally {
@@ -123,46 +109,69 @@ final class Reclaimer {
         }
     }
 
-    /** Waits until every range removed so far has been looked at (and compacted if worth it). */
-    synchronized void awaitIdle() throws InterruptedException {
-        while (!closing && (busy || changed)) {
-            wait();
+    /**
+     * Drops the files one of {@code ranges} holds whole. RocksDB drops none of level 0: those are
+     * first moved down by a compaction of their own key range, which moves a file that overlaps no
+     * other instead of rewriting it.
+     */
+    private void drop(TreeMap<byte[], byte[]> ranges) throws RocksDBException {
+        List<byte[]> bounds = new ArrayList<>();
+        ranges.forEach((from, to) -> {
+            bounds.add(from);
+            bounds.add(to);
+        });
+        db.deleteFilesInRanges(messages, bounds, false);
+        List<LiveFileMetaData> level0 = files().stream()
+                .filter(f -> f.level() == 0 && within(f, ranges))
+                .toList();
+        for (LiveFileMetaData f : level0) {
+            db.compactRange(messages, f.smallestKey(), f.largestKey(), moveDown);
+        }
+        if (!level0.isEmpty()) {
+            db.deleteFilesInRanges(messages, bounds, false);
         }
     }
 
-    /**
-     * Drops the table files wholly inside {@code [from, to)} (RocksDB leaves those of level 0), then,
-     * if what the range still holds in files comes to THRESHOLD bytes, deletes the range and compacts
-     * it; true if done.
-     */
-    private boolean reclaim(byte[] from, byte[] to) {
-        try (Slice start = new Slice(from);
-                Slice end = new Slice(to)) {
-            db.deleteFilesInRanges(messages, List.of(from, to), false);
-            long bytes = db.getApproximateSizes(
-                            messages, List.of(new Range(start, end)), SizeApproximationFlag.INCLUDE_FILES)[0];
-            if (bytes < THRESHOLD) {
-                return false;
+    /** Ranges no file overlaps any more are done: no file can come to hold their keys. */
+    private void forgetReclaimed(TreeMap<byte[], byte[]> ranges) throws RocksDBException {
+        List<LiveFileMetaData> files = files();
+        ranges.forEach((from, to) -> {
+            boolean overlapped = files.stream()
+                    .anyMatch(f -> Arrays.compareUnsigned(f.smallestKey(), to) < 0
+                            && Arrays.compareUnsigned(f.largestKey(), from) >= 0);
+            if (!overlapped) {
+                synchronized (this) {
+                    removed.remove(from, to); // unless it grew meanwhile
+                }
             }
-            // nothing reads these keys any more (their segments are forgotten); the range delete
-            // lets the compaction drop them instead of rewriting them
-            db.deleteRange(messages, from, to);
-            db.compactRange(messages, from, to, compaction);
-            compactions.incrementAndGet();
-            return true;
-        } catch (RocksDBException e) {
-            warn(e);
-            return false;
-        }
+        });
+    }
+
+    private static boolean within(LiveFileMetaData f, TreeMap<byte[], byte[]> ranges) {
+        Map.Entry<byte[], byte[]> r = ranges.floorEntry(f.smallestKey());
+        return r != null && Arrays.compareUnsigned(f.largestKey(), r.getValue()) < 0;
+    }
+
+    private List<LiveFileMetaData> files() {
+        return db.getLiveFilesMetaData().stream()
+                .filter(f -> family.equals(new String(f.columnFamilyName(), StandardCharsets.UTF_8)))
+                .toList();
     }
 
     private void warn(RocksDBException e) {
         synchronized (this) {
             if (closing) {
-                return; // close() cancelled it
+                return; // close() stopped it
             }
         }
-        log.warn("embedded store {}: compacting removed messages failed: {}", name, e.getMessage());
+        log.warn("embedded store {}: dropping the files of removed messages failed: {}", name, e.getMessage());
+    }
+
+    /** Waits until every range removed so far has been looked at (and the files it holds whole dropped). */
+    synchronized void awaitIdle() throws InterruptedException {
+        while (!closing && (busy || changed)) {
+            wait();
+        }
     }
 
     /** Waits (at most FLUSH_WAIT_MILLIS, or until close) for the messages' full write buffers to be flushed. */
@@ -182,13 +191,13 @@ final class Reclaimer {
         }
     }
 
-    /** Cancels a compaction in progress and stops the thread; before the database closes. */
+    /** Stops the thread; before the database closes. */
     void close() {
         synchronized (this) {
             closing = true;
             notifyAll();
         }
-        compaction.setCanceled(true);
+        moveDown.setCanceled(true);
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {
@@ -197,7 +206,7 @@ final class Reclaimer {
                 interrupted = true;
             }
         }
-        compaction.close();
+        moveDown.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -84,7 +84,7 @@ class EmbeddedDiskSpaceTest {
     @Test
     void aDrainedBacklogLeavesTheDiskWithoutNewWrites() throws Exception {
         Path dir = tmp.resolve("store");
-        long bound = EmbeddedController.WRITE_BUFFER + Reclaimer.THRESHOLD + RECYCLED;
+        long bound = EmbeddedController.WRITE_BUFFER + RECYCLED;
         try (Controller store = StoreCopies.open(dir)) {
             store.createTopic(new TopicInfo("t", SHARDS, false, null));
             for (long written = 0; written < 150 * MiB; written += (long) BATCH * MESSAGE) {
