@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Controller on RocksDB: one column family per record kind ({@link Families}), keys that sort
- * by offset ({@link Keys}), every write through the group committer ({@link Committer}). The
+ * by offset ({@link Keys}; messages by segment, {@link Segments}), every write through the group
+ * committer ({@link Committer}). The
  * records live in {@link RegistryRecords}, {@link ShardRecords} and {@link SubscriptionRecords};
  * each says what it fsyncs before a call returns (unless opened with sync=false) and why.
  *

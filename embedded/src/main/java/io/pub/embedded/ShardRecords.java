@@ -18,8 +18,10 @@ import java.util.function.BiConsumer;
 
 /**
  * Offsets and messages. Messages and tombstones are fsynced before the call returns: they are what
- * producers were promised. Removals (trim, delete) are not: one lost in a machine crash only brings
- * back a message every subscription is already past, or an expired one.
+ * producers were promised. A trim is too, before the {@link Reclaimer} hears of the segments it
+ * forgot: it drops their files for good, so the trim must not come undone in a machine crash, and
+ * its fsync also makes durable the cursors it was computed from (written before it in the log).
+ * Deleting expired messages is not fsynced: one lost in a crash only brings back an expired message.
  *
  * <p>Trimming records the shard's floor: a tombstone trimmed away must still make a late producer's
  * insert fail, or its message would land behind every cursor and never be delivered.
@@ -200,7 +202,7 @@ final class ShardRecords {
             if (offset <= floor(shard)) {
                 return;
             }
-            Committer.Batch b = committer.batch(false).put(OFFSETS, Keys.floor(shard), Records.longValue(offset));
+            Committer.Batch b = committer.batch(true).put(OFFSETS, Keys.floor(shard), Records.longValue(offset));
             ranges = segments.trim(shard, offset, b);
             written = b.submit();
             floors.put(shard, offset);
