@@ -184,6 +184,24 @@ final class Committer implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The last key in {@code [from, to)} in the database (queued writes not seen: for callers that
+     * know none of theirs is queued there).
+     */
+    byte[] lastKey(int family, byte[] from, byte[] to) {
+        try (RocksIterator it = db.newIterator(families[family])) {
+            it.seekForPrev(to);
+            if (it.isValid() && Arrays.compareUnsigned(it.key(), to) >= 0) {
+                it.prev();
+            }
+            byte[] key = it.isValid() && Arrays.compareUnsigned(it.key(), from) >= 0 ? it.key() : null;
+            it.status();
+            return key;
+        } catch (RocksDBException e) {
+            throw new StoreException("read from the embedded store " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** {@link #get} decoded as a record. */
     <T> Optional<T> get(int family, byte[] key, Class<T> type) {
         byte[] v = get(family, key);

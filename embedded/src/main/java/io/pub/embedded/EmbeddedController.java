@@ -145,8 +145,9 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         this.reclaimer = new Reclaimer(db, families[Families.MESSAGES], directory.toString());
         Segments segments = new Segments(committer, Segments.storedNext(db, families));
         this.shards = new ShardRecords(committer, heads, segments, reclaimer::removed);
-        this.registry = new RegistryRecords(committer, heads, this::nextVersion, shards, reclaimer::removed);
         this.subscriptions = new SubscriptionRecords(committer, this::nextVersion);
+        this.registry =
+                new RegistryRecords(committer, heads, this::nextVersion, shards, subscriptions, reclaimer::removed);
         this.prepared = new PreparedRecords(committer, this::nextVersion);
     }
 

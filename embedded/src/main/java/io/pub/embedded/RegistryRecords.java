@@ -27,10 +27,12 @@ final class RegistryRecords {
     private final LongSupplier versions;
     private final Locks locks = new Locks();
     private final ShardRecords shards;
+    private final SubscriptionRecords subscriptions;
     private final BiConsumer<byte[], byte[]> removed;
 
     /**
      * @param shards removes a deleted topic's messages
+     * @param subscriptions told of deleted subscriptions' leases
      * @param removed told of the message ranges of deleted topics, so their disk space can be given back
      */
     RegistryRecords(
@@ -38,11 +40,13 @@ final class RegistryRecords {
             Heads heads,
             LongSupplier versions,
             ShardRecords shards,
+            SubscriptionRecords subscriptions,
             BiConsumer<byte[], byte[]> removed) {
         this.committer = committer;
         this.heads = heads;
         this.versions = versions;
         this.shards = shards;
+        this.subscriptions = subscriptions;
         this.removed = removed;
     }
 
@@ -111,6 +115,7 @@ final class RegistryRecords {
                     .deleteRange(CURSORS, Keys.prefix(name), Keys.prefixEnd(name))
                     .deleteRange(LEASES, Keys.prefix(name), Keys.prefixEnd(name));
             dropped = shards.dropTopic(name, topic.get().shards(), b);
+            subscriptions.leasesGone(Keys.prefix(name));
         } finally {
             lock.unlock();
         }
@@ -179,6 +184,7 @@ final class RegistryRecords {
                     .deleteRange(CURSORS, Keys.prefix(topic, id), Keys.prefixEnd(topic, id))
                     .deleteRange(LEASES, Keys.prefix(topic, id), Keys.prefixEnd(topic, id))
                     .submit();
+            subscriptions.leasesGone(Keys.prefix(topic, id));
         } finally {
             lock.unlock();
         }

@@ -5,7 +5,6 @@ import static io.pub.embedded.Families.OFFSETS;
 import io.pub.TopicShard;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>Trimming deletes keys only in the write buffer being filled (a range delete over older segments
  * would land in a later buffer and make its file overlap theirs): a segment wholly below the trim
  * point loses its record, so nothing reads it any more, and keys not deleted are left to the {@link
- * Reclaimer}, which drops table files holding only such segments and compacts what remains once it
- * is worth it. Reads start at the shard's trim floor.
+ * Reclaimer}, which drops each table file once it holds only such segments. Reads start at the
+ * shard's trim floor.
  *
  * <p>The numbers are records of the offsets family (the shard's key, 'g', the segment's first
  * offset), with the counter; they are written with the first batch that writes into the segment, and
@@ -209,11 +208,6 @@ final class Segments {
             out.add(new Span(id.applyAsLong(previous.getValue()), Math.max(from, previous.getKey()), to));
         }
         return out;
-    }
-
-    /** The shard's segments from the last down (to find its last message). */
-    Collection<Segment> descending(TopicShard shard) {
-        return of(shard).descendingMap().values();
     }
 
     /** The key of a message at {@code offset}, if its segment exists (null: nothing is stored there). */

@@ -31,7 +31,10 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteOptions;
 
-/** Messages kept in segments: their records, trimming and deleting them, and converting older stores. */
+/**
+ * The layout of the records behind delivery: messages kept in segments (their records, trimming and
+ * deleting them, converting older stores), and leases taken without a look-up above the highest one.
+ */
 @Timeout(60)
 class EmbeddedSegmentsTest {
     private static final TopicShard S0 = new TopicShard("orders", 0);
@@ -173,6 +176,33 @@ class EmbeddedSegmentsTest {
         }
         try (Controller store = open(dir)) {
             assertThat(store.read(S1, perShard - 2, 10).entries()).hasSize(2);
+        }
+    }
+
+    @Test
+    void leasesTakenBeforeAReopenStillKeepOthersOffTheirOffsets() {
+        Path dir = tmp.resolve("store");
+        long t = clock.millis();
+        try (Controller store = open(dir)) {
+            store.createTopic(new TopicInfo("orders", 1, false, null));
+            store.append(S0, msgs("m", 10));
+            assertThat(store.acquire("billing", S0, List.of(2L, 5L), "c1", t + 60_000, t))
+                    .hasSize(2);
+            // above every lease taken: a first delivery
+            assertThat(store.acquire("billing", S0, List.of(7L), "c2", t + 60_000, t))
+                    .singleElement()
+                    .satisfies(l -> assertThat(l.deliveryCount()).isEqualTo(1));
+            assertThat(store.acquire("billing", S0, List.of(5L, 7L), "c3", t + 60_000, t))
+                    .isEmpty();
+        }
+        try (Controller store = open(dir)) {
+            // the store's highest lease (7) is found again: 5 and 7 are still held, 8 is free
+            assertThat(store.acquire("billing", S0, List.of(5L, 7L, 8L), "c4", t + 60_000, t))
+                    .extracting(io.pub.spi.Lease::offset)
+                    .containsExactly(8L);
+            assertThat(store.acquire("billing", S0, List.of(2L), "c4", t + 120_000, t + 61_000))
+                    .singleElement()
+                    .satisfies(l -> assertThat(l.deliveryCount()).isEqualTo(2));
         }
     }
 
