@@ -20,9 +20,11 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -186,15 +188,17 @@ final class Committer implements AutoCloseable {
 
     /**
      * The last key in {@code [from, to)} in the database (queued writes not seen: for callers that
-     * know none of theirs is queued there).
+     * know none of theirs is queued there). Bounded: unbounded, a seek back from {@code to} walked
+     * through the deletions of every key below it (a drained subscription's leases) to find one.
      */
     byte[] lastKey(int family, byte[] from, byte[] to) {
-        try (RocksIterator it = db.newIterator(families[family])) {
-            it.seekForPrev(to);
-            if (it.isValid() && Arrays.compareUnsigned(it.key(), to) >= 0) {
-                it.prev();
-            }
-            byte[] key = it.isValid() && Arrays.compareUnsigned(it.key(), from) >= 0 ? it.key() : null;
+        try (Slice lower = new Slice(from);
+                Slice upper = new Slice(to);
+                ReadOptions bounded =
+                        new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+                RocksIterator it = db.newIterator(families[family], bounded)) {
+            it.seekToLast();
+            byte[] key = it.isValid() ? it.key() : null;
             it.status();
             return key;
         } catch (RocksDBException e) {
