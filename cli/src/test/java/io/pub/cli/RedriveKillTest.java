@@ -7,10 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pub.Message;
 import io.pub.spi.Controller;
+import io.pub.spi.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -59,17 +60,10 @@ class RedriveKillTest {
             printed += lines;
         }
 
-        // the last run waits for the killed run's claim to lapse (--lock-ttl), then finishes
-        Cli.Result last = Cli.run(
-                Clock.systemUTC(),
-                "",
-                d -> Thread.sleep(d.toMillis()),
-                "--store",
-                url,
-                "--json",
-                "redrive",
-                "--lock-ttl",
-                "1s");
+        // the last run waits for the killed run's claim to lapse (--lock-ttl), then finishes: its
+        // clock starts now (the claim's expiry is the killed child's wall clock) and its waits advance it
+        MutableClock clock = new MutableClock(Instant.now());
+        Cli.Result last = Cli.run(clock, "", clock::advance, "--store", url, "--json", "redrive", "--lock-ttl", "1s");
         assertThat(last.code()).as(last.toString()).isZero();
         long finished = Json.parse(last.out()).path("redriven").asLong();
         assertThat(printed + finished)
