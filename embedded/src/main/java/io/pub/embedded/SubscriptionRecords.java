@@ -287,11 +287,16 @@ final class SubscriptionRecords {
         Committer.await(written);
     }
 
+    /**
+     * Under the lock: deletes the leases on {@code offsets} without looking them up first (a look-up
+     * per acknowledged message cost more than the deletion of one that is not there), except at or
+     * above the offset no lease exists at, where there is nothing to delete.
+     */
     private void dropLeases(Committer.Batch b, String subscription, TopicShard shard, Collection<Long> offsets) {
+        Long free = leaseFree.get(ByteBuffer.wrap(Keys.subShard(subscription, shard)));
         for (long o : offsets) {
-            byte[] key = Keys.lease(subscription, shard, o);
-            if (o >= 0 && committer.get(LEASES, key) != null) {
-                b.delete(LEASES, key);
+            if (o >= 0 && (free == null || o < free)) {
+                b.delete(LEASES, Keys.lease(subscription, shard, o));
             }
         }
     }

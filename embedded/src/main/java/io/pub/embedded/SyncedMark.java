@@ -11,6 +11,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +51,11 @@ final class SyncedMark {
     private int nextSlot;
     private long generation;
     private volatile long written;
-    private long pending; // guarded by this
-    private boolean closing; // guarded by this
+    // what the log's fsyncs have reached; advance() only raises it, and wakes the thread only when it
+    // waits for work: an fsync costs no lock and, while the thread pauses, no wake-up
+    private final AtomicLong pending = new AtomicLong(-1);
+    private volatile boolean waiting;
+    private volatile boolean closing;
     private boolean failed;
 
     private SyncedMark(Path file, FileChannel channel, Slot last) {
@@ -59,7 +64,6 @@ final class SyncedMark {
         this.nextSlot = last == null ? 0 : 1 - last.index;
         this.generation = last == null ? 0 : last.generation;
         this.written = -1;
-        this.pending = -1;
         this.thread = new Thread(this::run, "pub-embedded-mark " + file.getParent());
         thread.setDaemon(true);
     }
@@ -98,10 +102,9 @@ final class SyncedMark {
     }
 
     /** The log is fsynced up to {@code sequence}; the thread writes it soon. Cheap: called after every fsync. */
-    synchronized void advance(long sequence) {
-        if (sequence > pending) {
-            pending = sequence;
-            notifyAll();
+    void advance(long sequence) {
+        if (pending.getAndAccumulate(sequence, Math::max) < sequence && waiting) {
+            LockSupport.unpark(thread);
         }
     }
 
@@ -110,10 +113,8 @@ final class SyncedMark {
      * everything, else (-1) what was last fsynced.
      */
     void close(long sequence) throws IOException {
-        synchronized (this) {
-            closing = true;
-            notifyAll();
-        }
+        closing = true;
+        LockSupport.unpark(thread);
         // an interrupted caller would make the channel close itself instead of writing
         boolean interrupted = Thread.interrupted();
         while (thread.isAlive()) {
@@ -123,10 +124,7 @@ final class SyncedMark {
                 interrupted = true;
             }
         }
-        long last;
-        synchronized (this) {
-            last = Math.max(sequence, pending);
-        }
+        long last = Math.max(sequence, pending.get());
         try {
             write(last);
         } finally {
@@ -138,20 +136,15 @@ final class SyncedMark {
     }
 
     private void run() {
-        while (true) {
-            long target;
-            synchronized (this) {
-                while (!closing && pending <= written) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        // only close() ends the thread, by setting closing
-                    }
+        while (!closing) {
+            long target = pending.get();
+            if (target <= written) {
+                waiting = true; // before the check again: an advance after it sees the flag and unparks
+                if (pending.get() <= written && !closing) {
+                    LockSupport.park(this);
                 }
-                if (closing) {
-                    return;
-                }
-                target = pending;
+                waiting = false;
+                continue;
             }
             try {
                 write(target);
@@ -166,14 +159,10 @@ final class SyncedMark {
     }
 
     /** Waits out the interval between writes, or until close(). */
-    private synchronized void pause() {
+    private void pause() {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS);
         for (long left = until - System.nanoTime(); !closing && left > 0; left = until - System.nanoTime()) {
-            try {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            } catch (InterruptedException e) {
-                // only close() ends the thread, and it does not interrupt: that would close the channel
-            }
+            LockSupport.parkNanos(this, left);
         }
     }
 
