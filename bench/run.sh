@@ -10,7 +10,10 @@
 # running benchmark; JAVA_OPTS reach the JVM (e.g. -XX:StartFlightRecording=filename=bench.jfr).
 set -e
 cd "$(dirname "$0")/.."
-mvn -B -q -o -pl bench -am package dependency:copy-dependencies -DskipTests -DincludeScope=runtime \
+# Maven's output goes to stderr: stdout carries only the benchmark's JSON lines and table (quiet Maven
+# still prints colour resets there, which prefixed the first JSON line). Online, so that a fresh clone
+# with an empty local repository can run it.
+mvn -B -q -ntp -pl bench -am package dependency:copy-dependencies -DskipTests -DincludeScope=runtime \
     -DoverWriteSnapshots=true -Dspotless.check.skip=true -Djacoco.skip=true -Dmaven.javadoc.skip=true \
-    -Dmaven.source.skip=true
+    -Dmaven.source.skip=true >&2
 exec java $JAVA_OPTS -cp "bench/target/classes:bench/target/dependency/*" io.pub.bench.Bench "$@"

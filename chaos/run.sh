@@ -9,7 +9,7 @@
 set -e
 cd "$(dirname "$0")/.."
 mvn -B -q -ntp -pl chaos -am package -DskipTests \
-  dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+  dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2 # stdout: the run's report only
 snap=$(mktemp -d "${TMPDIR:-/tmp}/pub-chaos-cp.XXXXXX")
 cp -r chaos/target/classes "$snap/classes"
 cp="$snap/classes"
