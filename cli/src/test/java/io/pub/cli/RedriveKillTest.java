@@ -4,6 +4,7 @@ import static io.pub.cli.DeadLetterFixture.copies;
 import static io.pub.cli.DeadLetterFixture.deadLetters;
 import static io.pub.cli.DeadLetterFixture.pending;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pub.Message;
 import io.pub.spi.Controller;
@@ -11,6 +12,7 @@ import io.pub.spi.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,9 +48,9 @@ class RedriveKillTest {
             Path out = tmp.resolve("child-" + kill + ".out");
             Process child = start(url, kill, out);
             // its standard output goes to a file, which keeps what it wrote when it is killed
-            while (moved(out) < 30 && child.isAlive()) {
-                Thread.sleep(10);
-            }
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> moved(out) >= 30 || !child.isAlive());
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
             int lines = moved(out);

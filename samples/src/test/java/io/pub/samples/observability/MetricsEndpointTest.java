@@ -1,6 +1,7 @@
 package io.pub.samples.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pub.Settings;
 import io.pub.samples.e2e.E2eJob;
@@ -39,10 +40,11 @@ class MetricsEndpointTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         E2eJob job = new E2eJob(Settings.only(s), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(job::run);
-        while (!bytes.toString(StandardCharsets.UTF_8).contains("waiting up to")) {
-            assertThat(exit).as(bytes.toString(StandardCharsets.UTF_8)).isNotDone();
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() ->
+                        exit.isDone() || bytes.toString(StandardCharsets.UTF_8).contains("waiting up to"));
+        assertThat(exit).as(bytes.toString(StandardCharsets.UTF_8)).isNotDone();
         System.gc(); // the engine is closed by now: its gauges must still read, not NaN
         String body = HttpClient.newHttpClient()
                 .send(

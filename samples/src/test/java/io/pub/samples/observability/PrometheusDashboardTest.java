@@ -1,6 +1,7 @@
 package io.pub.samples.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,11 +90,10 @@ class PrometheusDashboardTest {
         try {
             awaitReady(api, prometheus, dir.resolve("prometheus.log"));
             // targets are applied a few seconds after start: run the job only once scraping has begun
-            long scraping = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (query(api, "up{job=\"pub-e2e\"}").isEmpty()) {
-                assertThat(System.nanoTime()).as("prometheus never scraped").isLessThan(scraping);
-                Thread.sleep(200);
-            }
+            await("prometheus scraped")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> !query(api, "up{job=\"pub-e2e\"}").isEmpty());
 
             Map<String, String> s = new HashMap<>();
             s.put("PUB_STORE_URL", "mem:prom-" + UUID.randomUUID());
@@ -111,11 +112,11 @@ class PrometheusDashboardTest {
 
             // the final scrape is in once Prometheus has every published event
             String published = "sum(pub_published_total{topic=\"" + topic + "\"})";
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (value(query(api, published)) != 300 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            assertThat(value(query(api, published))).isEqualTo(300);
+            await("prometheus has every published event")
+                    .atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(
+                            () -> assertThat(value(query(api, published))).isEqualTo(300));
 
             List<String> empty = new ArrayList<>();
             panels.forEach((panel, exprs) -> {
@@ -188,25 +189,27 @@ class PrometheusDashboardTest {
     }
 
     private void awaitReady(String api, Process prometheus, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!prometheus.isAlive()) {
-                throw new AssertionError("prometheus exited: " + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(URI.create(api + "/-/ready"))
-                                .timeout(Duration.ofSeconds(2))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(100);
+        try {
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        if (!prometheus.isAlive()) {
+                            throw new AssertionError("prometheus exited: " + Files.readString(log));
+                        }
+                        try {
+                            return http.send(
+                                                    HttpRequest.newBuilder(URI.create(api + "/-/ready"))
+                                                            .timeout(Duration.ofSeconds(2))
+                                                            .build(),
+                                                    HttpResponse.BodyHandlers.ofString())
+                                            .statusCode()
+                                    == 200;
+                        } catch (IOException notYet) {
+                            return false; // still starting
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("prometheus not ready after 30 s: " + Files.readString(log), e);
         }
-        throw new AssertionError("prometheus not ready after 30 s: " + Files.readString(log));
     }
 }

@@ -1,6 +1,7 @@
 package io.pub.compat.camel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pub.jms.PubConnectionFactory;
 import jakarta.jms.ConnectionFactory;
@@ -146,10 +147,9 @@ class OrderEventsTest {
         JmsConsumer consumer =
                 (JmsConsumer) camel.getRoute(OrderEvents.AUDIT_ROUTE).getConsumer();
         DefaultMessageListenerContainer container = (DefaultMessageListenerContainer) consumer.getListenerContainer();
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!container.isRegisteredWithDestination()) {
-            assertThat(System.nanoTime()).as("durable subscription registered").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        await("durable subscription registered")
+                .atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(10))
+                .until(container::isRegisteredWithDestination);
     }
 }

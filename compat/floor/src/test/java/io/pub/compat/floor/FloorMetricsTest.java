@@ -1,6 +1,7 @@
 package io.pub.compat.floor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,6 +15,7 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,10 +64,9 @@ class FloorMetricsTest {
             }
             last.acknowledge();
             // the acknowledgement is written in the background: its leases go once it is
-            long until = System.nanoTime() + 10_000_000_000L;
-            while (registry.get("pub.leases.live").gauge().value() > 0 && System.nanoTime() < until) {
-                Thread.sleep(10);
-            }
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> registry.get("pub.leases.live").gauge().value() == 0);
             assertThat(registry.get("pub.leases.live").gauge().value()).isZero();
         }
         assertThat(registry.get("pub.published")
