@@ -315,7 +315,7 @@ public final class PreparedBranches {
         controller.deletePrepared(id);
         Set<TopicShard> shards = new HashSet<>();
         release.forEach(l -> shards.add(l.shard()));
-        shards.forEach(s -> Wakeups.published(controller, s));
+        shards.forEach(s -> Wakeups.deliverable(controller, s));
         return true;
     }
 

@@ -16,12 +16,19 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * consumers in other JVMs still poll; this only removes the poll interval where producer and consumer
  * share a JVM. Signals belong to a store (every engine on the same store object in this JVM shares
  * them) and also count publishes per shard, so a consumer can tell which shards may hold something new.
+ *
+ * <p>A store that can tell when a write becomes readable ({@link Controller#onReadable}) signals
+ * itself, as soon as it is: the embedded store before the write's fsync, which the producer still
+ * waits for, so the consumer takes the message meanwhile. The producer's own signal after its publish
+ * returned is then left out (it would only send the consumers to look a second time).
  */
 final class Wakeups {
     /** Keyed by the store object, weakly: a closed and dropped store takes its signals with it. */
     private static final Map<Controller, Wakeups> BY_STORE = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+    /** The store signals every write of messages itself. */
+    private volatile boolean storeSignals;
 
     /** The last store looked up and its signals: spares publishers the shared map's lock. */
     private static volatile Last last;
@@ -34,14 +41,36 @@ final class Wakeups {
         if (l != null && l.store == store) {
             return l.wakeups;
         }
-        Wakeups w = BY_STORE.computeIfAbsent(store, k -> new Wakeups());
+        Wakeups w = BY_STORE.computeIfAbsent(store, Wakeups::listeningTo);
         last = new Last(store, w);
         return w;
     }
 
-    /** Called once a publish to {@code shard} returned: runs the wake-ups of its topic. */
+    private static Wakeups listeningTo(Controller store) {
+        Wakeups w = new Wakeups();
+        // the store holds the listener, which holds only the signals: the weak key still goes
+        w.storeSignals = store.onReadable(w::signal);
+        return w;
+    }
+
+    /** Called once a publish to {@code shard} returned: runs the wake-ups of its topic, unless the store did. */
     static void published(Controller controller, TopicShard shard) {
-        Topic t = of(controller).topics.get(shard.topic());
+        Wakeups w = of(controller);
+        if (!w.storeSignals) {
+            w.signal(shard);
+        }
+    }
+
+    /**
+     * Something became deliverable again on {@code shard} without a publish (leases given back):
+     * runs the wake-ups of its topic in any case.
+     */
+    static void deliverable(Controller controller, TopicShard shard) {
+        of(controller).signal(shard);
+    }
+
+    private void signal(TopicShard shard) {
+        Topic t = topics.get(shard.topic());
         if (t != null) {
             t.published(shard.shard());
         }

@@ -6,12 +6,18 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pub.spi.Controller;
 import io.pub.spi.MutableClock;
 import io.pub.spi.Subscription;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +81,60 @@ class WakeupsTest {
         registration.close();
         pub.producer().publish("a", msg("3"));
         assertThat(woken).hasValue(1);
+    }
+
+    @Test
+    void aStoreThatSignalsReadableWritesWakesConsumersDuringThePublishAndTheProducerDoesNotAgain() {
+        // the memory store, made to tell of each append while the call is still running, as the
+        // embedded store does once a write is readable and before its fsync
+        List<Consumer<TopicShard>> listeners = new CopyOnWriteArrayList<>();
+        AtomicBoolean appending = new AtomicBoolean();
+        Controller mem = Stores.open("mem:signalling-" + UUID.randomUUID(), Settings.only(Map.of()), clock);
+        Controller signalling = (Controller) Proxy.newProxyInstance(
+                Controller.class.getClassLoader(), new Class<?>[] {Controller.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("onReadable")) {
+                        @SuppressWarnings("unchecked")
+                        Consumer<TopicShard> l = (Consumer<TopicShard>) args[0];
+                        listeners.add(l);
+                        return true;
+                    }
+                    boolean append = method.getName().equals("append");
+                    appending.set(append);
+                    try {
+                        Object result = method.invoke(mem, args);
+                        if (append) {
+                            listeners.forEach(l -> l.accept((TopicShard) args[0]));
+                        }
+                        return result;
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    } finally {
+                        appending.set(false);
+                    }
+                });
+        try (Pub signalled = Pub.builder()
+                .controller(signalling)
+                .clock(clock)
+                .meterRegistry(new SimpleMeterRegistry())
+                .config(Pub.Config.defaults().withShards(1).withHousekeepingInterval(Duration.ZERO))
+                .build()) {
+            signalled.createTopic("t");
+            Subscriber sub = signalled.subscriber(
+                    signalled.subscribe(new Subscription(
+                            "t", "s", Subscription.Kind.SHARED_DURABLE, null, false, null, clock.millis())),
+                    signalled.subscriberOptions());
+            List<Boolean> duringAppend = new ArrayList<>();
+            sub.onPublish(() -> duringAppend.add(appending.get()));
+
+            signalled.producer().publish("t", msg("1"));
+            signalled.producer().publish("t", msg("2"));
+
+            assertThat(listeners).hasSize(1); // one registration per store, whatever uses it
+            assertThat(duringAppend).containsExactly(true, true); // once each, by the store only
+            assertThat(ids(sub.poll(10, LONG))).containsExactly("1", "2");
+        } finally {
+            mem.close();
+        }
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -167,6 +168,11 @@ public final class TimedController implements Controller {
         long started = System.nanoTime();
         // timed from the call to the write being stored, like append
         return delegate.appendAsync(shard, messages).whenComplete((first, e) -> record("append", started));
+    }
+
+    @Override
+    public boolean onReadable(Consumer<TopicShard> listener) {
+        return delegate.onReadable(listener);
     }
 
     @Override

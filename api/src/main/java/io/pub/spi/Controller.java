@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -96,6 +97,19 @@ public interface Controller extends AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * Tells {@code listener} the shard of every {@link #append}, {@link #appendAsync} and
+     * {@link #insert} made through this store object, as soon as its messages can be read: for a
+     * store whose writes are readable before they are durable, while the call still waits for its
+     * fsync, so this JVM's consumers take a message while it is being made durable instead of after.
+     * The listener runs on the store's threads; it must be quick and must not call the store. Returns
+     * false if the store does not (the default): the engine then wakes its consumers once a publish
+     * has returned.
+     */
+    default boolean onReadable(Consumer<TopicShard> listener) {
+        return false;
     }
 
     /** The next offset {@link #reserve} will hand out. */

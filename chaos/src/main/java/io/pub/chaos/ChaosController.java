@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -332,6 +333,11 @@ final class ChaosController implements Controller {
             recorder.stored(shard, first, messages);
             return first;
         });
+    }
+
+    @Override
+    public boolean onReadable(Consumer<TopicShard> listener) {
+        return store.onReadable(listener); // a fault the wrapper injects into a call does not stop the signal
     }
 
     @Override

@@ -341,6 +341,12 @@ final class Committer implements AutoCloseable {
             finished.addAll(round);
             return;
         }
+        // readable now: told before any of them can complete, so before the calls that wrote them return
+        for (Batch b : round) {
+            if (b.onWritten != null) {
+                tell(b.onWritten);
+            }
+        }
         for (Batch b : round) {
             b.clearOverlay();
             if (durable && b.sync) {
@@ -351,6 +357,15 @@ final class Committer implements AutoCloseable {
                 b.settled = true;
                 finished.add(b);
             }
+        }
+    }
+
+    /** Runs a batch's {@link Batch#onWritten} hook; its failure is the hook's, not the write's. */
+    private void tell(Runnable hook) {
+        try {
+            hook.run();
+        } catch (RuntimeException e) {
+            log.warn("embedded store {}: a listener of written messages failed: {}", name, e.toString());
         }
     }
 
@@ -548,6 +563,7 @@ final class Committer implements AutoCloseable {
         private final boolean sync;
         private final List<Op> ops = new ArrayList<>();
         private long generation = -1; // of the segments it starts (Segments), -1: none
+        private Runnable onWritten;
         private final List<Key> overlaid = new ArrayList<>();
         private final List<Pending> overlaidValues = new ArrayList<>();
         private final Written done = new Written(this);
@@ -571,6 +587,15 @@ final class Committer implements AutoCloseable {
         /** This batch writes into segments of {@code g}: it goes into that generation's write buffer. */
         Batch generation(long g) {
             generation = Math.max(generation, g);
+            return this;
+        }
+
+        /**
+         * Runs {@code hook} once the batch is in the database, readable, before its fsync and before
+         * its future completes: on the thread that wrote it, in the write turn, so it must be quick.
+         */
+        Batch onWritten(Runnable hook) {
+            onWritten = hook;
             return this;
         }
 

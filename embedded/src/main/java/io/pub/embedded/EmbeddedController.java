@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.rocksdb.AbstractEventListener;
@@ -341,6 +342,13 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     @Override
     public CompletableFuture<Long> appendAsync(TopicShard shard, List<Message> messages) {
         return call(() -> shards.appendAsync(shard, messages));
+    }
+
+    /** Appended and inserted messages are readable once written, before their fsync. */
+    @Override
+    public boolean onReadable(Consumer<TopicShard> listener) {
+        shards.onReadable(listener);
+        return true;
     }
 
     @Override

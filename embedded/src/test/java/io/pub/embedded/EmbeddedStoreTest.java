@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -309,6 +310,34 @@ class EmbeddedStoreTest {
             // one fsync per append would be `messages`; waiting writers share one
             assertThat(syncs).isLessThan(messages);
             assertThat(store.read(S0, 0, messages).entries()).hasSize(messages);
+        }
+    }
+
+    /**
+     * Listeners of onReadable hear of each write of messages once it can be read, before the call
+     * that made it returns (and before its fsync: this JVM's consumers start on a message meanwhile).
+     * A seal writes no message and is not told.
+     */
+    @Test
+    void writtenMessagesAreToldOnceReadableBeforeTheirCallReturns() {
+        try (Controller store = open(tmp.resolve("store"))) {
+            store.createTopic(new TopicInfo("orders", 2, false, null));
+            List<String> told = new CopyOnWriteArrayList<>();
+            // reads in the listener only to see what is readable then: a real listener must not call the store
+            assertThat(store.onReadable(shard -> told.add(shard.shard() + ":"
+                            + store.read(shard, 0, 10).entries().stream()
+                                    .map(e -> e.message().id())
+                                    .toList())))
+                    .isTrue();
+
+            store.append(S0, List.of(msg("a")));
+            assertThat(told).containsExactly("0:[a]");
+            store.appendAsync(S1, List.of(msg("b"))).join();
+            assertThat(told).containsExactly("0:[a]", "1:[b]");
+            long first = store.reserve(S0, 2);
+            store.insert(S0, first, List.of(msg("c")));
+            store.seal(S0, first + 1);
+            assertThat(told).containsExactly("0:[a]", "1:[b]", "0:[a, c]");
         }
     }
 
