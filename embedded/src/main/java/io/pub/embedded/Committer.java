@@ -37,15 +37,15 @@ import org.slf4j.LoggerFactory;
  * asked for durability. The log is written in order, so an fsync also makes durable everything
  * written before it.
  *
- * <p>Who takes the turns: a caller that waits for its batch ({@link #await}) and finds no other
- * caller at work does both itself, so one producer alone pays one write and one fsync and no
- * hand-off between threads. Callers that come while one is at work leave their batches to two
- * background threads, whose syncer lets up to two more writes pass before each fsync (mostly the
- * senders the previous fsync just released), so N producers at once cost far fewer than N fsyncs.
- * Batches nobody waits for (asynchronous sends, {@link Batch#submitInBackground}) go to the
- * background threads too. Writes that need no fsync (leases) complete once written, never queuing
- * behind an fsync. (Letting them take the write turn even while a producer fsyncs measured no
- * better in the benchmark's queue and transacted scenarios.)
+ * <p>Who takes the turns: a caller that waits for its batch ({@link #await}) and needs an fsync
+ * does both itself if it finds no other such caller at work, so one producer alone pays one write
+ * and one fsync and no hand-off between threads. Those that come while one is at work leave their
+ * batches to two background threads, whose syncer lets up to two more writes pass before each fsync
+ * (mostly the senders the previous fsync just released), so N producers at once cost far fewer than
+ * N fsyncs. Batches nobody waits for (asynchronous sends, {@link Batch#submitInBackground}) go to
+ * the background threads too. A caller whose write needs no fsync (a lease) takes the write turn
+ * itself, also while a producer fsyncs, and returns once written: a consumer woken by a message
+ * written just before that fsync ({@link Batch#onWritten}) leases it meanwhile, with no hand-off.
  *
  * <p>Until a batch is written, its point writes sit in an overlay that {@link #get} consults first,
  * so a compare-and-swap or insert-if-absent made under a record lock sees the writes queued before
@@ -232,6 +232,10 @@ final class Committer implements AutoCloseable {
      * that waited for an fsync, in the sync turn (see {@link #syncWritten}).
      */
     private void lead(Batch mine) {
+        if (!(durable && mine.sync)) {
+            leadAlone(mine); // only the write turn, which an fsync does not hold
+            return;
+        }
         if (leading.getAndIncrement() > 0) {
             // another caller is writing or fsyncing: the background threads group this batch
             // with the others that come meanwhile, as a lone caller cannot
