@@ -1,10 +1,13 @@
 package io.pub.embedded;
 
+import io.pub.TopicShard;
 import io.pub.spi.StoreException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * N fsyncs. Batches nobody waits for (asynchronous sends, {@link Batch#submitInBackground}) go to
  * the background threads too. A caller whose write needs no fsync (a lease) takes the write turn
  * itself, also while a producer fsyncs, and returns once written: a consumer woken by a message
- * written just before that fsync ({@link Batch#onWritten}) leases it meanwhile, with no hand-off.
+ * written just before that fsync ({@link Batch#readable}) leases it meanwhile, with no hand-off.
  *
  * <p>Until a batch is written, its point writes sit in an overlay that {@link #get} consults first,
  * so a compare-and-swap or insert-if-absent made under a record lock sees the writes queued before
@@ -71,6 +74,7 @@ final class Committer implements AutoCloseable {
     private final Consumer<WriteBatch> beforeWrite;
     private final Runnable afterFailure;
     private final LongConsumer synced;
+    private final Consumer<TopicShard> readable;
     private final ConcurrentLinkedQueue<Batch> queue = new ConcurrentLinkedQueue<>();
     // written batches that wait for an fsync
     private final ConcurrentLinkedQueue<Batch> unsynced = new ConcurrentLinkedQueue<>();
@@ -103,6 +107,8 @@ final class Committer implements AutoCloseable {
      * @param beforeWrite adds records every write must carry (the shards' heads)
      * @param afterFailure undoes what beforeWrite consumed when a write fails
      * @param synced told after each fsync the sequence number up to which the log is now durable
+     * @param readable told, once per write, of each shard whose messages the write made readable
+     *     ({@link Batch#readable}): before the write's fsync, in the write turn, so it must be quick
      */
     Committer(
             RocksDB db,
@@ -111,13 +117,15 @@ final class Committer implements AutoCloseable {
             String name,
             Consumer<WriteBatch> beforeWrite,
             Runnable afterFailure,
-            LongConsumer synced) {
+            LongConsumer synced,
+            Consumer<TopicShard> readable) {
         this.db = db;
         this.families = families;
         this.durable = durable;
         this.beforeWrite = beforeWrite;
         this.afterFailure = afterFailure;
         this.synced = synced;
+        this.readable = readable;
         this.name = name;
         this.thread = new Thread(this::run, "pub-embedded-committer " + name);
         this.syncer = new Thread(this::runSyncer, "pub-embedded-syncer " + name);
@@ -345,12 +353,7 @@ final class Committer implements AutoCloseable {
             finished.addAll(round);
             return;
         }
-        // readable now: told before any of them can complete, so before the calls that wrote them return
-        for (Batch b : round) {
-            if (b.onWritten != null) {
-                tell(b.onWritten);
-            }
-        }
+        tellReadable(round);
         for (Batch b : round) {
             b.clearOverlay();
             if (durable && b.sync) {
@@ -364,12 +367,28 @@ final class Committer implements AutoCloseable {
         }
     }
 
-    /** Runs a batch's {@link Batch#onWritten} hook; its failure is the hook's, not the write's. */
-    private void tell(Runnable hook) {
-        try {
-            hook.run();
-        } catch (RuntimeException e) {
-            log.warn("embedded store {}: a listener of written messages failed: {}", name, e.toString());
+    /**
+     * Tells of the shards the round's messages went to, each once (a round of asynchronous sends holds
+     * many batches of one shard): now, before any of them can complete, so before the calls that wrote
+     * them return. A listener's failure is its own, not the write's.
+     */
+    private void tellReadable(List<Batch> round) {
+        Set<TopicShard> shards = null;
+        for (Batch b : round) {
+            if (b.readable != null) {
+                shards = shards == null ? new LinkedHashSet<>() : shards;
+                shards.add(b.readable);
+            }
+        }
+        if (shards == null) {
+            return;
+        }
+        for (TopicShard s : shards) {
+            try {
+                readable.accept(s);
+            } catch (RuntimeException e) {
+                log.warn("embedded store {}: a listener of written messages failed: {}", name, e.toString());
+            }
         }
     }
 
@@ -567,7 +586,7 @@ final class Committer implements AutoCloseable {
         private final boolean sync;
         private final List<Op> ops = new ArrayList<>();
         private long generation = -1; // of the segments it starts (Segments), -1: none
-        private Runnable onWritten;
+        private TopicShard readable; // its messages' shard, to tell once they are readable
         private final List<Key> overlaid = new ArrayList<>();
         private final List<Pending> overlaidValues = new ArrayList<>();
         private final Written done = new Written(this);
@@ -595,11 +614,11 @@ final class Committer implements AutoCloseable {
         }
 
         /**
-         * Runs {@code hook} once the batch is in the database, readable, before its fsync and before
-         * its future completes: on the thread that wrote it, in the write turn, so it must be quick.
+         * The batch writes messages of {@code shard}: the committer's {@code readable} listener hears
+         * of it once the batch is in the database, before its fsync and before its future completes.
          */
-        Batch onWritten(Runnable hook) {
-            onWritten = hook;
+        Batch readable(TopicShard shard) {
+            readable = shard;
             return this;
         }
 

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
@@ -94,6 +95,8 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     private final List<ColumnFamilyHandle> handles;
     private final ColumnFamilyHandle[] families;
     private final SyncedMark mark;
+    // told of shards whose messages a write made readable, before its fsync (onReadable)
+    private final List<Consumer<TopicShard>> readable = new CopyOnWriteArrayList<>();
     private final Heads heads;
     private final Committer committer;
     private final Reclaimer reclaimer;
@@ -142,7 +145,8 @@ final class EmbeddedController implements Controller, EmbeddedStore {
                 directory.toString(),
                 wb -> heads.writeMoved(wb, families[Families.OFFSETS]),
                 heads::writeFailed,
-                mark::advance);
+                mark::advance,
+                shard -> readable.forEach(l -> l.accept(shard)));
         this.reclaimer = new Reclaimer(db, families[Families.MESSAGES], directory.toString());
         Segments segments = new Segments(committer, Segments.storedNext(db, families));
         this.shards = new ShardRecords(committer, heads, segments, reclaimer::removed);
@@ -347,7 +351,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     /** Appended and inserted messages are readable once written, before their fsync. */
     @Override
     public boolean onReadable(Consumer<TopicShard> listener) {
-        shards.onReadable(listener);
+        readable.add(listener);
         return true;
     }
 

@@ -13,10 +13,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Lock;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * Offsets and messages. Messages and tombstones are fsynced before the call returns: they are what
@@ -37,7 +35,6 @@ final class ShardRecords {
     private final Segments segments;
     private final ConcurrentHashMap<TopicShard, Long> floors = new ConcurrentHashMap<>();
     private final BiConsumer<byte[], byte[]> removed;
-    private final List<Consumer<TopicShard>> readable = new CopyOnWriteArrayList<>();
 
     /** @param removed told of message ranges trimmed away, so their disk space can be given back */
     ShardRecords(Committer committer, Heads heads, Segments segments, BiConsumer<byte[], byte[]> removed) {
@@ -45,19 +42,6 @@ final class ShardRecords {
         this.heads = heads;
         this.segments = segments;
         this.removed = removed;
-    }
-
-    /**
-     * Tells {@code listener} of each shard whose messages were written, once they can be read: before
-     * their fsync, which the writer still waits for (see Controller#onReadable).
-     */
-    void onReadable(Consumer<TopicShard> listener) {
-        readable.add(listener);
-    }
-
-    /** The batch tells the listeners of {@link #onReadable} once it is written. */
-    private Committer.Batch telling(TopicShard shard, Committer.Batch b) {
-        return readable.isEmpty() ? b : b.onWritten(() -> readable.forEach(l -> l.accept(shard)));
     }
 
     /** Every offset below the floor was trimmed: it is done, and nothing may be written there. */
@@ -97,7 +81,7 @@ final class ShardRecords {
                         + head + "); reserve offsets before inserting");
             }
             long floor = floor(shard);
-            Committer.Batch b = telling(shard, committer.batch(true));
+            Committer.Batch b = committer.batch(true).readable(shard);
             Segments.Writer w = segments.writer(shard, b);
             for (int i = 0; i < values.size(); i++) {
                 long offset = firstOffset + i;
@@ -141,7 +125,7 @@ final class ShardRecords {
         lock.lock();
         try {
             long first = heads.reserve(shard, values.size());
-            Committer.Batch b = telling(shard, committer.batch(true));
+            Committer.Batch b = committer.batch(true).readable(shard);
             Segments.Writer w = segments.writer(shard, b);
             for (int i = 0; i < values.size(); i++) {
                 b.put(MESSAGES, w.key(first + i), values.get(i));
