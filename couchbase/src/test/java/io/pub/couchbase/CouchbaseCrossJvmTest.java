@@ -157,17 +157,21 @@ class CouchbaseCrossJvmTest {
             pub.createTopic(topic, CrossJvmChild.SHARDS);
             pub.subscribe(new Subscription(topic, SUB, Subscription.Kind.SHARED_DURABLE, null, false, null, 0));
 
-            // the producer publishes while both consumers poll; A holds its second batch unacked and is killed
+            // A consumes while the producer publishes and holds its second batch unacked; B joins then, and
+            // both poll until A is killed (B starts once A holds: started together, B could drain the
+            // topic while A's JVM still connects, and A would never hold a batch)
             Child a = start("consumer-A", "consume", url, clockFile.toString(), topic, SUB, "A", "1");
-            Child b = start("consumer-B", "consume", url, clockFile.toString(), topic, SUB, "B", "-1");
             Child producer = start("producer", "produce", url, clockFile.toString(), topic, "" + COUNT, "20");
+            await("A to hold a batch", () -> a.lines().contains("HOLDING"));
+            Child b = start("consumer-B", "consume", url, clockFile.toString(), topic, SUB, "B", "-1");
             await("the producer to finish", () -> !producer.process().isAlive());
             assertThat(producer.process().exitValue())
                     .as("producer exit; stderr:%n%s", Files.readString(dir.resolve("producer.err")))
                     .isZero();
             Set<String> all = IntStream.range(0, COUNT).mapToObj(i -> "m" + i).collect(Collectors.toSet());
             assertThat(producer.events("PUBLISHED")).hasSize(COUNT);
-            await("A to hold a batch", () -> a.lines().contains("HOLDING"));
+            await("B to take messages while A holds its batch", () -> !b.events("DELIVERED")
+                    .isEmpty());
             a.process().destroyForcibly().waitFor();
             Set<String> held = a.events("DELIVERED").stream().map(f -> f[1]).collect(Collectors.toSet());
             held.removeAll(acked(a));
