@@ -126,8 +126,11 @@ public final class Subscriber implements AutoCloseable {
 
     /**
      * Runs {@code wakeup} whenever a message is published to this subscription's topic through this
-     * JVM (or a delivery of the topic is given back here), right after it is stored. It runs on the
-     * publisher's thread: it must be quick and must not block. Close the result to stop it.
+     * JVM (or a delivery of the topic is given back here), as soon as it can be read: on a store that
+     * tells ({@link io.pub.spi.Controller#onReadable}, the embedded store) before the publish is
+     * durable, on the store's writing thread; otherwise right after it is stored, on the publisher's
+     * thread. It must be quick, must not block and must not call the store (wake a thread that does).
+     * Close the result to stop it.
      * Publishes from other JVMs wake nobody: waiting consumers must still poll now and then.
      */
     public AutoCloseable onPublish(Runnable wakeup) {
