@@ -30,6 +30,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -120,20 +122,21 @@ class CouchbaseCrossJvmTest {
 
     private void await(String what, BooleanSupplier condition) throws Exception {
         log("waiting for " + what);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                StringBuilder sb = new StringBuilder("timed out waiting for " + what);
-                for (Child c : children) {
-                    sb.append("\n--- ")
-                            .append(c.name())
-                            .append(" alive=")
-                            .append(c.process().isAlive());
-                    sb.append(" stderr:\n").append(Files.readString(dir.resolve(c.name() + ".err")));
-                }
-                throw new AssertionError(sb.toString());
+        try {
+            Awaitility.await(what)
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
+            StringBuilder sb = new StringBuilder("timed out waiting for " + what);
+            for (Child c : children) {
+                sb.append("\n--- ")
+                        .append(c.name())
+                        .append(" alive=")
+                        .append(c.process().isAlive());
+                sb.append(" stderr:\n").append(Files.readString(dir.resolve(c.name() + ".err")));
             }
-            Thread.sleep(50);
+            throw new AssertionError(sb.toString(), e);
         }
     }
 
@@ -222,8 +225,11 @@ class CouchbaseCrossJvmTest {
                     .publishBatch(
                             topic, 0, List.of(Message.builder().id("after-hole").build()));
             // offset order: nothing behind the open offset goes out until it is written or sealed
-            Thread.sleep(500); // B polls every 50 ms: ten polls that must not deliver it
-            assertThat(acked(b)).doesNotContain("after-hole");
+            // B polls every 50 ms: for ten polls it must not deliver it
+            Awaitility.await("B to leave the message behind the hole")
+                    .during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> !acked(b).contains("after-hole"));
             assertThat(store.cursor(SUB, shard0).committed()).isEqualTo(hole);
 
             clock.advance(CrossJvmChild.PUBLISH_TIMEOUT.plusSeconds(1));

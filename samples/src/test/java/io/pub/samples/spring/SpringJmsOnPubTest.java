@@ -1,6 +1,7 @@
 package io.pub.samples.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pub.jms.PubConnectionFactory;
 import jakarta.jms.ConnectionFactory;
@@ -9,6 +10,7 @@ import jakarta.jms.Message;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,10 +87,10 @@ class SpringJmsOnPubTest {
             }
             long sentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!tracker.complete() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            await("every message received and settled")
+                    .atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(tracker::complete);
             long totalMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             System.out.printf(
                     "%s: sent %d in %d ms, received %d distinct (%d deliveries, %d failed first attempts,"
