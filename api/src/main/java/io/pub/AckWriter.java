@@ -25,6 +25,11 @@ import java.util.concurrent.TimeUnit;
  * lapsing meanwhile. A write that fails is not retried: its deliveries are forgotten (their leases
  * lapse, and what the store did not apply comes again) and the future says why.
  *
+ * <p>Where the store asks for it ({@link Controller#acknowledgementLinger}), the thread holds a
+ * round for that long after its first acknowledgement, so that a consumer taking messages one at a
+ * time (each written before the next arrives) shares one write with those after it; it stops
+ * holding at {@link #LINGER_MAX} deliveries, and at once for {@link #flush} and {@link #close}.
+ *
  * <p>Its thread blocks only on the store's markDone. {@link #close} writes what is left first.
  */
 final class AckWriter implements AutoCloseable {
@@ -47,10 +52,22 @@ final class AckWriter implements AutoCloseable {
     private final ThreadPoolExecutor helpers;
 
     private static final int HELPERS = 8;
+    /** Deliveries queued past which a lingering round is written at once. */
+    static final int LINGER_MAX = 256;
+
+    private final long lingerNanos;
+    /** When the queue's first acknowledgement came, and how many deliveries it holds. */
+    private long queuedSince;
+
+    private int queuedDeliveries;
+    /** Set by {@link #flush}: the round queued now is written without lingering. */
+    private boolean hurry;
+
     private boolean stopping;
 
     AckWriter(Controller controller, String threadName) {
         this.controller = controller;
+        this.lingerNanos = controller.acknowledgementLinger().toNanos();
         this.thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
         this.helpers = new ThreadPoolExecutor(
@@ -88,7 +105,11 @@ final class AckWriter implements AutoCloseable {
         synchronized (lock) {
             inFlight.merge(subscriber, deliveries.size(), Integer::sum);
             if (!stopping && !now) {
+                if (queue.isEmpty()) {
+                    queuedSince = System.nanoTime();
+                }
                 queue.add(p);
+                queuedDeliveries += deliveries.size();
                 lock.notifyAll();
                 return p.done;
             }
@@ -106,6 +127,8 @@ final class AckWriter implements AutoCloseable {
             return;
         }
         synchronized (lock) {
+            hurry = true;
+            lock.notifyAll();
             while (inFlight.containsKey(subscriber) && thread.isAlive()) {
                 try {
                     lock.wait(100); // the bound only guards against a writer that died
@@ -121,9 +144,13 @@ final class AckWriter implements AutoCloseable {
         while (true) {
             List<Pending> round;
             synchronized (lock) {
-                while (queue.isEmpty() && !stopping) {
+                while (queue.isEmpty() ? !stopping : lingering()) {
                     try {
-                        lock.wait();
+                        if (queue.isEmpty()) {
+                            lock.wait();
+                        } else {
+                            TimeUnit.NANOSECONDS.timedWait(lock, lingerNanos - (System.nanoTime() - queuedSince));
+                        }
                     } catch (InterruptedException e) {
                         // only close stops this thread, after the queue is written
                     }
@@ -133,9 +160,16 @@ final class AckWriter implements AutoCloseable {
                 }
                 round = queue;
                 queue = new ArrayList<>();
+                queuedDeliveries = 0;
+                hurry = false;
             }
             write(round);
         }
+    }
+
+    /** Whether the queued round should wait longer for acknowledgements to join it; holds the lock. */
+    private boolean lingering() {
+        return !stopping && !hurry && queuedDeliveries < LINGER_MAX && System.nanoTime() - queuedSince < lingerNanos;
     }
 
     private void write(List<Pending> round) {

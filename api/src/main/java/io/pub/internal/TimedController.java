@@ -171,6 +171,11 @@ public final class TimedController implements Controller {
     }
 
     @Override
+    public Duration acknowledgementLinger() {
+        return delegate.acknowledgementLinger();
+    }
+
+    @Override
     public boolean onReadable(Consumer<TopicShard> listener) {
         return delegate.onReadable(listener);
     }

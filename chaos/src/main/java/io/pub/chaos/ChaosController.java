@@ -11,6 +11,7 @@ import io.pub.spi.ReadResult;
 import io.pub.spi.StoreException;
 import io.pub.spi.Subscription;
 import io.pub.spi.TopicInfo;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -333,6 +334,11 @@ final class ChaosController implements Controller {
             recorder.stored(shard, first, messages);
             return first;
         });
+    }
+
+    @Override
+    public Duration acknowledgementLinger() {
+        return store.acknowledgementLinger();
     }
 
     @Override

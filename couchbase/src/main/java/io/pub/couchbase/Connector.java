@@ -61,7 +61,8 @@ final class Connector {
                     clock,
                     "couchbase " + config.redactedUrl(),
                     config.durability(),
-                    config.subdocReads());
+                    config.subdocReads(),
+                    config.ackLinger());
         } catch (RuntimeException e) {
             RuntimeException explained = explain(e, cluster, config);
             cluster.disconnect();

@@ -35,6 +35,7 @@ record CouchbaseConfig(
         Duration kvTimeout,
         DurabilityLevel durability,
         boolean subdocReads,
+        Duration ackLinger,
         String redactedUrl) {
 
     static final String CONNECTION_STRING = "COUCHBASE_CONNECTION_STRING";
@@ -46,6 +47,11 @@ record CouchbaseConfig(
     static final String CONNECT_TIMEOUT = "COUCHBASE_CONNECT_TIMEOUT";
     static final String KV_TIMEOUT = "COUCHBASE_KV_TIMEOUT";
     static final String DURABILITY = "COUCHBASE_DURABILITY";
+    static final String ACK_LINGER = "COUCHBASE_ACK_LINGER";
+    /** Long enough for a consumer taking one message at a time to acknowledge several per write. */
+    static final Duration DEFAULT_ACK_LINGER = Duration.ofMillis(10);
+    /** Acknowledgements held longer than this would risk outliving a short lease before written. */
+    static final Duration MAX_ACK_LINGER = Duration.ofSeconds(1);
 
     static final String DEFAULT_CONNECTION_STRING = "couchbase://localhost";
     static final String DEFAULT_BUCKET = "pubsub";
@@ -76,7 +82,7 @@ record CouchbaseConfig(
     }
 
     /** The options this store reads from a URL's query; any other goes to the SDK, which must know it. */
-    static final String OPTIONS = "scope, layout, durability, connectTimeout, kvTimeout, subdocReads";
+    static final String OPTIONS = "scope, layout, durability, connectTimeout, kvTimeout, subdocReads, ackLinger";
 
     /** Reads the settings, then lets the URL (if any) override them. */
     static CouchbaseConfig from(URI url, Settings settings) {
@@ -133,6 +139,8 @@ record CouchbaseConfig(
         Duration connectTimeout = settings.getDuration(CONNECT_TIMEOUT, Duration.ofSeconds(10));
         Duration kvTimeout = settings.getDuration(KV_TIMEOUT, Duration.ofMillis(2500));
         boolean subdocReads = settings.getBoolean("COUCHBASE_SUBDOC_READS", true);
+        Duration ackLinger = settings.getDuration(ACK_LINGER, DEFAULT_ACK_LINGER);
+        String ackLingerSource = ACK_LINGER;
         Map<String, String> sdkParams = new LinkedHashMap<>();
         String query = uri.getRawQuery();
         if (query != null && !query.isEmpty()) {
@@ -149,6 +157,10 @@ record CouchbaseConfig(
                     case "durability" -> durability = durability(value, "the URL option durability");
                     case "connectTimeout" -> connectTimeout = urlDuration("connectTimeout", value);
                     case "kvTimeout" -> kvTimeout = urlDuration("kvTimeout", value);
+                    case "ackLinger" -> {
+                        ackLinger = urlDuration("ackLinger", value);
+                        ackLingerSource = "the URL option ackLinger";
+                    }
                     case "subdocReads" ->
                         subdocReads = Settings.only(java.util.Map.of("subdocReads", value))
                                 .getBoolean("subdocReads", true);
@@ -191,6 +203,10 @@ record CouchbaseConfig(
         if (kvTimeout.isZero() || kvTimeout.isNegative()) {
             throw new IllegalArgumentException(KV_TIMEOUT + " must be positive, was " + kvTimeout);
         }
+        if (ackLinger.isNegative() || ackLinger.compareTo(MAX_ACK_LINGER) > 0) {
+            throw new IllegalArgumentException(ackLingerSource + " must be between 0ms and "
+                    + Settings.format(MAX_ACK_LINGER) + ", was " + Settings.format(ackLinger));
+        }
         return new CouchbaseConfig(
                 connectionString,
                 username,
@@ -202,6 +218,7 @@ record CouchbaseConfig(
                 kvTimeout,
                 durability,
                 subdocReads,
+                ackLinger,
                 Stores.redact(base));
     }
 

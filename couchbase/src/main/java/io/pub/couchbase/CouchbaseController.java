@@ -59,6 +59,7 @@ final class CouchbaseController implements Controller {
     private final Kv kv;
     private final MessageLog log;
     private final LeaseBlocks leaseBlocks;
+    private final Duration ackLinger;
     /** The cursor this JVM last read or wrote, by document id: where markDone starts. */
     private final ConcurrentHashMap<String, Cursor> lastCursors = new ConcurrentHashMap<>();
 
@@ -68,8 +69,10 @@ final class CouchbaseController implements Controller {
             Clock clock,
             String description,
             DurabilityLevel durability,
-            boolean subdocReads) {
+            boolean subdocReads,
+            Duration ackLinger) {
         this.cluster = cluster;
+        this.ackLinger = ackLinger;
         this.ks = keyspace;
         this.clock = clock;
         this.description = description;
@@ -601,6 +604,12 @@ final class CouchbaseController implements Controller {
     }
 
     // ---- housekeeping -------------------------------------------------------------------------
+
+    /** Every acknowledgement is a round trip: held COUCHBASE_ACK_LINGER so that several share one. */
+    @Override
+    public Duration acknowledgementLinger() {
+        return ackLinger;
+    }
 
     @Override
     public long roundTrips() {

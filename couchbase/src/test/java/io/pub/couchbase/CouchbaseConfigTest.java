@@ -27,6 +27,7 @@ class CouchbaseConfigTest {
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.kvTimeout()).isEqualTo(Duration.ofMillis(2500));
         assertThat(c.durability()).isEqualTo(DurabilityLevel.NONE);
+        assertThat(c.ackLinger()).isEqualTo(Duration.ofMillis(10));
 
         Settings named = Settings.only(Map.of(
                 "COUCHBASE_USERNAME", "app",
@@ -34,20 +35,22 @@ class CouchbaseConfigTest {
                 "COUCHBASE_SCOPE_NAME", "prod",
                 "COUCHBASE_LAYOUT", "prefix",
                 "COUCHBASE_KV_TIMEOUT", "5s",
-                "COUCHBASE_DURABILITY", "persistToMajority"));
+                "COUCHBASE_DURABILITY", "persistToMajority",
+                "COUCHBASE_ACK_LINGER", "0ms"));
         CouchbaseConfig n = CouchbaseConfig.from(URI.create("couchbase://db1"), named);
         assertThat(n.bucket()).isEqualTo("events");
         assertThat(n.scope()).isEqualTo("prod");
         assertThat(n.layout()).isEqualTo(CouchbaseConfig.Layout.PREFIX);
         assertThat(n.kvTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(n.durability()).isEqualTo(DurabilityLevel.PERSIST_TO_MAJORITY);
+        assertThat(n.ackLinger()).isZero();
     }
 
     @Test
     void theUrlOverridesTheSettings() {
         CouchbaseConfig c = CouchbaseConfig.from(
                 URI.create("couchbases://ops:p%40ss%3Aword@db1:11207,db2/orders?scope=s1&layout=prefix"
-                        + "&durability=majority&kvTimeout=7s&connectTimeout=1m&timeout.kvTimeout=3s"),
+                        + "&durability=majority&kvTimeout=7s&connectTimeout=1m&timeout.kvTimeout=3s&ackLinger=25ms"),
                 CREDENTIALS);
         assertThat(c.connectionString()).isEqualTo("couchbases://db1:11207,db2?timeout.kvTimeout=3s");
         assertThat(c.username()).isEqualTo("ops");
@@ -58,6 +61,7 @@ class CouchbaseConfigTest {
         assertThat(c.durability()).isEqualTo(DurabilityLevel.MAJORITY);
         assertThat(c.kvTimeout()).isEqualTo(Duration.ofSeconds(7));
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.ackLinger()).isEqualTo(Duration.ofMillis(25));
         assertThat(c.toString()).doesNotContain("p@ss", "p%40ss", "word");
         assertThat(c.redactedUrl()).doesNotContain("p%40ss");
     }
@@ -90,6 +94,13 @@ class CouchbaseConfigTest {
         assertThatThrownBy(() -> CouchbaseConfig.from(URI.create("couchbase://db1?durability=always"), CREDENTIALS))
                 .hasMessageContaining("durability")
                 .hasMessageContaining("majority");
+        assertThatThrownBy(() -> CouchbaseConfig.from(URI.create("couchbase://db1?ackLinger=5s"), CREDENTIALS))
+                .hasMessageContaining("ackLinger")
+                .hasMessageContaining("between 0ms and 1s");
+        assertThatThrownBy(() -> CouchbaseConfig.from(
+                        URI.create("couchbase://db1"),
+                        Settings.only(Map.of("COUCHBASE_USERNAME", "a", "COUCHBASE_ACK_LINGER", "-1ms"))))
+                .hasMessageContaining("COUCHBASE_ACK_LINGER");
         assertThatThrownBy(() -> CouchbaseConfig.from(URI.create("couchbase://db1"), Settings.only(Map.of())))
                 .hasMessageContaining("COUCHBASE_USERNAME");
     }
