@@ -139,7 +139,7 @@ final class CouchbaseController implements Controller {
         // messages and offsets before the registration: a deletion cut short leaves an empty topic,
         // never old messages that a topic re-created under the same name would deliver
         List<TopicShard> shards = shards(topic.get());
-        kv.run("deleteTopic", Kv.parallel(shards, log::removeShard).then());
+        shards.forEach(shard -> log.removeShard(shard, topic.get().temporary()));
         boolean removed = kv.run("deleteTopic", kv.remove(ks.registry, ks.topic(name)));
         kv.run("deleteTopic", kv.remove(ks.registry, ks.subscriptionIndex(name)));
         removeFromIndex("deleteTopic", ks.topicIndex(), name);
@@ -158,7 +158,9 @@ final class CouchbaseController implements Controller {
         // after that (an upsert by a slow creator) would undo those acknowledgements
         kv.run(
                 "createSubscription",
-                Kv.parallel(shards(topic), shard -> (startAtHead ? log.headMono(shard) : Mono.just(0L))
+                Kv.parallel(shards(topic), shard -> (startAtHead
+                                        ? log.headMono(shard)
+                                        : log.lowMono(shard).map(MessageLog.Low::value))
                                 .flatMap(start -> kv.insert(
                                                 ks.cursors,
                                                 ks.cursor(subscription.id(), shard),
@@ -396,6 +398,11 @@ final class CouchbaseController implements Controller {
     @Override
     public void insert(TopicShard shard, long firstOffset, List<Message> batch) {
         log.insert(shard, firstOffset, batch);
+    }
+
+    @Override
+    public long append(TopicShard shard, List<Message> batch) {
+        return log.append(shard, batch);
     }
 
     @Override

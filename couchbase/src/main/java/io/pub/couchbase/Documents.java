@@ -103,8 +103,12 @@ final class Documents {
 
     /** A message kept in a document of its own (too large to embed in its log block). */
     static Entry entryFrom(long offset, GetResult r) {
-        byte[] bytes = r.contentAsBytes();
-        return new Entry(offset, (bytes.length > 0 && bytes[0] == '{' ? JSON : SMILE).decode(bytes));
+        return new Entry(offset, decode(r.contentAsBytes()));
+    }
+
+    /** A message as {@link #encode} wrote it. */
+    static Message decode(byte[] bytes) {
+        return (bytes.length > 0 && bytes[0] == '{' ? JSON : SMILE).decode(bytes);
     }
 
     static JsonObject cursorDoc(Cursor c) {

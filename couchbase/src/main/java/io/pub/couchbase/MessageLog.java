@@ -46,6 +46,10 @@ final class MessageLog {
     private final ConcurrentHashMap<TopicShard, Long> knownHeads = new ConcurrentHashMap<>();
 
     private final ConcurrentHashMap<String, LogBlock> blocks = new ConcurrentHashMap<>();
+    /** What this JVM wrote last, for its own consumers to read without a round trip. */
+    private final LocalMessages local = new LocalMessages();
+    /** Offsets this JVM's appends are writing, per shard: first to end (exclusive). */
+    private final Map<TopicShard, TreeMap<Long, Long>> writing = new HashMap<>();
 
     private final boolean subdocReads;
 
@@ -69,13 +73,59 @@ final class MessageLog {
     }
 
     long reserve(TopicShard shard, int count) {
+        long next = increment(shard, count);
+        sawHead(shard, next);
+        return next - count;
+    }
+
+    /** The counter after reserving {@code count} offsets (an absent one is created at count). */
+    private long increment(TopicShard shard, int count) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be >= 1, was " + count);
         }
-        // an absent counter is created at count: this call reserved 0..count-1
-        long next = kv.run("reserve", kv.increment(ks.offsets, ks.counter(shard), count));
-        sawHead(shard, next);
-        return next - count;
+        return kv.run("reserve", kv.increment(ks.offsets, ks.counter(shard), count));
+    }
+
+    /**
+     * Reserves and inserts. Until the insert is done its offsets are known here as being written,
+     * so that a reader in this JVM does not look for them in the store before they can be there:
+     * this JVM's wake-up after the append brings it back for them.
+     */
+    long append(TopicShard shard, List<Message> batch) {
+        long next = increment(shard, batch.size());
+        long first = next - batch.size();
+        synchronized (writing) {
+            writing.computeIfAbsent(shard, s -> new TreeMap<>()).put(first, next);
+        }
+        sawHead(shard, next); // after: a reader that knows the offsets knows they are being written
+        try {
+            insert(shard, first, batch);
+        } finally {
+            synchronized (writing) {
+                TreeMap<Long, Long> w = writing.get(shard);
+                w.remove(first);
+                if (w.isEmpty()) {
+                    writing.remove(shard);
+                }
+            }
+        }
+        return first;
+    }
+
+    /** The first offset of {@code [from, to)} an append of this JVM is still writing, else {@code to}. */
+    private long firstWriting(TopicShard shard, long from, long to) {
+        synchronized (writing) {
+            TreeMap<Long, Long> w = writing.get(shard);
+            if (w == null) {
+                return to;
+            }
+            Map.Entry<Long, Long> before = w.floorEntry(from);
+            if (before != null && before.getValue() > from) {
+                return from;
+            }
+            Long next = w.ceilingKey(from);
+            return next == null ? to : Math.min(to, next);
+        }
     }
 
     Mono<Long> headMono(TopicShard shard) {
@@ -140,6 +190,7 @@ final class MessageLog {
         if (!lost.isEmpty()) {
             throw new OffsetSealedException(shard, lost.first());
         }
+        local.wrote(shard, firstOffset, encoded);
     }
 
     private Mono<Written> writeChunk(TopicShard shard, long first, List<byte[]> encoded) {
@@ -346,13 +397,26 @@ final class MessageLog {
      * read. A range with a gap (a hole, a write in progress, or a head remembered from before the
      * topic was deleted elsewhere) is read again as {@link #read} does, so gaps are only ever judged
      * against the stored head. Saves the head's round trip on every read that finds what it expected.
+     *
+     * <p>Two cases need no round trip at all: offsets an append of this JVM is still writing are not
+     * looked for (the range stops before them, and one that starts there reports nothing new: the
+     * append's wake-up brings the reader back), and a range this JVM wrote all of is taken from
+     * {@link LocalMessages} (one with an offset it did not write is read from the store, which shows
+     * the reader what lies beyond a hole).
      */
     ReadResult readKnown(TopicShard shard, long from, int max) {
         long known = knownHeads.getOrDefault(shard, 0L);
         long start = Math.max(0, from);
-        long to = Math.min(known, from + max);
-        if (max <= 0 || start >= to) {
+        if (max <= 0 || start >= Math.min(known, from + max)) {
             return read(shard, from, max);
+        }
+        long to = firstWriting(shard, start, Math.min(known, from + max));
+        if (to == start) {
+            return new ReadResult(List.of(), start); // this JVM is writing it: its append wakes the reader
+        }
+        List<Entry> mine = local.prefix(shard, start, to);
+        if (mine.size() == to - start) {
+            return new ReadResult(mine, to); // all written here: nothing to fetch
         }
         List<Long> indexes = Kv.range(LogBlock.index(start), LogBlock.index(to - 1) + 1);
         List<Entry> entries = kv.run(
@@ -594,8 +658,22 @@ final class MessageLog {
         });
     }
 
-    /** Everything of a shard: blocks, large messages, counter and trim mark (topic deletion). */
-    Mono<Void> removeShard(TopicShard shard) {
+    /**
+     * A shard's messages, for the deletion of its topic: a temporary one's blocks, large messages,
+     * counter and trim mark; an ordinary one is trimmed to its head instead, keeping the counter and
+     * the mark, so that a topic created again under its name goes on from there and no offset ever
+     * names two messages (see {@link LocalMessages}).
+     */
+    void removeShard(TopicShard shard, boolean temporary) {
+        local.forget(shard);
+        if (temporary) {
+            kv.run("deleteTopic", removeShard(shard));
+        } else {
+            trim(shard, kv.run("deleteTopic", headMono(shard)));
+        }
+    }
+
+    private Mono<Void> removeShard(TopicShard shard) {
         return Mono.zip(lowMono(shard), headMono(shard))
                 .flatMap(lh -> removeBlocks(
                         shard, LogBlock.index(lh.getT1().removed), LogBlock.index(Math.max(0, lh.getT2() - 1)) + 1))

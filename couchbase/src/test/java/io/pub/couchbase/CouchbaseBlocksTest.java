@@ -9,6 +9,7 @@ import io.pub.TopicShard;
 import io.pub.spi.Controller;
 import io.pub.spi.Entry;
 import io.pub.spi.Lease;
+import io.pub.spi.LeaseNext;
 import io.pub.spi.MutableClock;
 import io.pub.spi.OffsetSealedException;
 import io.pub.spi.TopicInfo;
@@ -192,13 +193,90 @@ class CouchbaseBlocksTest {
             assertThat(rest.get(5).isTombstone()).isTrue();
             assertThat(rest.get(6).message().id()).isEqualTo("e0");
 
-            // the topic comes back with other chunks: the reader's memory of the old block misleads nothing
+            // the topic comes back with other chunks: the reader's memory of the old block misleads
+            // nothing (its offsets go on from where the old topic ended)
+            long end = producer.head(SHARD);
             producer.deleteTopic(SHARD.topic());
             producer.createTopic(new TopicInfo(SHARD.topic(), 1, false, null));
             producer.append(SHARD, messages("f", 2));
             producer.append(SHARD, messages("g", 2));
-            assertThat(ids(reader.read(SHARD, 0, 10).entries())).containsExactly("f0", "f1", "g0", "g1");
+            assertThat(reader.read(SHARD, 0, (int) end).entries()).isEmpty();
+            assertThat(ids(reader.read(SHARD, end, 10).entries())).containsExactly("f0", "f1", "g0", "g1");
         }
+    }
+
+    @Test
+    void messagesWrittenHereAreLeasedWithoutReadingTheirBlock() {
+        try (Controller here = open();
+                Controller elsewhere = Stores.open(withLookups(), mock.settings(), clock)) {
+            here.createSubscription(queue("s"), false);
+            here.append(SHARD, messages("a", 3));
+
+            long before = here.roundTrips();
+            LeaseNext local = leaseNext(here, "s", 0);
+            long localTrips = here.roundTrips() - before;
+            assertThat(ids(local.read().entries())).containsExactly("a0", "a1", "a2");
+            assertThat(local.leases()).hasSize(3);
+
+            here.append(SHARD, messages("b", 1));
+            before = elsewhere.roundTrips();
+            LeaseNext remote = leaseNext(elsewhere, "s", 3);
+            long remoteTrips = elsewhere.roundTrips() - before;
+            assertThat(ids(remote.read().entries())).containsExactly("b0");
+            assertThat(remote.leases()).hasSize(1);
+            // the same steps but the block read (and the head, which only the writer knows)
+            assertThat(localTrips).as("here").isEqualTo(remoteTrips - 2);
+
+            // written elsewhere: read from the store, also by the store that wrote the rest
+            elsewhere.append(SHARD, messages("c", 1));
+            here.append(SHARD, messages("d", 1));
+            assertThat(ids(leaseNext(here, "s", 4).read().entries())).containsExactly("c0", "d0");
+        }
+    }
+
+    @Test
+    void aTopicCreatedAgainGoesOnFromItsOldOffsetsSoNoneNamesTwoMessages() {
+        try (Controller here = open();
+                Controller elsewhere = Stores.open(withLookups(), mock.settings(), clock)) {
+            here.createSubscription(queue("s"), false);
+            here.append(SHARD, messages("old", 3)); // kept here for local readers, never consumed
+            long end = here.head(SHARD);
+
+            elsewhere.deleteTopic(SHARD.topic());
+            elsewhere.createTopic(new TopicInfo(SHARD.topic(), 1, false, null));
+            elsewhere.createSubscription(queue("s"), false);
+            assertThat(elsewhere.head(SHARD)).isEqualTo(end);
+            assertThat(elsewhere.cursor("s", SHARD).committed())
+                    .as("a subscription starts where the old topic ended")
+                    .isEqualTo(end);
+            assertThat(elsewhere.append(SHARD, messages("new", 1))).isEqualTo(end);
+
+            LeaseNext next = leaseNext(here, "s", here.cursor("s", SHARD).committed());
+            assertThat(ids(next.read().entries())).containsExactly("new0");
+            assertThat(here.read(SHARD, 0, 10).entries())
+                    .extracting(e -> e.message().id())
+                    .containsExactly("new0");
+        }
+    }
+
+    @Test
+    void aTemporaryTopicGoesWithItsOffsets() {
+        TopicShard temp = new TopicShard("tmp-q-blocks", 0);
+        try (Controller store = Stores.open(withLookups(), mock.settings(), clock)) {
+            store.createTopic(new TopicInfo(temp.topic(), 1, true, "owner"));
+            store.append(temp, messages("t", 2));
+            assertThat(store.deleteTopic(temp.topic())).isTrue();
+            assertThat(store.head(temp)).isZero();
+        }
+    }
+
+    private static io.pub.spi.Subscription queue(String id) {
+        return new io.pub.spi.Subscription(SHARD.topic(), id, io.pub.spi.Subscription.Kind.QUEUE, null, false, null, 0);
+    }
+
+    private LeaseNext leaseNext(Controller store, String sub, long from) {
+        long t = clock.millis();
+        return store.leaseNext(sub, SHARD, from, 50, 50, e -> true, "c", t + 10_000, t);
     }
 
     private static List<String> ids(List<Entry> entries) {
