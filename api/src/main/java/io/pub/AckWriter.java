@@ -21,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>At-least-once allows this: an acknowledgement lost in a crash leaves its message leased by a
  * process that is gone, so the lease lapses and the message is delivered again, marked redelivered.
+ * For the same reason a background round does not wait for its own fsync ({@link
+ * Controller#markDoneLazily}): it is durable with the store's next durable write, so acknowledging
+ * consumers do not double the fsyncs their producers need. A write the caller waits for ({@code
+ * now}: a transacted commit, a blocking acknowledgement) is durable when it returns.
  * Until its write is done a delivery stays with its subscriber, whose lease renewal keeps it from
  * lapsing meanwhile. A write that fails is not retried: its deliveries are forgotten (their leases
  * lapse, and what the store did not apply comes again) and the future says why.
@@ -114,7 +118,7 @@ final class AckWriter implements AutoCloseable {
                 return p.done;
             }
         }
-        write(List.of(p));
+        write(List.of(p), true);
         return p.done;
     }
 
@@ -163,7 +167,7 @@ final class AckWriter implements AutoCloseable {
                 queuedDeliveries = 0;
                 hurry = false;
             }
-            write(round);
+            write(round, false);
         }
     }
 
@@ -172,7 +176,8 @@ final class AckWriter implements AutoCloseable {
         return !stopping && !hurry && queuedDeliveries < LINGER_MAX && System.nanoTime() - queuedSince < lingerNanos;
     }
 
-    private void write(List<Pending> round) {
+    /** {@code durable}: a caller waits for it, so it returns once durable (else once written). */
+    private void write(List<Pending> round, boolean durable) {
         Map<Group, List<Pending>> groups = new LinkedHashMap<>();
         for (Pending p : round) {
             groups.computeIfAbsent(new Group(p.subscriber, p.shard), g -> new ArrayList<>())
@@ -187,24 +192,25 @@ final class AckWriter implements AutoCloseable {
                 first = false;
                 continue; // written on this thread below
             }
-            writes.add(CompletableFuture.runAsync(() -> write(e.getKey(), e.getValue()), helpers));
+            writes.add(CompletableFuture.runAsync(() -> write(e.getKey(), e.getValue(), durable), helpers));
         }
         if (!groups.isEmpty()) {
             Map.Entry<Group, List<Pending>> e = groups.entrySet().iterator().next();
-            write(e.getKey(), e.getValue());
+            write(e.getKey(), e.getValue(), durable);
         }
         writes.forEach(CompletableFuture::join); // write() completes normally: it settles its own failures
     }
 
-    private void write(Group g, List<Pending> pending) {
+    private void write(Group g, List<Pending> pending, boolean durable) {
         List<Delivery> all = new ArrayList<>();
         pending.forEach(p -> all.addAll(p.deliveries));
         Throwable failure = null;
         try {
-            Cursor c = controller.markDone(
-                    g.subscriber.subscription().id(),
-                    g.shard,
-                    all.stream().map(Delivery::offset).toList());
+            String id = g.subscriber.subscription().id();
+            List<Long> offsets = all.stream().map(Delivery::offset).toList();
+            Cursor c = durable
+                    ? controller.markDone(id, g.shard, offsets)
+                    : controller.markDoneLazily(id, g.shard, offsets);
             g.subscriber.acked(g.shard, all, c);
         } catch (Throwable e) { // an Error too: every future below must complete
             failure = e;

@@ -32,8 +32,10 @@ import org.junit.jupiter.api.Timeout;
 class LingeringAcksTest {
     private final MutableClock clock = new MutableClock();
     private final Controller memory = Stores.open("mem:linger-" + UUID.randomUUID(), Settings.only(Map.of()), clock);
-    /** The offsets of each markDone call, in order. */
+    /** The offsets of each markDone or markDoneLazily call, in order. */
     private final List<List<Long>> writes = new CopyOnWriteArrayList<>();
+    /** The name of each of those calls. */
+    private final List<String> calls = new CopyOnWriteArrayList<>();
 
     private Pub pub;
     private Subscription queue;
@@ -44,7 +46,8 @@ class LingeringAcksTest {
                     if (method.getName().equals("acknowledgementLinger")) {
                         return linger;
                     }
-                    if (method.getName().equals("markDone")) {
+                    if (method.getName().startsWith("markDone")) {
+                        calls.add(method.getName());
                         @SuppressWarnings("unchecked")
                         Collection<Long> offsets = (Collection<Long>) args[2];
                         writes.add(List.copyOf(offsets));
@@ -135,6 +138,16 @@ class LingeringAcksTest {
         CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
         assertThat(writes.stream().mapToInt(List::size).sum()).isEqualTo(n);
         assertThat(writes).hasSize(1);
+    }
+
+    @Test
+    void aBackgroundAcknowledgementWaitsForNoFsyncOfItsOwnAndABlockingOneDoes() throws Exception {
+        open(Duration.ZERO, 2);
+        Subscriber s = pub.subscriber(queue, pub.subscriberOptions());
+        List<Delivery> two = s.poll(2);
+        s.ackAsync(List.of(two.get(0))).get(10, TimeUnit.SECONDS);
+        s.ack(List.of(two.get(1)));
+        assertThat(calls).containsExactly("markDoneLazily", "markDone");
     }
 
     @Test

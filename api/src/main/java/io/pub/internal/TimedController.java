@@ -221,6 +221,11 @@ public final class TimedController implements Controller {
     }
 
     @Override
+    public Cursor markDoneLazily(String subscription, TopicShard shard, Collection<Long> offsets) {
+        return call("markDone", () -> delegate.markDoneLazily(subscription, shard, offsets));
+    }
+
+    @Override
     public List<Lease> acquire(
             String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
         return call("acquire", () -> delegate.acquire(subscription, shard, offsets, owner, expiresAt, now));

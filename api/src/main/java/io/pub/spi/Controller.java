@@ -170,6 +170,19 @@ public interface Controller extends AutoCloseable {
         }
     }
 
+    /**
+     * {@link #markDone} for an acknowledgement nobody waits on (one the engine writes in the
+     * background): the change is visible to every reader when this returns, but a store may make it
+     * durable later, with its next durable write or when it closes, instead of waiting for an fsync
+     * of its own. Losing it to a crash of the machine before then is a redelivery, which at-least-once
+     * allows; a process killed after it returned loses nothing where the write already left the
+     * process (the embedded store's write-ahead log is written before this returns, and only its
+     * fsync is left for later). The default is {@link #markDone}.
+     */
+    default Cursor markDoneLazily(String subscription, TopicShard shard, Collection<Long> offsets) {
+        return markDone(subscription, shard, offsets);
+    }
+
     // ---- leases -----------------------------------------------------------------------------
 
     /**

@@ -402,6 +402,17 @@ final class ChaosController implements Controller {
                 () -> store.markDone(subscription, shard, firstPart(offsets)));
     }
 
+    @Override
+    public Cursor markDoneLazily(String subscription, TopicShard shard, Collection<Long> offsets) {
+        recorder.marking(subscription, shard, offsets);
+        return call(
+                "markDone",
+                subscription,
+                offsets.size(),
+                () -> store.markDoneLazily(subscription, shard, offsets),
+                () -> store.markDoneLazily(subscription, shard, firstPart(offsets)));
+    }
+
     // ---- leases
 
     @Override

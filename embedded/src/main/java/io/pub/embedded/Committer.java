@@ -167,6 +167,14 @@ final class Committer implements AutoCloseable {
         if (written instanceof Written w) {
             w.batch.committer.lead(w.batch);
         }
+        join(written);
+    }
+
+    /** Waits for a batch the background threads write ({@link Batch#submitInBackground}). */
+    static void join(CompletableFuture<?> written) {
+        if (written == null) {
+            return;
+        }
         try {
             written.join();
         } catch (CompletionException e) {
@@ -660,6 +668,11 @@ final class Committer implements AutoCloseable {
         /** {@link #submit()}, or null if there is nothing to write. */
         CompletableFuture<Void> submitIfAny() {
             return ops.isEmpty() ? null : submit();
+        }
+
+        /** {@link #submitInBackground()}, or null if there is nothing to write. */
+        CompletableFuture<Void> submitInBackgroundIfAny() {
+            return ops.isEmpty() ? null : submitInBackground();
         }
 
         private void overlay(int family, byte[] key, byte[] value) {

@@ -395,7 +395,13 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     /** One call: the cursor moves and the done offsets' leases go in the same write. */
     @Override
     public Cursor markDone(String subscription, TopicShard shard, Collection<Long> offsets) {
-        return call(() -> subscriptions.markDone(subscription, shard, offsets));
+        return call(() -> subscriptions.markDone(subscription, shard, offsets, true));
+    }
+
+    /** Written to the log before it returns, like every write here; its fsync is the next one's. */
+    @Override
+    public Cursor markDoneLazily(String subscription, TopicShard shard, Collection<Long> offsets) {
+        return call(() -> subscriptions.markDone(subscription, shard, offsets, false));
     }
 
     @Override

@@ -114,7 +114,8 @@ final class SubscriptionRecords {
     }
 
     /** One call: the cursor moves and the done offsets' leases go in the same write. */
-    Cursor markDone(String subscription, TopicShard shard, Collection<Long> offsets) {
+    /** {@code durable}: the call returns once fsynced; otherwise once written (see Controller#markDoneLazily). */
+    Cursor markDone(String subscription, TopicShard shard, Collection<Long> offsets, boolean durable) {
         Cursor result;
         CompletableFuture<Void> written;
         Lock lock = lock(subscription, shard);
@@ -122,18 +123,24 @@ final class SubscriptionRecords {
         try {
             Cursor current = cursor(subscription, shard);
             Cursor next = current.withDone(offsets);
-            Committer.Batch b = committer.batch(true);
+            Committer.Batch b = committer.batch(durable);
             result = current;
             if (!next.equals(current)) {
                 result = next.withVersion(versions.getAsLong());
                 b.put(CURSORS, Keys.subShard(subscription, shard), encodeCursor(subscription, shard, result));
             }
             dropLeases(b, subscription, shard, offsets);
-            written = b.submitIfAny();
+            // not durable: the background writer takes it into its next write, with the senders'
+            // batches, rather than this caller taking the write turn from them for a write of its own
+            written = durable ? b.submitIfAny() : b.submitInBackgroundIfAny();
         } finally {
             lock.unlock();
         }
-        Committer.await(written);
+        if (durable) {
+            Committer.await(written);
+        } else {
+            Committer.join(written);
+        }
         return result;
     }
 

@@ -102,6 +102,33 @@ class EmbeddedCrashTest {
         }
     }
 
+    /** A lazy acknowledgement waits for no fsync, but its write left the process before it returned. */
+    @Test
+    void everyLazyAcknowledgementThatReturnedSurvivesKill9() throws Exception {
+        Path dir = tmp.resolve("store");
+        Process child = ChildJvm.start(CrashLazyAcker.class, tmp.resolve("child.err"), dir.toString());
+        ChildJvm.Output out = new ChildJvm.Output(child);
+        try {
+            out.await(l -> l.size() >= 500, Duration.ofSeconds(60));
+        } finally {
+            child.destroyForcibly();
+        }
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        List<Long> acked = out.all(Duration.ofSeconds(30)).stream()
+                .filter(l -> l.matches("\\d+"))
+                .map(Long::parseLong)
+                .toList();
+        assertThat(acked).hasSizeGreaterThanOrEqualTo(500);
+        try (Controller store = open(dir)) {
+            io.pub.spi.Cursor c = store.cursor(CrashLazyAcker.SUB, CrashLazyAcker.SHARD);
+            for (long o : acked) {
+                assertThat(c.isDone(o))
+                        .as("offset %d acknowledged before the kill", o)
+                        .isTrue();
+            }
+        }
+    }
+
     @Test
     void secondProcessGetsAClearErrorNamingTheDirectory() throws Exception {
         Path dir = tmp.resolve("held");

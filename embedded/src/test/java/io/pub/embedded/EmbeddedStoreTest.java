@@ -406,6 +406,25 @@ class EmbeddedStoreTest {
         }
     }
 
+    @Test
+    void aLazyAcknowledgementIsVisibleAtOnceAndDurableWithTheNextFsync() {
+        Path dir = tmp.resolve("store");
+        try (Controller store = open(dir)) {
+            store.createTopic(new TopicInfo("orders", 1, false, null));
+            store.append(S0, List.of(msg("a"), msg("b")));
+            EmbeddedStore stats = (EmbeddedStore) store;
+            long before = stats.syncs();
+            assertThat(store.markDoneLazily("sub", S0, List.of(0L)).isDone(0)).isTrue();
+            assertThat(store.cursor("sub", S0).isDone(0)).isTrue();
+            assertThat(stats.syncs()).as("no fsync of its own").isEqualTo(before);
+            store.markDone("sub", S0, List.of(1L));
+            assertThat(stats.syncs()).isEqualTo(before + 1);
+        }
+        try (Controller store = open(dir)) {
+            assertThat(store.cursor("sub", S0).committed()).isEqualTo(2);
+        }
+    }
+
     /**
      * Past the log limit RocksDB moves to a new log file; the one it gave up is kept and written
      * over as a later log (RECYCLED_LOGS), so the store must still open strictly and whole after it.

@@ -57,11 +57,13 @@ public final class FaultyStore implements ControllerProvider {
         Controller memory = Stores.open("mem:" + name, settings, clock);
         return (Controller) Proxy.newProxyInstance(
                 Controller.class.getClassLoader(), new Class<?>[] {Controller.class}, (proxy, method, args) -> {
-                    Runnable hook = BEFORE.get(name + "/" + method.getName());
+                    // an acknowledgement is one operation, whether or not it waits for its fsync
+                    String op = method.getName().equals("markDoneLazily") ? "markDone" : method.getName();
+                    Runnable hook = BEFORE.get(name + "/" + op);
                     if (hook != null) {
                         hook.run();
                     }
-                    Supplier<? extends Throwable> fault = FAULTS.get(name + "/" + method.getName());
+                    Supplier<? extends Throwable> fault = FAULTS.get(name + "/" + op);
                     if (fault != null) {
                         throw fault.get();
                     }
@@ -71,7 +73,7 @@ public final class FaultyStore implements ControllerProvider {
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
-                    Supplier<? extends Throwable> after = FAULTS_AFTER.get(name + "/" + method.getName());
+                    Supplier<? extends Throwable> after = FAULTS_AFTER.get(name + "/" + op);
                     if (after != null) {
                         throw after.get();
                     }
