@@ -393,24 +393,27 @@ final class ChaosController implements Controller {
 
     @Override
     public Cursor markDone(String subscription, TopicShard shard, Collection<Long> offsets) {
-        recorder.marking(subscription, shard, offsets);
-        return call(
-                "markDone",
-                subscription,
-                offsets.size(),
-                () -> store.markDone(subscription, shard, offsets),
-                () -> store.markDone(subscription, shard, firstPart(offsets)));
+        return marking(subscription, shard, offsets, store::markDone);
     }
 
     @Override
     public Cursor markDoneLazily(String subscription, TopicShard shard, Collection<Long> offsets) {
+        return marking(subscription, shard, offsets, store::markDoneLazily);
+    }
+
+    /** The store's markDone or markDoneLazily: one operation to the faults, fsync or not. */
+    private interface MarkDone {
+        Cursor apply(String subscription, TopicShard shard, Collection<Long> offsets);
+    }
+
+    private Cursor marking(String subscription, TopicShard shard, Collection<Long> offsets, MarkDone op) {
         recorder.marking(subscription, shard, offsets);
         return call(
                 "markDone",
                 subscription,
                 offsets.size(),
-                () -> store.markDoneLazily(subscription, shard, offsets),
-                () -> store.markDoneLazily(subscription, shard, firstPart(offsets)));
+                () -> op.apply(subscription, shard, offsets),
+                () -> op.apply(subscription, shard, firstPart(offsets)));
     }
 
     // ---- leases
