@@ -139,7 +139,11 @@ final class CouchbaseController implements Controller {
         // messages and offsets before the registration: a deletion cut short leaves an empty topic,
         // never old messages that a topic re-created under the same name would deliver
         List<TopicShard> shards = shards(topic.get());
-        shards.forEach(shard -> log.removeShard(shard, topic.get().temporary()));
+        if (topic.get().temporary()) {
+            kv.run("deleteTopic", Kv.parallel(shards, log::removeShard).then());
+        } else {
+            shards.forEach(log::retire);
+        }
         boolean removed = kv.run("deleteTopic", kv.remove(ks.registry, ks.topic(name)));
         kv.run("deleteTopic", kv.remove(ks.registry, ks.subscriptionIndex(name)));
         removeFromIndex("deleteTopic", ks.topicIndex(), name);

@@ -407,10 +407,11 @@ final class MessageLog {
     ReadResult readKnown(TopicShard shard, long from, int max) {
         long known = knownHeads.getOrDefault(shard, 0L);
         long start = Math.max(0, from);
-        if (max <= 0 || start >= Math.min(known, from + max)) {
+        long end = Math.min(known, from + max);
+        if (max <= 0 || start >= end) {
             return read(shard, from, max);
         }
-        long to = firstWriting(shard, start, Math.min(known, from + max));
+        long to = firstWriting(shard, start, end);
         if (to == start) {
             return new ReadResult(List.of(), start); // this JVM is writing it: its append wakes the reader
         }
@@ -659,21 +660,21 @@ final class MessageLog {
     }
 
     /**
-     * A shard's messages, for the deletion of its topic: a temporary one's blocks, large messages,
-     * counter and trim mark; an ordinary one is trimmed to its head instead, keeping the counter and
-     * the mark, so that a topic created again under its name goes on from there and no offset ever
-     * names two messages (see {@link LocalMessages}).
+     * An ordinary topic's shard, for the deletion of its topic: trimmed to its head, keeping the
+     * counter and the trim mark, so that a topic created again under its name goes on from there and
+     * no offset ever names two messages (see {@link LocalMessages}).
      */
-    void removeShard(TopicShard shard, boolean temporary) {
+    void retire(TopicShard shard) {
         local.forget(shard);
-        if (temporary) {
-            kv.run("deleteTopic", removeShard(shard));
-        } else {
-            trim(shard, kv.run("deleteTopic", headMono(shard)));
-        }
+        trim(shard, kv.run("deleteTopic", headMono(shard)));
     }
 
-    private Mono<Void> removeShard(TopicShard shard) {
+    /**
+     * Everything of a temporary topic's shard (its name is never used again): blocks, large messages,
+     * counter and trim mark.
+     */
+    Mono<Void> removeShard(TopicShard shard) {
+        local.forget(shard);
         return Mono.zip(lowMono(shard), headMono(shard))
                 .flatMap(lh -> removeBlocks(
                         shard, LogBlock.index(lh.getT1().removed), LogBlock.index(Math.max(0, lh.getT2() - 1)) + 1))

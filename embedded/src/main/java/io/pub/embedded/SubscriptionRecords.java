@@ -113,8 +113,10 @@ final class SubscriptionRecords {
         return Optional.of(stored);
     }
 
-    /** One call: the cursor moves and the done offsets' leases go in the same write. */
-    /** {@code durable}: the call returns once fsynced; otherwise once written (see Controller#markDoneLazily). */
+    /**
+     * One call: the cursor moves and the done offsets' leases go in the same write. {@code durable}:
+     * it returns once fsynced; otherwise once written (see Controller#markDoneLazily).
+     */
     Cursor markDone(String subscription, TopicShard shard, Collection<Long> offsets, boolean durable) {
         Cursor result;
         CompletableFuture<Void> written;
