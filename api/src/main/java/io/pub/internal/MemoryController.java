@@ -268,7 +268,7 @@ final class MemoryController implements Controller {
         roundTrips.incrementAndGet();
         TreeMap<Long, Message> m = messages.get(shard);
         if (m != null) {
-            offsets.forEach(m::remove);
+            offsets.forEach(o -> m.computeIfPresent(o, (k, v) -> TOMBSTONE));
         }
     }
 

@@ -131,7 +131,11 @@ public interface Controller extends AutoCloseable {
     /** Removes every entry below {@code offset} (retention). */
     void trim(TopicShard shard, long offset);
 
-    /** Removes single entries (expired messages) whatever the cursors say. */
+    /**
+     * Replaces single messages (expired ones) with tombstones whatever the cursors say; an offset
+     * holding no message is left as it is. A tombstone, not a gap: below the head, a gap is a hole
+     * that consumers wait the publish timeout for.
+     */
     void delete(TopicShard shard, Collection<Long> offsets);
 
     // ---- cursors ----------------------------------------------------------------------------

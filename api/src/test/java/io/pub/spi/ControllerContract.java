@@ -2,6 +2,7 @@ package io.pub.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.pub.Message;
 import io.pub.TopicShard;
@@ -548,7 +549,7 @@ public abstract class ControllerContract {
     }
 
     @Test
-    void trimRemovesEverythingBelowAndDeleteRemovesSingleEntries() {
+    void trimRemovesEverythingBelowAndDeleteLeavesTombstones() {
         createTopic(TOPIC, 1);
         store.append(SHARD, messages("m", 10));
         store.trim(SHARD, 4);
@@ -557,12 +558,35 @@ public abstract class ControllerContract {
                 .containsExactly(4L, 5L, 6L, 7L, 8L, 9L);
         store.delete(SHARD, List.of(5L, 7L, 42L));
         ReadResult r = store.read(SHARD, 0, 100);
-        assertThat(r.entries()).extracting(Entry::offset).containsExactly(4L, 6L, 8L, 9L);
+        // a deleted (expired) message is done for everyone, not a hole a consumer waits for
+        assertThat(r.entries()).extracting(Entry::offset).containsExactly(4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(r.entries())
+                .filteredOn(Entry::isTombstone)
+                .extracting(Entry::offset)
+                .containsExactly(5L, 7L);
         assertThat(r.head()).isEqualTo(10);
         // trimming never moves the head: new messages keep counting up
         assertThat(store.append(SHARD, messages("n", 1))).isEqualTo(10);
         store.trim(SHARD, 2);
-        assertThat(store.read(SHARD, 0, 100).entries()).hasSize(5);
+        assertThat(store.read(SHARD, 0, 100).entries()).hasSize(7);
+    }
+
+    @Test
+    void deleteLeavesAHoleAHoleAndATombstoneATombstone() {
+        createTopic(TOPIC, 1);
+        long hole = store.reserve(SHARD, 1);
+        store.append(SHARD, messages("m", 2));
+        store.delete(SHARD, List.of(hole, hole + 1));
+        assertThat(store.read(SHARD, 0, 100).entries())
+                .extracting(Entry::offset, Entry::isTombstone)
+                .containsExactly(tuple(hole + 1, true), tuple(hole + 2, false));
+        // the hole is still the producer's to write
+        store.insert(SHARD, hole, List.of(message("late")));
+        assertThat(store.read(SHARD, hole, 1).entries())
+                .extracting(Entry::isTombstone)
+                .containsExactly(false);
+        store.delete(SHARD, List.of(hole + 1));
+        assertThat(store.seal(SHARD, hole + 1)).isTrue();
     }
 
     @Test

@@ -509,10 +509,12 @@ final class MessageLog {
         TreeMap<Long, Entry> out = new TreeMap<>();
         List<Long> external = new ArrayList<>();
         for (long o = start; o < end; o++) {
-            if (o < b.lo() || b.deleted().contains(o)) {
+            if (o < b.lo()) {
                 continue;
             }
-            if (b.tombstones().contains(o)) {
+            // a deleted message reads as a tombstone, not a gap: a gap reads as a hole, which a
+            // consumer waits the publish timeout for before sealing it
+            if (b.tombstones().contains(o) || b.deleted().contains(o)) {
                 out.put(o, Entry.tombstone(o));
             } else if (s.messages().get(o) != null) {
                 out.put(o, new Entry(o, s.messages().get(o)));

@@ -251,8 +251,11 @@ final class ShardRecords {
             Committer.Batch b = committer.batch(false);
             for (long o : offsets) {
                 byte[] key = o >= 0 ? segments.existingKey(shard, o) : null;
-                if (key != null) {
-                    b.delete(MESSAGES, key);
+                byte[] current = key == null ? null : committer.get(MESSAGES, key);
+                // a tombstone, not a gap: a gap below the head reads as a hole, which a consumer
+                // waits the publish timeout for before sealing it
+                if (current != null && !Records.isTombstone(current)) {
+                    b.put(MESSAGES, key, Records.TOMBSTONE);
                 }
             }
             written = b.submitIfAny();
