@@ -115,7 +115,8 @@ final class SyncBench {
                     "RocksDB put, sync=false, manual_wal_flush + flushWal(true)",
                     o -> o.setManualWalFlush(true),
                     true);
-            store(dir, "store: Controller.append of 1 message (group commit)");
+            store(dir, "store: Controller.append of 1 message (group commit)", true);
+            store(dir, "store, just opened: Controller.append of 1 message, after LogPrimer's 1,000 fsyncs", false);
         } finally {
             Targets.deleteTree(dir);
         }
@@ -177,7 +178,11 @@ final class SyncBench {
         row(what, measured[0], measured[1]);
     }
 
-    private void store(Path dir, String what) throws Exception {
+    /**
+     * The store's durable append; {@code steady}: after writing 224 MiB (past its first log files),
+     * else just after it opened, once it made 1,200 fsyncs and paused a second (LogPrimer's work).
+     */
+    private void store(Path dir, String what, boolean steady) throws Exception {
         double[] measured = new double[2];
         String[] syncs = new String[2];
         int i = 0;
@@ -194,9 +199,16 @@ final class SyncBench {
                 rates(threads, Duration.ofMillis(500), append);
                 // a store that has run a while: past its first log file's worth, so its log has moved
                 // to a new file, and to a recycled one where the store keeps them
-                List<Message> mebibyte = Collections.nCopies(STEADY_BATCH, one.get(0));
-                for (long n = 0; n < STEADY_BYTES / ((long) STEADY_BATCH * VALUE.length); n++) {
-                    store.append(SHARD, mebibyte);
+                if (steady) {
+                    List<Message> mebibyte = Collections.nCopies(STEADY_BATCH, one.get(0));
+                    for (long n = 0; n < STEADY_BYTES / ((long) STEADY_BATCH * VALUE.length); n++) {
+                        store.append(SHARD, mebibyte);
+                    }
+                } else {
+                    for (int n = 0; n < 1_200; n++) {
+                        store.append(SHARD, one);
+                    }
+                    Thread.sleep(1_000);
                 }
                 EmbeddedStore stats = (EmbeddedStore) store;
                 long syncsBefore = stats.syncs();

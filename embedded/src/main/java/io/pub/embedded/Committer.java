@@ -328,6 +328,24 @@ final class Committer implements AutoCloseable {
      * In the write turn: switches the messages' write buffer (a flush not waited for), so that what
      * is written from now on goes into a new one. A failed switch only costs overlapping files.
      */
+    /**
+     * Switches every write buffer (flushes not waited for) in the write turn, so between two writes,
+     * and starts a new generation of segments as a full messages' buffer does ({@link LogPrimer}).
+     */
+    void switchBuffers(List<ColumnFamilyHandle> all) throws RocksDBException {
+        writing.take(() -> false);
+        try {
+            db.flush(switchBuffer, all);
+            bufferGeneration = generation.incrementAndGet();
+            bufferBytes = 0;
+        } finally {
+            writing.release();
+        }
+        if (!queue.isEmpty()) {
+            toWrite.release(); // batches queued meanwhile may have found the turn taken
+        }
+    }
+
     private void newBuffer(long nextGeneration) {
         try {
             db.flush(switchBuffer, families[Families.MESSAGES]);

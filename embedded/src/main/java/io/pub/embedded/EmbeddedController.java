@@ -99,6 +99,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     private final List<Consumer<TopicShard>> readable = new CopyOnWriteArrayList<>();
     private final Heads heads;
     private final Committer committer;
+    private volatile LogPrimer primer;
     private final Reclaimer reclaimer;
     private final RegistryRecords registry;
     private final ShardRecords shards;
@@ -145,8 +146,15 @@ final class EmbeddedController implements Controller, EmbeddedStore {
                 directory.toString(),
                 wb -> heads.writeMoved(wb, families[Families.OFFSETS]),
                 heads::writeFailed,
-                mark::advance,
+                upTo -> {
+                    mark.advance(upTo);
+                    LogPrimer p = primer; // null for the fsyncs made before it exists
+                    if (p != null) {
+                        p.synced();
+                    }
+                },
                 shard -> readable.forEach(l -> l.accept(shard)));
+        this.primer = url.primeLog() ? new LogPrimer(db, handles, committer, directory.toString()) : null;
         this.reclaimer = new Reclaimer(db, families[Families.MESSAGES], directory.toString());
         Segments segments = new Segments(committer, Segments.storedNext(db, families));
         this.shards = new ShardRecords(committer, heads, segments, reclaimer::removed);
@@ -558,6 +566,9 @@ final class EmbeddedController implements Controller, EmbeddedStore {
             }
         } finally {
             exclusive.unlock();
+        }
+        if (primer != null) {
+            primer.close(); // its thread writes and flushes through the database and the committer
         }
         committer.close();
         reclaimer.close();

@@ -9,16 +9,12 @@ import java.util.Locale;
 /**
  * An {@code embedded:} URL: {@code embedded:./pub-data}, {@code embedded:/abs/dir} or
  * {@code embedded:///abs/dir}, with options as a query ({@code ?sync=false&recover=point-in-time},
- * {@code ?readOnly=true}).
+ * {@code ?readOnly=true}, {@code ?primeLog=false}: see {@link LogPrimer}).
  */
-record StoreUrl(Path directory, boolean durable, Recovery recovery, boolean readOnly) {
+record StoreUrl(Path directory, boolean durable, Recovery recovery, boolean readOnly, boolean primeLog) {
     private static final String FORMS = "embedded:./dir, embedded:/abs/dir or embedded:///abs/dir";
-    private static final String OPTIONS =
-            "sync=true|false, recover=" + Recovery.CHOICES.replace(", ", "|") + ", readOnly=true|false";
-
-    StoreUrl(Path directory, boolean durable, Recovery recovery) {
-        this(directory, durable, recovery, false);
-    }
+    private static final String OPTIONS = "sync=true|false, recover=" + Recovery.CHOICES.replace(", ", "|")
+            + ", readOnly=true|false, primeLog=true|false";
 
     static StoreUrl parse(URI url) {
         String path;
@@ -43,16 +39,18 @@ record StoreUrl(Path directory, boolean durable, Recovery recovery, boolean read
         }
         boolean durable = true;
         boolean readOnly = false;
+        boolean primeLog = true;
         Recovery recovery = Recovery.NONE;
         if (query != null && !query.isEmpty()) {
             for (String option : query.split("&")) {
                 String[] kv = option.split("=", 2);
                 String value = kv.length > 1 ? kv[1].toLowerCase(Locale.ROOT) : "";
                 // readOnly also as readonly: a URL typed by hand in a shell
-                switch (kv[0].equals("readOnly") ? "readonly" : kv[0]) {
+                switch (kv[0].equals("readOnly") ? "readonly" : kv[0].equals("primeLog") ? "primelog" : kv[0]) {
                     case "sync" -> durable = parseBoolean("sync", value, url);
                     case "readonly" -> readOnly = parseBoolean("readOnly", value, url);
                     case "recover" -> recovery = Recovery.parse(value, url);
+                    case "primelog" -> primeLog = parseBoolean("primeLog", value, url);
                     default ->
                         throw new IllegalArgumentException(Stores.URL_SETTING + ": unknown embedded store option '"
                                 + kv[0] + "' in '" + url + "'; known options: " + OPTIONS);
@@ -70,7 +68,7 @@ record StoreUrl(Path directory, boolean durable, Recovery recovery, boolean read
             throw new IllegalArgumentException(
                     Stores.URL_SETTING + ": '" + path + "' is not a valid directory path: " + e.getMessage(), e);
         }
-        return new StoreUrl(dir, durable, recovery, readOnly);
+        return new StoreUrl(dir, durable, recovery, readOnly, primeLog);
     }
 
     private static boolean parseBoolean(String option, String value, URI url) {

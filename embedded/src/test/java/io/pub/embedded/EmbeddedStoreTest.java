@@ -248,6 +248,10 @@ class EmbeddedStoreTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(Stores.URL_SETTING)
                 .hasMessageContaining("maybe");
+        assertThatThrownBy(() -> open("embedded:" + tmp + "?primeLog=maybe"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Stores.URL_SETTING)
+                .hasMessageContaining("primeLog must be true or false, was 'maybe'");
         assertThatThrownBy(() -> open("embedded://somehost/data"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(Stores.URL_SETTING)
@@ -480,5 +484,73 @@ class EmbeddedStoreTest {
             assertThat(store.read(S0, head, 1).entries().get(0).message().id()).isEqualTo("after");
             assertThat(store.read(S0, 0, 1).entries().get(0).message().id()).isEqualTo("0-0");
         }
+    }
+
+    /**
+     * A store taking durable writes moves to a recycled log file after LogPrimer.AFTER_SYNCS fsyncs
+     * (a new name at a filled file's size), not after its first 128 MiB; one taking fewer is left
+     * alone. It reopens whole after it.
+     */
+    @Test
+    void aStoreTakingDurableWritesSoonWritesOverARecycledLogFile() throws Exception {
+        Path dir = tmp.resolve("store");
+        long filled = (long) LogPrimer.FILLER_MIB << 20;
+        long n = LogPrimer.AFTER_SYNCS;
+        try (Controller store = open(dir)) {
+            store.createTopic(new TopicInfo("orders", 1, false, null));
+            Set<String> before = logs(dir).keySet();
+            for (long i = 0; i < n - 10; i++) {
+                store.append(S0, List.of(msg("m" + i)));
+            }
+            assertThat(logs(dir).values()).as("log sizes before priming").allMatch(size -> size < filled / 4);
+            for (long i = n - 10; i < n + 10; i++) {
+                store.append(S0, List.of(msg("m" + i)));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (logs(dir).entrySet().stream()
+                    .noneMatch(e -> !before.contains(e.getKey()) && e.getValue() >= filled)) {
+                assertThat(System.nanoTime())
+                        .as("a recycled log in use within 30 s")
+                        .isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            store.append(S0, List.of(msg("after")));
+        }
+        try (Controller store = open(dir)) {
+            assertThat(store.head(S0)).isEqualTo(n + 11);
+            assertThat(store.read(S0, 0, 1).entries().get(0).message().id()).isEqualTo("m0");
+            assertThat(store.read(S0, n + 10, 1).entries().get(0).message().id())
+                    .isEqualTo("after");
+        }
+    }
+
+    @Test
+    void primeLogFalseLeavesTheLogGrowing() throws Exception {
+        Path dir = tmp.resolve("store");
+        try (Controller store = open("embedded:" + dir + "?primeLog=false")) {
+            store.createTopic(new TopicInfo("orders", 1, false, null));
+            for (long i = 0; i < LogPrimer.AFTER_SYNCS + 200; i++) {
+                store.append(S0, List.of(msg("m" + i)));
+            }
+            Thread.sleep(200); // priming, were it started, would have written its filler by now
+            assertThat(logs(dir).values())
+                    .as("log sizes")
+                    .allMatch(size -> size < ((long) LogPrimer.FILLER_MIB << 20) / 4);
+        }
+    }
+
+    /** The store's log files by name, with their sizes (files renamed or deleted meanwhile left out). */
+    private static Map<String, Long> logs(Path dir) throws Exception {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (var files = Files.list(dir)) {
+            for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                try {
+                    out.put(log.getFileName().toString(), Files.size(log));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // renamed (recycled) or deleted while listed
+                }
+            }
+        }
+        return out;
     }
 }

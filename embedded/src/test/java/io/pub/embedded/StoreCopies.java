@@ -47,9 +47,13 @@ final class StoreCopies {
         return open("embedded:" + dir);
     }
 
-    /** Creates a store and publishes {@link #MESSAGES} messages of 1 KiB, one per append, as sends do. */
+    /**
+     * Creates a store and publishes {@link #MESSAGES} messages of 1 KiB, one per append, as sends do.
+     * Into one log file that grows, as the damage tests expect: without {@link LogPrimer}, which
+     * would move the store to a recycled file after its first 1,000 fsyncs.
+     */
     static Controller publish(Path dir) {
-        Controller store = open(dir);
+        Controller store = open("embedded:" + dir + "?primeLog=false");
         store.createTopic(new TopicInfo(SHARD.topic(), 1, false, null));
         byte[] body = new byte[1024];
         for (int i = 0; i < MESSAGES; i++) {
