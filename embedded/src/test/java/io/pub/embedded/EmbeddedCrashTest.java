@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,16 +38,22 @@ class EmbeddedCrashTest {
 
     @Test
     void everyAcknowledgedAppendSurvivesKill9() throws Exception {
-        killPublisherAndCheck("");
+        killPublisherAndCheck("", false);
     }
 
     /** Without fsync the writes still reached the operating system, which outlives the process. */
     @Test
     void everyAcknowledgedAppendSurvivesKill9EvenWithoutFsync() throws Exception {
-        killPublisherAndCheck("?sync=false");
+        killPublisherAndCheck("?sync=false", false);
     }
 
-    private void killPublisherAndCheck(String options) throws Exception {
+    /** Killed while writing over a recycled log file (LogPrimer), whose tail holds older records. */
+    @Test
+    void everyAcknowledgedAppendSurvivesKill9OnARecycledLog() throws Exception {
+        killPublisherAndCheck("", true);
+    }
+
+    private void killPublisherAndCheck(String options, boolean recycled) throws Exception {
         Path dir = tmp.resolve("store");
         Path err = tmp.resolve("child.err");
         Process child = ChildJvm.start(CrashPublisher.class, err, dir.toString(), options);
@@ -54,6 +61,21 @@ class EmbeddedCrashTest {
         try {
             // kill it mid-run, once the four publishers have acknowledged a few hundred messages
             out.await(l -> l.size() >= 400, Duration.ofSeconds(60));
+            if (recycled) {
+                // ... more than that: once the store is on a recycled log, and wrote into it
+                Set<String> before = StoreCopies.logs(dir).keySet();
+                long filled = (long) LogPrimer.FILLER_MIB << 20;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (StoreCopies.logs(dir).entrySet().stream()
+                        .noneMatch(e -> !before.contains(e.getKey()) && e.getValue() >= filled)) {
+                    assertThat(System.nanoTime())
+                            .as("a recycled log in use within 60 s: %s", Files.readString(err))
+                            .isLessThan(deadline);
+                    Thread.sleep(10);
+                }
+                int seen = out.all(Duration.ZERO).size();
+                out.await(l -> l.size() >= seen + 400, Duration.ofSeconds(60));
+            }
             assertThat(child.isAlive())
                     .as("child died early: %s", Files.readString(err))
                     .isTrue();

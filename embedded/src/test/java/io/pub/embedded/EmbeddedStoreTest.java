@@ -498,16 +498,18 @@ class EmbeddedStoreTest {
         long n = LogPrimer.AFTER_SYNCS;
         try (Controller store = open(dir)) {
             store.createTopic(new TopicInfo("orders", 1, false, null));
-            Set<String> before = logs(dir).keySet();
+            Set<String> before = StoreCopies.logs(dir).keySet();
             for (long i = 0; i < n - 10; i++) {
                 store.append(S0, List.of(msg("m" + i)));
             }
-            assertThat(logs(dir).values()).as("log sizes before priming").allMatch(size -> size < filled / 4);
+            assertThat(StoreCopies.logs(dir).values())
+                    .as("log sizes before priming")
+                    .allMatch(size -> size < filled / 4);
             for (long i = n - 10; i < n + 10; i++) {
                 store.append(S0, List.of(msg("m" + i)));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (logs(dir).entrySet().stream()
+            while (StoreCopies.logs(dir).entrySet().stream()
                     .noneMatch(e -> !before.contains(e.getKey()) && e.getValue() >= filled)) {
                 assertThat(System.nanoTime())
                         .as("a recycled log in use within 30 s")
@@ -533,24 +535,9 @@ class EmbeddedStoreTest {
                 store.append(S0, List.of(msg("m" + i)));
             }
             Thread.sleep(200); // priming, were it started, would have written its filler by now
-            assertThat(logs(dir).values())
+            assertThat(StoreCopies.logs(dir).values())
                     .as("log sizes")
                     .allMatch(size -> size < ((long) LogPrimer.FILLER_MIB << 20) / 4);
         }
-    }
-
-    /** The store's log files by name, with their sizes (files renamed or deleted meanwhile left out). */
-    private static Map<String, Long> logs(Path dir) throws Exception {
-        Map<String, Long> out = new java.util.TreeMap<>();
-        try (var files = Files.list(dir)) {
-            for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
-                try {
-                    out.put(log.getFileName().toString(), Files.size(log));
-                } catch (java.nio.file.NoSuchFileException e) {
-                    // renamed (recycled) or deleted while listed
-                }
-            }
-        }
-        return out;
     }
 }

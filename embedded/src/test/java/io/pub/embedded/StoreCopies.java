@@ -167,4 +167,19 @@ final class StoreCopies {
             b.write(bytes, off, len);
         }
     }
+
+    /** The store's log files by name, with their sizes (files renamed or deleted meanwhile left out). */
+    static Map<String, Long> logs(Path dir) throws Exception {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (var files = Files.list(dir)) {
+            for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                try {
+                    out.put(log.getFileName().toString(), Files.size(log));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // renamed (recycled) or deleted while listed
+                }
+            }
+        }
+        return out;
+    }
 }
