@@ -191,7 +191,11 @@ final class Committer implements AutoCloseable {
      */
     <T> List<T> scan(int family, byte[] from, byte[] to, BiFunction<byte[], byte[], T> decode) {
         List<T> out = new ArrayList<>();
-        try (RocksIterator it = db.newIterator(families[family])) {
+        // bounded: past the last key of the range, an unbounded step walked through the deletions
+        // after it (consumed messages of later segments, dropped leases) to find the next live key
+        try (Slice upper = new Slice(to);
+                ReadOptions bounded = new ReadOptions().setIterateUpperBound(upper);
+                RocksIterator it = db.newIterator(families[family], bounded)) {
             for (it.seek(from); it.isValid() && Arrays.compareUnsigned(it.key(), to) < 0; it.next()) {
                 out.add(decode.apply(it.key(), it.value()));
             }
