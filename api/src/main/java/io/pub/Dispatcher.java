@@ -36,6 +36,8 @@ final class Dispatcher {
     private final ScheduledFuture<?> renewal;
     private final Dispatchers registry;
     private final Pub pub;
+    private final AutoCloseable publishes;
+    private final java.util.concurrent.atomic.AtomicInteger nextWoken = new java.util.concurrent.atomic.AtomicInteger();
     private int rotation;
 
     Dispatcher(Pub pub, Subscription subscription, SubscriberOptions options, Dispatchers registry) {
@@ -47,6 +49,26 @@ final class Dispatcher {
         Duration margin = lease.dividedBy(2);
         this.renewal =
                 pub.scheduler().scheduleWithFixedDelay(() -> renew(margin), period, period, TimeUnit.MILLISECONDS);
+        this.publishes = subscriber.onPublish(this::published);
+    }
+
+    /**
+     * A publish to the topic through this JVM, on the publisher's thread: ends the wait of one
+     * receiver, the next waiting one in turn. Its read leases for every active receiver and wakes
+     * those it filled ({@link #fill}), so ending every wait only had the others contend for the lock
+     * and find nothing. The others are told without being woken, so one about to wait polls instead.
+     */
+    private void published() {
+        Object[] all = receivers.toArray();
+        if (all.length == 0) {
+            return;
+        }
+        int start = Math.floorMod(nextWoken.getAndIncrement(), all.length);
+        boolean woke = false;
+        for (int i = 0; i < all.length; i++) {
+            Receiver r = (Receiver) all[(start + i) % all.length];
+            woke |= r.published(!woke);
+        }
     }
 
     Receiver join(Predicate<Message> filter, Receiver.Options options) {
@@ -123,6 +145,11 @@ final class Dispatcher {
 
     /** Stops renewing and closes the subscriber (which releases whatever it still holds). */
     void close() {
+        try {
+            publishes.close();
+        } catch (Exception e) {
+            // a wake-up registration: nothing to clean up beyond it
+        }
         renewal.cancel(false);
         subscriber.close();
     }

@@ -81,8 +81,7 @@ public final class Receiver implements AutoCloseable {
     private volatile boolean active;
 
     private boolean left;
-    private volatile Runnable arrival = () -> {};
-    private AutoCloseable publishes;
+    private volatile Wakeup arrival = notify -> false;
 
     Receiver(Dispatcher dispatcher, Subscriber subscriber, Predicate<Message> filter, Options options, Clock clock) {
         this.dispatcher = dispatcher;
@@ -103,14 +102,25 @@ public final class Receiver implements AutoCloseable {
     }
 
     /**
-     * Runs {@code wakeup} when a message may have arrived for this receiver: a publish to its topic
-     * through this JVM, or deliveries the dispatcher put into its buffer. Quick and non-blocking, as
-     * {@link Subscriber#onPublish}. One at a time: a later call replaces the earlier.
+     * A receiver's wake-up, run quickly and without blocking when a message may have arrived for it.
+     * With {@code notify} false it only marks that one may have (a consumer about to wait polls
+     * again instead); with {@code notify} true it also ends a wait. Returns true if that ended a wait
+     * (or woke a thread that polls for it), false if the consumer was busy.
      */
-    public synchronized void onArrival(Runnable wakeup) {
-        closeQuietly(publishes);
+    @FunctionalInterface
+    public interface Wakeup {
+        boolean wake(boolean notify);
+    }
+
+    /**
+     * Runs {@code wakeup} when a message may have arrived for this receiver: deliveries the
+     * dispatcher put into its buffer, or a publish to its topic through this JVM. A publish ends the
+     * wait of one receiver of the subscription (the next waiting one in turn): its read leases for
+     * every receiver and wakes those it filled, so waking them all only made them contend for it. One
+     * at a time: a later call replaces the earlier.
+     */
+    public void onArrival(Wakeup wakeup) {
         arrival = wakeup;
-        publishes = subscriber.onPublish(wakeup);
     }
 
     // ---- taking
@@ -351,7 +361,6 @@ public final class Receiver implements AutoCloseable {
                 return;
             }
             closed = true;
-            closeQuietly(publishes);
         }
         try {
             dispatcher.giveBack(this);
@@ -381,16 +390,6 @@ public final class Receiver implements AutoCloseable {
             left = true;
         }
         dispatcher.leave(this);
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // a wake-up registration: nothing to clean up beyond it
-            }
-        }
     }
 
     // ---- for the dispatcher (called under its lock)
@@ -429,7 +428,12 @@ public final class Receiver implements AutoCloseable {
     }
 
     void arrived() {
-        arrival.run();
+        arrival.wake(true);
+    }
+
+    /** A publish through this JVM; see {@link Wakeup#wake}. */
+    boolean published(boolean notify) {
+        return !closed && arrival.wake(notify);
     }
 
     void renewalFailed(RuntimeException e) {

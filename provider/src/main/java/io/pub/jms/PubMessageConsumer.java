@@ -84,17 +84,27 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
                 prefetch, OrderHeaders.ORDER, OrderHeaders::previousShard, QUIET_RECHECK, connection::failed);
     }
 
-    /** On the publisher's thread, after a publish to the destination: ends waits, quickly. */
-    private void published() {
+    /**
+     * When a message may have arrived (a publish here, deliveries put into this consumer's buffer),
+     * quickly: marks it, and with {@code notify} ends a receive's wait or wakes the session's listener
+     * thread. True if it did either (see {@link Receiver.Wakeup}).
+     */
+    private boolean published(boolean notify) {
         woken = true;
+        if (!notify) {
+            return false;
+        }
+        if (listener != null) {
+            session.wake();
+            return true;
+        }
         if (waiting) {
             synchronized (signal) {
                 signal.notifyAll();
             }
+            return true;
         }
-        if (listener != null) {
-            session.wake();
-        }
+        return false;
     }
 
     PubDestination destination() {
