@@ -23,9 +23,10 @@ import java.util.List;
  * buffered and delivered-but-unacknowledged messages for as long as they are held, so only a dead JVM
  * lets them lapse. This class adds JMS: receive with its waits, the listener, and close.
  *
- * <p>Waiting: a publish to the destination from this JVM, or messages the reader put into this
- * consumer's buffer, wake waiting receivers and the session's listener thread at once ({@link
- * Receiver#onArrival}). Publishes from other JVMs are found by polling with a backoff of 1 to 50 ms;
+ * <p>Waiting: messages the reader put into this consumer's buffer wake it (a waiting receive or
+ * the session's listener thread) at once, and a publish to the destination from this JVM wakes one
+ * waiting consumer of the subscription, whose read serves the others ({@link Receiver#onArrival}).
+ * Publishes from other JVMs are found by polling with a backoff of 1 to 50 ms;
  * shards found empty are looked at again only after a publish here or {@link #QUIET_RECHECK}, so an
  * idle consumer costs few store calls.
  */
