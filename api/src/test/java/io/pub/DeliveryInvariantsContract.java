@@ -470,9 +470,18 @@ public abstract class DeliveryInvariantsContract {
 
     @Test
     void anExpiredMessageIsNeverDeliveredAndIsDone() {
+        Subscription s = expiredThen("long");
+        assertThat(drainAndAck(subscriber(s))).containsExactly("long");
+        assertThat(store.cursor("s", new TopicShard("t", 0)).committed()).isEqualTo(2);
+    }
+
+    /**
+     * Topic "t" (one shard) with subscription "s", holding a message "short" that expired (the clock
+     * moved 2 s past its 1 s time to live) and then {@code next}.
+     */
+    private Subscription expiredThen(String next) {
         pub.createTopic("t", 1);
         Subscription s = shared("t", "s");
-        long now = clock.millis();
         pub.producer()
                 .publishBatch(
                         "t",
@@ -480,12 +489,11 @@ public abstract class DeliveryInvariantsContract {
                         List.of(
                                 Message.builder()
                                         .id("short")
-                                        .expiration(now + 1000)
+                                        .expiration(clock.millis() + 1000)
                                         .build(),
-                                msg("long")));
+                                msg(next)));
         advance(Duration.ofSeconds(2));
-        assertThat(drainAndAck(subscriber(s))).containsExactly("long");
-        assertThat(store.cursor("s", new TopicShard("t", 0)).committed()).isEqualTo(2);
+        return s;
     }
 
     @Test
@@ -556,19 +564,7 @@ public abstract class DeliveryInvariantsContract {
 
     @Test
     void anExpiredMessageHousekeepingRemovedDoesNotHoldBackTheOnesBehindIt() {
-        pub.createTopic("t", 1);
-        Subscription s = shared("t", "s");
-        pub.producer()
-                .publishBatch(
-                        "t",
-                        0,
-                        List.of(
-                                Message.builder()
-                                        .id("short")
-                                        .expiration(clock.millis() + 1000)
-                                        .build(),
-                                msg("behind")));
-        advance(Duration.ofSeconds(2));
+        Subscription s = expiredThen("behind");
         pub.housekeep(); // before any consumer read the shard
         // at once: not after the publish timeout, as for an offset a producer reserved and never wrote
         assertThat(drainAndAck(subscriber(s))).containsExactly("behind");
