@@ -329,10 +329,6 @@ final class Committer implements AutoCloseable {
     }
 
     /**
-     * In the write turn: switches the messages' write buffer (a flush not waited for), so that what
-     * is written from now on goes into a new one. A failed switch only costs overlapping files.
-     */
-    /**
      * Switches every write buffer (flushes not waited for) in the write turn, so between two writes,
      * and starts a new generation of segments as a full messages' buffer does ({@link LogPrimer}).
      */
@@ -350,6 +346,10 @@ final class Committer implements AutoCloseable {
         }
     }
 
+    /**
+     * In the write turn: switches the messages' write buffer (a flush not waited for), so that what
+     * is written from now on goes into a new one. A failed switch only costs overlapping files.
+     */
     private void newBuffer(long nextGeneration) {
         try {
             db.flush(switchBuffer, families[Families.MESSAGES]);

@@ -18,8 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A durable write's fdatasync into a log file that grows also updates the file's size and
  * allocation, so it runs at the disk's new-file rate; into a recycled file, written over in place, it
- * runs at the preallocated-file rate (RECYCLED_LOGS; 3,400-3,500 against 5,800-6,000 synced writes a
- * second from one thread in one sitting here). RocksDB recycles a log only once every write buffer
+ * runs at the preallocated-file rate (RECYCLED_LOGS; the README's sync path has the figures). RocksDB recycles a log only once every write buffer
  * holding its writes was flushed, which a store written at a few MiB a second reaches after
  * minutes. So once the store has made {@link #AFTER_SYNCS} fsyncs since it opened, this writes {@link
  * #FILLER_MIB} MiB of filler into the current log (one key of the default family, never used
@@ -47,7 +46,6 @@ final class LogPrimer implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final Thread thread;
     private volatile boolean closing;
-    private volatile boolean primed;
 
     LogPrimer(RocksDB db, List<ColumnFamilyHandle> all, Committer committer, String name) {
         this.db = db;
@@ -68,11 +66,6 @@ final class LogPrimer implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /** Whether the log in use is the recycled, filled one (for tests). */
-    boolean primed() {
-        return primed;
     }
 
     private void run() {
@@ -107,7 +100,6 @@ final class LogPrimer implements AutoCloseable {
             // the next log is the recycled one: a switch of one buffer with something in it takes it
             db.put(defaultFamily, unsynced, FILLER_KEY, new byte[0]);
             db.flush(wait, defaultFamily);
-            primed = true;
         }
     }
 
