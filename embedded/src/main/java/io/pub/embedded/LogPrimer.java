@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.LogFile;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteOptions;
@@ -36,6 +37,8 @@ final class LogPrimer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogPrimer.class);
     private static final byte[] FILLER_KEY = "pub-log-filler".getBytes(StandardCharsets.UTF_8);
     private static final long FLUSH_WAIT_MILLIS = 30_000;
+    private static final int SWITCH_ATTEMPTS = 20;
+    private static final long PAUSE_MILLIS = 10;
 
     private final RocksDB db;
     private final ColumnFamilyHandle defaultFamily;
@@ -88,18 +91,54 @@ final class LogPrimer implements AutoCloseable {
                 db.put(defaultFamily, unsynced, FILLER_KEY, mib);
             }
             db.delete(defaultFamily, unsynced, FILLER_KEY);
-            if (closing) {
-                return;
+            long filled = newest().logNumber();
+            for (int attempt = 0; attempt < SWITCH_ATTEMPTS && !closing; attempt++) {
+                if (alive(filled)) {
+                    // every buffer holding writes of the filled log goes, so RocksDB puts that log
+                    // on its recycle list (a switch can find nothing to do: then it is tried again)
+                    committer.switchBuffers(all);
+                    if (!flushed()) {
+                        return;
+                    }
+                }
+                // the next log is the recycled one: a switch of one buffer with something in it
+                // takes it. RocksDB puts the filled log on its list a little after its last flush
+                // is installed, so a switch made in between takes a new file: then switch again
+                db.put(defaultFamily, unsynced, FILLER_KEY, new byte[0]);
+                db.flush(wait, defaultFamily);
+                LogFile now = newest();
+                if (now.logNumber() > filled && now.sizeFileBytes() >= (long) FILLER_MIB << 20) {
+                    return;
+                }
+                pause();
             }
-            // every buffer holding writes of the filled log goes, so RocksDB puts that log on its
-            // recycle list
-            committer.switchBuffers(all);
-            if (!flushed()) {
-                return;
+            log.debug("embedded store {}: no recycled log file in use after priming", name);
+        }
+    }
+
+    /** The log in use: the newest. */
+    private LogFile newest() throws RocksDBException {
+        LogFile newest = null;
+        for (LogFile f : db.getSortedWalFiles()) {
+            if (newest == null || f.logNumber() > newest.logNumber()) {
+                newest = f;
             }
-            // the next log is the recycled one: a switch of one buffer with something in it takes it
-            db.put(defaultFamily, unsynced, FILLER_KEY, new byte[0]);
-            db.flush(wait, defaultFamily);
+        }
+        if (newest == null) {
+            throw new RocksDBException("no write-ahead log file found");
+        }
+        return newest;
+    }
+
+    private boolean alive(long logNumber) throws RocksDBException {
+        return db.getSortedWalFiles().stream().anyMatch(f -> f.logNumber() == logNumber);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -114,12 +153,7 @@ final class LogPrimer implements AutoCloseable {
             if (!pending) {
                 return true;
             }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            pause();
         }
         return false;
     }

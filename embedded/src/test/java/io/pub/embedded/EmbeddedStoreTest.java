@@ -512,7 +512,7 @@ class EmbeddedStoreTest {
             while (StoreCopies.logs(dir).entrySet().stream()
                     .noneMatch(e -> !before.contains(e.getKey()) && e.getValue() >= filled)) {
                 assertThat(System.nanoTime())
-                        .as("a recycled log in use within 30 s")
+                        .as("a recycled log in use within 30 s; logs before %s, now %s", before, StoreCopies.logs(dir))
                         .isLessThan(deadline);
                 Thread.sleep(10);
             }
