@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -37,7 +38,7 @@ final class Dispatcher {
     private final Dispatchers registry;
     private final Pub pub;
     private final AutoCloseable publishes;
-    private final java.util.concurrent.atomic.AtomicInteger nextWoken = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger nextWoken = new AtomicInteger();
     private int rotation;
 
     Dispatcher(Pub pub, Subscription subscription, SubscriberOptions options, Dispatchers registry) {
