@@ -64,15 +64,9 @@ class EmbeddedCrashTest {
             if (recycled) {
                 // ... more than that: once the store is on a recycled log, and wrote into it
                 Set<String> before = StoreCopies.logs(dir).keySet();
-                long filled = (long) LogPrimer.FILLER_MIB << 20;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (StoreCopies.logs(dir).entrySet().stream()
-                        .noneMatch(e -> !before.contains(e.getKey()) && e.getValue() >= filled)) {
-                    assertThat(System.nanoTime())
-                            .as("a recycled log in use within 60 s: %s", Files.readString(err))
-                            .isLessThan(deadline);
-                    Thread.sleep(10);
-                }
+                assertThat(StoreCopies.awaitRecycledLog(dir, before, Duration.ofSeconds(60)))
+                        .as("a recycled log in use within 60 s: %s", Files.readString(err))
+                        .isTrue();
                 int seen = out.all(Duration.ZERO).size();
                 out.await(l -> l.size() >= seen + 400, Duration.ofSeconds(60));
             }

@@ -508,14 +508,9 @@ class EmbeddedStoreTest {
             for (long i = n - 10; i < n + 10; i++) {
                 store.append(S0, List.of(msg("m" + i)));
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (StoreCopies.logs(dir).entrySet().stream()
-                    .noneMatch(e -> !before.contains(e.getKey()) && e.getValue() >= filled)) {
-                assertThat(System.nanoTime())
-                        .as("a recycled log in use within 30 s; logs before %s, now %s", before, StoreCopies.logs(dir))
-                        .isLessThan(deadline);
-                Thread.sleep(10);
-            }
+            assertThat(StoreCopies.awaitRecycledLog(dir, before, java.time.Duration.ofSeconds(30)))
+                    .as("a recycled log in use within 30 s; logs before %s, now %s", before, StoreCopies.logs(dir))
+                    .isTrue();
             store.append(S0, List.of(msg("after")));
         }
         try (Controller store = open(dir)) {
@@ -534,7 +529,10 @@ class EmbeddedStoreTest {
             for (long i = 0; i < LogPrimer.AFTER_SYNCS + 200; i++) {
                 store.append(S0, List.of(msg("m" + i)));
             }
-            Thread.sleep(200); // priming, were it started, would have written its filler by now
+            // priming starts its thread on the fsync that reaches AFTER_SYNCS, before that append returns
+            assertThat(Thread.getAllStackTraces().keySet())
+                    .extracting(Thread::getName)
+                    .noneMatch(name -> name.startsWith("pub-embedded-log-primer") && name.contains(dir.toString()));
             assertThat(StoreCopies.logs(dir).values())
                     .as("log sizes")
                     .allMatch(size -> size < ((long) LogPrimer.FILLER_MIB << 20) / 4);

@@ -182,4 +182,33 @@ final class StoreCopies {
         }
         return out;
     }
+
+    /**
+     * Waits, on file-system events rather than sleeps, until {@code dir} holds a log file not in
+     * {@code before} of at least the priming filler's size: a recycled log in use (LogPrimer).
+     * Returns false if none came within {@code timeout}.
+     */
+    static boolean awaitRecycledLog(Path dir, Set<String> before, java.time.Duration timeout) throws Exception {
+        long filled = (long) LogPrimer.FILLER_MIB << 20;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (java.nio.file.WatchService watch = dir.getFileSystem().newWatchService()) {
+            dir.register(
+                    watch,
+                    java.nio.file.StandardWatchEventKinds.ENTRY_CREATE,
+                    java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
+            while (logs(dir).entrySet().stream()
+                    .noneMatch(e -> !before.contains(e.getKey()) && e.getValue() >= filled)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.nio.file.WatchKey key = watch.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+            return true;
+        }
+    }
 }
