@@ -29,9 +29,43 @@ public final class PayaraProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the server with {@code deployments} (in order) and waits until it says it is ready. */
+    /**
+     * Starts the server with {@code deployments} (in order) and waits until it says it is ready. A server
+     * that exits before that (for instance because another process took the free port it was given in the
+     * meantime) is started again, up to three times in all, on a new port and root directory; one that is
+     * still starting after 4 minutes is not.
+     */
     public static PayaraProcess start(Path java, Path rootDir, List<String> systemProperties, List<Path> deployments)
             throws Exception {
+        StringBuilder exits = new StringBuilder();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Path root = attempt == 1 ? rootDir : rootDir.resolveSibling(rootDir.getFileName() + "-" + attempt);
+            PayaraProcess p = launch(java, root, systemProperties, deployments);
+            CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(p::readUntilReady);
+            boolean started;
+            try {
+                started = ready.get(4, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.TimeoutException e) {
+                String tail = p.tail(120);
+                p.close();
+                throw new AssertionError("Payara Micro was not ready within 4 minutes; the end of its log:\n" + tail);
+            }
+            if (started) {
+                return p;
+            }
+            // the log ended without the ready line: the server exited
+            p.process.waitFor(60, TimeUnit.SECONDS);
+            String exit = p.process.isAlive() ? "closed its output" : "exited with code " + p.process.exitValue();
+            exits.append(String.format(
+                    "%nattempt %d (port %d) %s before it was ready; the end of its log:%n%s%n",
+                    attempt, p.port, exit, p.tail(60)));
+            p.close();
+        }
+        throw new AssertionError("Payara Micro did not start in 3 attempts:" + exits);
+    }
+
+    private static PayaraProcess launch(Path java, Path rootDir, List<String> systemProperties, List<Path> deployments)
+            throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx768m"));
         systemProperties.forEach(p -> command.add("-D" + p));
@@ -47,21 +81,8 @@ public final class PayaraProcess implements AutoCloseable {
             command.add("--deploy");
             command.add(d.toString());
         }
-        PayaraProcess p = new PayaraProcess(
+        return new PayaraProcess(
                 new ProcessBuilder(command).redirectErrorStream(true).start(), port);
-        CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(p::readUntilReady);
-        boolean started;
-        try {
-            started = ready.get(4, TimeUnit.MINUTES);
-        } catch (java.util.concurrent.TimeoutException e) {
-            started = false;
-        }
-        if (!started) {
-            String tail = p.tail(120);
-            p.close();
-            throw new AssertionError("Payara Micro was not ready within 4 minutes; the end of its log:\n" + tail);
-        }
-        return p;
     }
 
     /** Kills the server at once (SIGKILL): nothing it had not committed survives. */
