@@ -383,6 +383,9 @@ final class Committer implements AutoCloseable {
             finished.addAll(round);
             return;
         }
+        for (Batch b : round) {
+            b.stored = true; // before readers hear of it: one woken now finds it stored
+        }
         tellReadable(round);
         for (Batch b : round) {
             b.clearOverlay();
@@ -622,6 +625,8 @@ final class Committer implements AutoCloseable {
         private final Written done = new Written(this);
         // set in the write turn once the batch is in the database (or failed)
         private volatile boolean written;
+        // set in the write turn once the batch is in the database, before anyone is told it is
+        private volatile boolean stored;
         // set in a turn once nothing more is to be done: written, and fsynced if asked (or failed)
         private volatile boolean settled;
         private volatile StoreException failure;
@@ -635,6 +640,11 @@ final class Committer implements AutoCloseable {
             ops.add(new Op(Op.PUT, family, key, value));
             overlay(family, key, value);
             return this;
+        }
+
+        /** Whether the batch is in the database: what it put is what a scan now finds. */
+        boolean isWritten() {
+            return stored;
         }
 
         /** This batch writes into segments of {@code g}: it goes into that generation's write buffer. */

@@ -129,7 +129,7 @@ final class ShardRecords {
             Segments.Writer w = segments.writer(shard, b);
             for (int i = 0; i < values.size(); i++) {
                 b.put(MESSAGES, w.key(first + i), values.get(i));
-                recent.remember(shard, first + i, values.get(i), messages.get(i));
+                recent.remember(shard, first + i, values.get(i), messages.get(i), b::isWritten);
             }
             return new Appended(first, w.submitted(inBackground ? b.submitInBackground() : b.submit()));
         } finally {
@@ -152,14 +152,20 @@ final class ShardRecords {
         }
         // an offset whose write is still queued reads as absent, like one reserved and not yet written
         // trimming leaves the keys below the floor to the reclaimer: they are not read
+        long start = Math.max(from, cachedFloor(shard));
+        long changes = recent.changes();
+        List<Entry> remembered = start < to ? recent.written(shard, start, to) : null;
+        if (remembered != null) {
+            return new ReadResult(remembered, head); // what a scan would find, without one
+        }
         List<Entry> entries = new ArrayList<>();
-        for (Segments.Span s : segments.covering(shard, Math.max(from, cachedFloor(shard)), to)) {
+        for (Segments.Span s : segments.covering(shard, start, to)) {
             entries.addAll(
                     committer.scan(MESSAGES, Keys.message(s.id(), s.from()), Keys.message(s.id(), s.to()), (k, v) -> {
                         long offset = Keys.offsetOf(k);
                         return Records.isTombstone(v)
                                 ? Entry.tombstone(offset)
-                                : new Entry(offset, recent.decode(shard, offset, v));
+                                : new Entry(offset, recent.decode(shard, offset, v, changes));
                     }));
         }
         return new ReadResult(entries, head);
@@ -227,6 +233,7 @@ final class ShardRecords {
                 held.add(l);
             }
             List<byte[][]> ranges = segments.drop(topic, shardCount, batch);
+            recent.changed();
             return new Dropped(batch.submit(), ranges);
         } finally {
             for (int i = held.size() - 1; i >= 0; i--) {
@@ -255,6 +262,7 @@ final class ShardRecords {
                 // a tombstone, not a gap: a gap below the head reads as a hole, which a consumer
                 // waits the publish timeout for before sealing it
                 if (current != null && !Records.isTombstone(current)) {
+                    recent.changed();
                     b.put(MESSAGES, key, Records.TOMBSTONE);
                 }
             }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pub.Message;
 import io.pub.TopicShard;
+import io.pub.spi.Entry;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class RecentMessagesTest {
@@ -22,18 +24,18 @@ class RecentMessagesTest {
         RecentMessages recent = new RecentMessages();
         Message m = message("a");
         byte[] value = Records.message(m);
-        recent.remember(SHARD, 7, value, m);
-        assertThat(recent.decode(SHARD, 7, value.clone())).isSameAs(m);
+        recent.remember(SHARD, 7, value, m, recent.changes());
+        assertThat(recent.decode(SHARD, 7, value.clone(), recent.changes())).isSameAs(m);
     }
 
     @Test
     void otherBytesAtTheSameOffsetAreDecoded() {
         RecentMessages recent = new RecentMessages();
         Message old = message("old");
-        recent.remember(SHARD, 7, Records.message(old), old);
+        recent.remember(SHARD, 7, Records.message(old), old, 0);
         Message now = message("new");
-        assertThat(recent.decode(SHARD, 7, Records.message(now))).isEqualTo(now);
-        assertThat(recent.decode(new TopicShard("t", 1), 7, Records.message(old)))
+        assertThat(recent.decode(SHARD, 7, Records.message(now), 0)).isEqualTo(now);
+        assertThat(recent.decode(new TopicShard("t", 1), 7, Records.message(old), 0))
                 .isEqualTo(old);
     }
 
@@ -43,9 +45,46 @@ class RecentMessagesTest {
         byte[] body = new byte[60 * 1024];
         for (int i = 0; i < 400; i++) { // about 24 MiB through an 8 MiB memory
             Message m = Message.builder().id("m" + i).body(body).build();
-            recent.remember(SHARD, i, Records.message(m), m);
+            recent.remember(SHARD, i, Records.message(m), m, 0);
         }
         Message first = Message.builder().id("m0").body(body).build();
-        assertThat(recent.decode(SHARD, 0, Records.message(first))).isEqualTo(first);
+        assertThat(recent.decode(SHARD, 0, Records.message(first), 0)).isEqualTo(first);
+    }
+
+    @Test
+    void aRangeIsReadFromMemoryOnlyIfEveryOffsetHoldsAWrittenMessage() {
+        RecentMessages recent = new RecentMessages();
+        Message a = message("a");
+        Message b = message("b");
+        recent.remember(SHARD, 1, Records.message(a), a, recent.changes()); // read from the database
+        AtomicBoolean written = new AtomicBoolean();
+        recent.remember(SHARD, 2, Records.message(b), b, written::get); // being written
+
+        assertThat(recent.written(SHARD, 1, 2)).extracting(Entry::message).containsExactly(a);
+        // queued, not yet in the database: a scan would not find it
+        assertThat(recent.written(SHARD, 1, 3)).isNull();
+        written.set(true);
+        assertThat(recent.written(SHARD, 1, 3)).extracting(Entry::offset).containsExactly(1L, 2L);
+        // an offset never remembered may be a hole or a tombstone: only the database knows
+        assertThat(recent.written(SHARD, 1, 4)).isNull();
+        assertThat(recent.written(new TopicShard("t", 1), 1, 2)).isNull();
+    }
+
+    @Test
+    void aChangeSendsEveryReadToTheDatabaseIncludingOneThatScannedBeforeIt() {
+        RecentMessages recent = new RecentMessages();
+        Message a = message("a");
+        byte[] value = Records.message(a);
+        recent.remember(SHARD, 1, value, a, () -> true);
+        long before = recent.changes(); // a read takes the count, then scans
+        recent.changed(); // a tombstone replaces offset 1 meanwhile
+
+        assertThat(recent.written(SHARD, 1, 2)).isNull();
+        // what the scan found before the tombstone was written is remembered under the old count
+        assertThat(recent.decode(SHARD, 1, value, before)).isSameAs(a);
+        assertThat(recent.written(SHARD, 1, 2)).isNull();
+        // a read that began after the change remembers it under the new count
+        assertThat(recent.decode(SHARD, 1, value, recent.changes())).isSameAs(a);
+        assertThat(recent.written(SHARD, 1, 2)).extracting(Entry::message).containsExactly(a);
     }
 }
