@@ -154,7 +154,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
                     }
                 },
                 shard -> readable.forEach(l -> l.accept(shard)));
-        this.primer = url.primeLog() ? new LogPrimer(db, handles, committer, directory.toString()) : null;
+        this.primer = url.primeLog() ? new LogPrimer(db, handles, committer, directory) : null;
         this.reclaimer = new Reclaimer(db, families[Families.MESSAGES], directory.toString());
         Segments segments = new Segments(committer, Segments.storedNext(db, families));
         this.shards = new ShardRecords(committer, heads, segments, reclaimer::removed);
@@ -531,6 +531,12 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     }
 
     /** The database's last sequence number (one per record written); for tests of the synced mark. */
+    /** Waits up to {@code timeout} for the log priming to end; true if the log in use is then a recycled file. */
+    boolean awaitRecycledLog(java.time.Duration timeout) throws InterruptedException {
+        LogPrimer p = primer;
+        return p != null && p.awaitRecycled(timeout);
+    }
+
     long latestSequence() {
         return call(db::getLatestSequenceNumber);
     }

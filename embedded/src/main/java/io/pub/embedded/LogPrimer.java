@@ -1,12 +1,15 @@
 package io.pub.embedded;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.FlushOptions;
-import org.rocksdb.LogFile;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteOptions;
@@ -21,12 +24,13 @@ import org.slf4j.LoggerFactory;
  * allocation, so it runs at the disk's new-file rate; into a recycled file, written over in place, it
  * runs at the preallocated-file rate (RECYCLED_LOGS; the README's sync path has the figures). RocksDB recycles a log only once every write buffer
  * holding its writes was flushed, which a store written at a few MiB a second reaches after
- * minutes. So once the store has made {@link #AFTER_SYNCS} fsyncs since it opened, this writes {@link
- * #FILLER_MIB} MiB of filler into the current log (one key of the default family, never used
- * otherwise, deleted at once), switches every write buffer (the committer's messages buffer with a
- * new generation of segments, as when it fills), waits for the flushes, and switches once more: the
- * log then in use is the filled one, written over. Once per open, on its own thread; a failure only
- * costs the speed, and is logged.
+ * minutes. So once the store has made {@link #AFTER_SYNCS} fsyncs since it opened, this switches
+ * every write buffer and waits for the flushes (so no older log is given up with the filled one and
+ * takes the recycle list's one place), writes {@link #FILLER_MIB} MiB of filler into the current log
+ * (one key of the default family, never used otherwise, deleted at once), then switches every write
+ * buffer again (the committer's messages buffer with a new generation of segments, as when it fills)
+ * until the log in use is the filled one, written over: the first switch gives it up, the next takes
+ * it. Once per open, on its own thread; a failure only costs the speed, and is logged.
  */
 final class LogPrimer implements AutoCloseable {
     /** Under one write buffer (64 MiB), so the filler alone never switches it. */
@@ -45,17 +49,20 @@ final class LogPrimer implements AutoCloseable {
     private final List<ColumnFamilyHandle> all;
     private final Committer committer;
     private final String name;
+    private final Path directory;
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicBoolean started = new AtomicBoolean();
     private final Thread thread;
     private volatile boolean closing;
+    private volatile boolean recycled;
 
-    LogPrimer(RocksDB db, List<ColumnFamilyHandle> all, Committer committer, String name) {
+    LogPrimer(RocksDB db, List<ColumnFamilyHandle> all, Committer committer, Path directory) {
         this.db = db;
         this.defaultFamily = all.get(0);
         this.all = all;
         this.committer = committer;
-        this.name = name;
+        this.name = directory.toString();
+        this.directory = directory;
         this.thread = new Thread(this::run, "pub-embedded-log-primer " + name);
         thread.setDaemon(true);
     }
@@ -74,7 +81,7 @@ final class LogPrimer implements AutoCloseable {
     private void run() {
         try {
             prime();
-        } catch (RocksDBException | RuntimeException e) {
+        } catch (RocksDBException | IOException | RuntimeException e) {
             log.warn(
                     "embedded store {}: moving to a recycled log file failed (durable writes stay at the"
                             + " disk's new-file rate until RocksDB recycles one): {}",
@@ -83,55 +90,91 @@ final class LogPrimer implements AutoCloseable {
         }
     }
 
-    private void prime() throws RocksDBException {
+    private void prime() throws RocksDBException, IOException {
         byte[] mib = new byte[1 << 20];
-        try (WriteOptions unsynced = new WriteOptions().setSync(false);
-                FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
+        try (WriteOptions unsynced = new WriteOptions().setSync(false)) {
+            // every buffer switched and flushed first: the log the filler goes into is then the only
+            // one RocksDB gives up at the next switch, and goes on its recycle list (of one place)
+            // instead of being deleted because an older one took the place
+            committer.switchBuffers(all);
+            if (!flushed()) {
+                return;
+            }
             for (int i = 0; i < FILLER_MIB && !closing; i++) {
                 db.put(defaultFamily, unsynced, FILLER_KEY, mib);
             }
             db.delete(defaultFamily, unsynced, FILLER_KEY);
-            long filled = newest().logNumber();
+            long filled = inUse().number();
             for (int attempt = 0; attempt < SWITCH_ATTEMPTS && !closing; attempt++) {
-                if (alive(filled)) {
-                    // every buffer holding writes of the filled log goes, so RocksDB puts that log
-                    // on its recycle list (a switch can find nothing to do: then it is tried again)
-                    committer.switchBuffers(all);
-                    if (!flushed()) {
-                        return;
-                    }
-                }
-                // the next log is the recycled one: a switch of one buffer with something in it
-                // takes it. RocksDB puts the filled log on its list a little after its last flush
-                // is installed, so a switch made in between takes a new file: then switch again
-                db.put(defaultFamily, unsynced, FILLER_KEY, new byte[0]);
-                db.flush(wait, defaultFamily);
-                LogFile now = newest();
-                if (now.logNumber() > filled && now.sizeFileBytes() >= (long) FILLER_MIB << 20) {
+                // the switch gives up the filled log (its buffers flushed, RocksDB puts it on the list
+                // a little after) and takes the one on the list; once the filled one is there, the
+                // next switch takes it. Every switch has something to switch: the filler's deletion,
+                // then the empty put below
+                committer.switchBuffers(all);
+                if (!flushed()) {
                     return;
                 }
+                Wal now = inUse();
+                if (now.number() > filled && now.size() >= (long) FILLER_MIB << 20) {
+                    recycled = true;
+                    log.info(
+                            "embedded store {}: writing over a recycled log file ({}) from now on",
+                            name,
+                            wal(now.number()).getFileName());
+                    return;
+                }
+                if (!Files.exists(wal(filled))) {
+                    break; // deleted, not kept for recycling: another log took the list's place
+                }
+                db.put(defaultFamily, unsynced, FILLER_KEY, new byte[0]);
+                db.delete(defaultFamily, unsynced, FILLER_KEY);
                 pause();
             }
-            log.debug("embedded store {}: no recycled log file in use after priming", name);
+            log.info("embedded store {}: no recycled log file in use after priming", name);
         }
     }
 
-    /** The log in use: the newest. */
-    private LogFile newest() throws RocksDBException {
-        LogFile newest = null;
-        for (LogFile f : db.getSortedWalFiles()) {
-            if (newest == null || f.logNumber() > newest.logNumber()) {
-                newest = f;
+    private record Wal(long number, long size) {}
+
+    /**
+     * The log in use: the highest-numbered file, recycled ones included ({@code getSortedWalFiles}
+     * leaves out a recycled log until a write of its new life is in it).
+     */
+    private Wal inUse() throws IOException {
+        Wal newest = null;
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                if (n.matches("\\d+\\.log")) {
+                    try {
+                        Wal w = new Wal(Long.parseLong(n.substring(0, n.length() - 4)), Files.size(f));
+                        newest = newest == null || w.number() > newest.number() ? w : newest;
+                    } catch (NoSuchFileException e) {
+                        // renamed (recycled) or deleted while listed
+                    }
+                }
             }
         }
         if (newest == null) {
-            throw new RocksDBException("no write-ahead log file found");
+            throw new IOException("no write-ahead log file in " + directory);
         }
         return newest;
     }
 
-    private boolean alive(long logNumber) throws RocksDBException {
-        return db.getSortedWalFiles().stream().anyMatch(f -> f.logNumber() == logNumber);
+    private Path wal(long number) {
+        return directory.resolve(String.format("%06d.log", number));
+    }
+
+    /**
+     * Waits up to {@code timeout} for priming to end; true if it ended on a recycled log file. For
+     * tests, which must know the log they write into.
+     */
+    boolean awaitRecycled(java.time.Duration timeout) throws InterruptedException {
+        if (!started.get()) {
+            return false;
+        }
+        thread.join(timeout.toMillis());
+        return recycled;
     }
 
     private static void pause() {

@@ -508,9 +508,14 @@ class EmbeddedStoreTest {
             for (long i = n - 10; i < n + 10; i++) {
                 store.append(S0, List.of(msg("m" + i)));
             }
-            assertThat(StoreCopies.awaitRecycledLog(dir, before, java.time.Duration.ofSeconds(30)))
+            assertThat(((EmbeddedController) store).awaitRecycledLog(java.time.Duration.ofSeconds(30)))
                     .as("a recycled log in use within 30 s; logs before %s, now %s", before, StoreCopies.logs(dir))
                     .isTrue();
+            Map.Entry<String, Long> newest = StoreCopies.logs(dir).entrySet().stream()
+                    .max(Map.Entry.comparingByKey())
+                    .orElseThrow();
+            assertThat(newest.getValue()).as("the log in use, %s", newest).isGreaterThanOrEqualTo(filled);
+            assertThat(before).doesNotContain(newest.getKey());
             store.append(S0, List.of(msg("after")));
         }
         try (Controller store = open(dir)) {

@@ -184,20 +184,14 @@ final class StoreCopies {
     }
 
     /**
-     * Waits, on file-system events rather than sleeps, until {@code dir} holds a log file not in
-     * {@code before} of at least the priming filler's size: a recycled log in use (LogPrimer).
-     * Returns false if none came within {@code timeout}.
+     * Waits, on file-system events rather than sleeps, until {@code file} holds {@code text}; false if
+     * it did not within {@code timeout}. For a child JVM's log.
      */
-    static boolean awaitRecycledLog(Path dir, Set<String> before, java.time.Duration timeout) throws Exception {
-        long filled = (long) LogPrimer.FILLER_MIB << 20;
+    static boolean awaitText(Path file, String text, java.time.Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (java.nio.file.WatchService watch = dir.getFileSystem().newWatchService()) {
-            dir.register(
-                    watch,
-                    java.nio.file.StandardWatchEventKinds.ENTRY_CREATE,
-                    java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
-            while (logs(dir).entrySet().stream()
-                    .noneMatch(e -> !before.contains(e.getKey()) && e.getValue() >= filled)) {
+        try (java.nio.file.WatchService watch = file.getFileSystem().newWatchService()) {
+            file.getParent().register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
+            while (!Files.exists(file) || !Files.readString(file).contains(text)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
