@@ -530,13 +530,13 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         });
     }
 
-    /** The database's last sequence number (one per record written); for tests of the synced mark. */
     /** Waits up to {@code timeout} for the log priming to end; true if the log in use is then a recycled file. */
     boolean awaitRecycledLog(java.time.Duration timeout) throws InterruptedException {
         LogPrimer p = primer;
         return p != null && p.awaitRecycled(timeout);
     }
 
+    /** The database's last sequence number (one per record written); for tests of the synced mark. */
     long latestSequence() {
         return call(db::getLatestSequenceNumber);
     }
