@@ -311,8 +311,13 @@ final class Committer implements AutoCloseable {
      * adds those that need nothing more to {@code finished}.
      */
     private void writeQueued(List<Batch> finished) {
+        writeQueued(finished, Long.MAX_VALUE);
+    }
+
+    /** {@link #writeQueued(List)}, stopping before the first batch of generation {@code before} or later. */
+    private void writeQueued(List<Batch> finished, long before) {
         List<Batch> round = new ArrayList<>();
-        Batch next = queue.poll();
+        Batch next = poll(before);
         while (next != null) {
             if (next.generation > bufferGeneration) {
                 newBuffer(next.generation);
@@ -320,7 +325,7 @@ final class Committer implements AutoCloseable {
             // a round ends before the first batch of a later generation: it goes into a new buffer
             while (next != null && round.size() < MAX_BATCHES_PER_WRITE && next.generation <= bufferGeneration) {
                 round.add(next);
-                next = queue.poll();
+                next = poll(before);
             }
             commit(round, finished);
             queued.addAndGet(-round.size());
@@ -328,18 +333,37 @@ final class Committer implements AutoCloseable {
         }
     }
 
+    /** The next queued batch if it is of a generation before {@code before}; only the write turn takes batches. */
+    private Batch poll(long before) {
+        Batch next = queue.peek();
+        return next != null && next.generation < before ? queue.poll() : null;
+    }
+
     /**
      * Switches every write buffer (flushes not waited for) in the write turn, so between two writes,
      * and starts a new generation of segments as a full messages' buffer does ({@link LogPrimer}).
+     * The batches of the buffer's generation queued before the switch go into the buffer first: a
+     * segment's records written on both sides of a switch make two table files overlap.
      */
     void switchBuffers(List<ColumnFamilyHandle> all) throws RocksDBException {
+        List<Batch> finished = new ArrayList<>();
         writing.take(() -> false);
         try {
+            // only those of the buffer's generation (and none): one of a later generation would switch
+            // the messages' buffer first, and two switches at once stop RocksDB's writes until a flush;
+            // and one switch, one new log file, which LogPrimer counts on
+            writeQueued(finished, bufferGeneration + 1);
             db.flush(switchBuffer, all);
+            // writers from now on start segments of the next generation; one that took the generation
+            // before while this turn was held still puts its records into the new buffer
             bufferGeneration = generation.incrementAndGet();
             bufferBytes = 0;
         } finally {
             writing.release();
+            finish(finished);
+        }
+        if (!unsynced.isEmpty()) {
+            toSync.release(); // batches written here that wait for an fsync
         }
         if (!queue.isEmpty()) {
             toWrite.release(); // batches queued meanwhile may have found the turn taken

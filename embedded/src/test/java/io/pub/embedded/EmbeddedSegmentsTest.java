@@ -142,7 +142,9 @@ class EmbeddedSegmentsTest {
         // two buffers' worth and a little: more would pass the log's size limit (two write buffers),
         // where RocksDB flushes on its own whatever keeps the oldest log alive, cutting a buffer short
         int perShard = (int) (2 * Committer.BUFFER_CUT / body.length / 2) + 10;
-        // without the log priming's 56 MiB of filler, which would take the log past that limit too
+        // without the log priming (past 1,000 fsyncs): its switches come between two appends of this
+        // thread, and an append that took its segment's generation while a switch held the write turn
+        // puts that segment's records on both sides of it (files that overlap; nothing lost)
         try (Controller store = Stores.open("embedded:" + dir + "?primeLog=false", Settings.only(Map.of()), clock)) {
             store.createTopic(new TopicInfo("orders", 2, false, null));
             for (int i = 0; i < perShard; i++) {
