@@ -5,7 +5,6 @@ import static io.pub.embedded.StoreCopies.copy;
 import static io.pub.embedded.StoreCopies.garble;
 import static io.pub.embedded.StoreCopies.logged;
 import static io.pub.embedded.StoreCopies.open;
-import static io.pub.embedded.StoreCopies.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -115,18 +113,7 @@ class EmbeddedRecycledLogDamageTest {
     @ValueSource(strings = {"garbled in the middle", "garbled near the start"})
     void damageToAcknowledgedRecordsFailsTwiceNamingItAndLeavesTheFilesAsTheyWere(String damage) throws Exception {
         Path dir = copy(acknowledged, tmp.resolve("copy"));
-        Path log = damage(dir, damage);
-        Map<String, String> before = snapshot(dir);
-        for (int attempt = 0; attempt < 2; attempt++) {
-            assertThatThrownBy(() -> open(dir))
-                    .isInstanceOf(StoreException.class)
-                    .hasMessageContaining(dir.toString())
-                    .hasMessageContaining("damaged")
-                    .hasMessageContaining(log.getFileName().toString())
-                    .hasMessageContaining("acknowledged updates")
-                    .hasMessageContaining("?recover=point-in-time");
-            assertThat(snapshot(dir)).as("files after attempt %d", attempt + 1).isEqualTo(before);
-        }
+        StoreCopies.assertOpenFailsTwiceNamingTheDamage(dir, damage(dir, damage));
     }
 
     @Test

@@ -96,19 +96,7 @@ class EmbeddedStoreDamageTest {
     @ValueSource(strings = {"truncated", "garbled in the middle", "garbled near the start"})
     void aDamagedLogFailsTwiceNamingTheDamageAndStaysAsItWas(String damage) throws Exception {
         Path dir = copy(closed, tmp.resolve("copy"));
-        Path wal = damage(wal(dir), damage);
-        Map<String, String> before = snapshot(dir);
-        for (int attempt = 0; attempt < 2; attempt++) {
-            assertThatThrownBy(() -> open(dir))
-                    .isInstanceOf(StoreException.class)
-                    .hasMessageContaining(dir.toString())
-                    .hasMessageContaining("damaged")
-                    .hasMessageContaining(wal.getFileName().toString())
-                    .hasMessageContaining("acknowledged updates")
-                    .hasMessageContaining("?recover=point-in-time")
-                    .hasMessageContaining("?recover=skip-corrupted");
-            assertThat(snapshot(dir)).as("files after attempt %d", attempt + 1).isEqualTo(before);
-        }
+        StoreCopies.assertOpenFailsTwiceNamingTheDamage(dir, damage(wal(dir), damage));
     }
 
     @ParameterizedTest

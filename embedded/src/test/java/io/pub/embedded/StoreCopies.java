@@ -205,4 +205,23 @@ final class StoreCopies {
             return true;
         }
     }
+
+    /**
+     * Opening {@code dir} fails twice, naming the damage in {@code wal} and the recover options that
+     * would accept it, and leaves every file as it was.
+     */
+    static void assertOpenFailsTwiceNamingTheDamage(Path dir, Path wal) throws IOException {
+        Map<String, String> before = snapshot(dir);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> open(dir))
+                    .isInstanceOf(io.pub.spi.StoreException.class)
+                    .hasMessageContaining(dir.toString())
+                    .hasMessageContaining("damaged")
+                    .hasMessageContaining(wal.getFileName().toString())
+                    .hasMessageContaining("acknowledged updates")
+                    .hasMessageContaining("?recover=point-in-time")
+                    .hasMessageContaining("?recover=skip-corrupted");
+            assertThat(snapshot(dir)).as("files after attempt %d", attempt + 1).isEqualTo(before);
+        }
+    }
 }
