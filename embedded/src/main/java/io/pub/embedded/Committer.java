@@ -667,7 +667,7 @@ final class Committer implements AutoCloseable {
         }
 
         /** Whether the batch is in the database: what it put is what a scan now finds. */
-        boolean isWritten() {
+        boolean isStored() {
             return stored;
         }
 

@@ -48,7 +48,6 @@ final class LogPrimer implements AutoCloseable {
     private final ColumnFamilyHandle defaultFamily;
     private final List<ColumnFamilyHandle> all;
     private final Committer committer;
-    private final String name;
     private final Path directory;
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -61,9 +60,8 @@ final class LogPrimer implements AutoCloseable {
         this.defaultFamily = all.get(0);
         this.all = all;
         this.committer = committer;
-        this.name = directory.toString();
         this.directory = directory;
-        this.thread = new Thread(this::run, "pub-embedded-log-primer " + name);
+        this.thread = new Thread(this::run, "pub-embedded-log-primer " + directory);
         thread.setDaemon(true);
     }
 
@@ -85,7 +83,7 @@ final class LogPrimer implements AutoCloseable {
             log.warn(
                     "embedded store {}: moving to a recycled log file failed (durable writes stay at the"
                             + " disk's new-file rate until RocksDB recycles one): {}",
-                    name,
+                    directory,
                     e.toString());
         }
     }
@@ -96,8 +94,7 @@ final class LogPrimer implements AutoCloseable {
             // every buffer switched and flushed first: the log the filler goes into is then the only
             // one RocksDB gives up at the next switch, and goes on its recycle list (of one place)
             // instead of being deleted because an older one took the place
-            committer.switchBuffers(all);
-            if (!flushed()) {
+            if (!switchAll()) {
                 return;
             }
             for (int i = 0; i < FILLER_MIB && !closing; i++) {
@@ -110,8 +107,7 @@ final class LogPrimer implements AutoCloseable {
                 // a little after) and takes the one on the list; once the filled one is there, the
                 // next switch takes it. Every switch has something to switch: the filler's deletion,
                 // then the empty put below
-                committer.switchBuffers(all);
-                if (!flushed()) {
+                if (!switchAll()) {
                     return;
                 }
                 Wal now = inUse();
@@ -119,7 +115,7 @@ final class LogPrimer implements AutoCloseable {
                     recycled = true;
                     log.info(
                             "embedded store {}: writing over a recycled log file ({}) from now on",
-                            name,
+                            directory,
                             wal(now.number()).getFileName());
                     return;
                 }
@@ -130,7 +126,7 @@ final class LogPrimer implements AutoCloseable {
                 db.delete(defaultFamily, unsynced, FILLER_KEY);
                 pause();
             }
-            log.info("embedded store {}: no recycled log file in use after priming", name);
+            log.info("embedded store {}: no recycled log file in use after priming", directory);
         }
     }
 
@@ -183,6 +179,12 @@ final class LogPrimer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Switches every write buffer and waits for the flushes; false if closing or they took too long. */
+    private boolean switchAll() throws RocksDBException {
+        committer.switchBuffers(all);
+        return flushed();
     }
 
     /** Waits until no write buffer waits to be flushed; false if closing or it took too long. */

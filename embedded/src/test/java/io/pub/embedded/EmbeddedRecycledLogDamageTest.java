@@ -2,6 +2,7 @@ package io.pub.embedded;
 
 import static io.pub.embedded.StoreCopies.SHARD;
 import static io.pub.embedded.StoreCopies.copy;
+import static io.pub.embedded.StoreCopies.delivered;
 import static io.pub.embedded.StoreCopies.garble;
 import static io.pub.embedded.StoreCopies.logged;
 import static io.pub.embedded.StoreCopies.open;
@@ -10,15 +11,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pub.Message;
 import io.pub.spi.Controller;
-import io.pub.spi.Entry;
 import io.pub.spi.StoreException;
 import io.pub.spi.TopicInfo;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -84,7 +82,7 @@ class EmbeddedRecycledLogDamageTest {
                     .hasSize(1);
             running = copy(live, originals.resolve("running"));
         }
-        Path log = inUse(acknowledged);
+        Path log = StoreCopies.logInUse(acknowledged);
         assertThat(Files.size(log))
                 .as(
                         "the log in use (%s) is a recycled file, at least the priming filler's size; logs %s",
@@ -147,7 +145,7 @@ class EmbeddedRecycledLogDamageTest {
     @Test
     void aTornUnacknowledgedLastWriteOpensByDefaultWithEveryMessage() throws Exception {
         Path dir = copy(running, tmp.resolve("copy"));
-        Path log = inUse(dir);
+        Path log = StoreCopies.logInUse(dir);
         garble(log, leaseWriteAt + 8);
         StoreCopies.Logged<Set<String>> opened = logged(() -> {
             try (Controller store = open(dir)) {
@@ -174,38 +172,20 @@ class EmbeddedRecycledLogDamageTest {
     @Test
     void aTornAcknowledgedWriteFails() throws Exception {
         Path dir = copy(acknowledged, tmp.resolve("copy"));
-        garble(inUse(dir), leaseWriteAt - 100);
+        garble(StoreCopies.logInUse(dir), leaseWriteAt - 100);
         assertThatThrownBy(() -> open(dir))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("damaged")
                 .hasMessageContaining("acknowledged updates");
     }
 
-    /** The log file the store writes: the highest-numbered one (recycled files keep their contents). */
-    private static Path inUse(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().matches("\\d+\\.log"))
-                    .max(Comparator.comparingLong(
-                            f -> Long.parseLong(f.getFileName().toString().replace(".log", ""))))
-                    .orElseThrow();
-        }
-    }
-
-    private static Path damage(Path dir, String how) throws IOException {
-        Path log = inUse(dir);
+    private static Path damage(Path dir, String how) throws Exception {
+        Path log = StoreCopies.logInUse(dir);
         switch (how) {
             case "garbled in the middle" -> garble(log, leaseWriteAt / 2);
             case "garbled near the start" -> garble(log, 100);
             default -> throw new IllegalArgumentException(how);
         }
         return log;
-    }
-
-    private static Set<String> delivered(Controller store) {
-        return store.read(SHARD, 0, published.size() * 2).entries().stream()
-                .filter(e -> !e.isTombstone())
-                .map(Entry::message)
-                .map(Message::id)
-                .collect(Collectors.toSet());
     }
 }

@@ -183,6 +183,11 @@ final class StoreCopies {
         return out;
     }
 
+    /** The log file the store writes: the highest-numbered one (recycled files keep their contents). */
+    static Path logInUse(Path dir) throws Exception {
+        return dir.resolve(((java.util.TreeMap<String, Long>) logs(dir)).lastKey());
+    }
+
     /**
      * Waits, on file-system events rather than sleeps, until {@code file} holds {@code text}; false if
      * it did not within {@code timeout}. For a child JVM's log.
