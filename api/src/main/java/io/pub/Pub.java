@@ -241,7 +241,8 @@ public final class Pub implements AutoCloseable {
                 config.maxDeliveries(),
                 config.deadLetterQueue(),
                 null,
-                FilterMode.SKIP);
+                FilterMode.SKIP,
+                config.leaseAhead());
     }
 
     public Subscriber subscriber(Subscription subscription, SubscriberOptions options) {
@@ -346,7 +347,8 @@ public final class Pub implements AutoCloseable {
     /**
      * The engine's settings. From the environment: CONSUMER_BATCH_SIZE (50), PUB_SHARDS (4),
      * PUB_LEASE_DURATION (30s), PUB_PUBLISH_TIMEOUT (10s), PUB_MAX_DELIVERIES (10, 0 = unlimited),
-     * PUB_DEAD_LETTER_QUEUE (DLQ), PUB_HOUSEKEEPING_INTERVAL (10s, 0 = off).
+     * PUB_DEAD_LETTER_QUEUE (DLQ), PUB_HOUSEKEEPING_INTERVAL (10s, 0 = off), PUB_LEASE_AHEAD (32, 0 =
+     * off: how many offsets past the head a caught-up subscriber leases before their messages come).
      */
     public record Config(
             int shards,
@@ -356,7 +358,8 @@ public final class Pub implements AutoCloseable {
             Duration rescanInterval,
             int maxDeliveries,
             String deadLetterQueue,
-            Duration housekeepingInterval) {
+            Duration housekeepingInterval,
+            int leaseAhead) {
 
         /** The shortest lease: renewals run every quarter of it, so less leaves no room for a store call. */
         public static final Duration MIN_LEASE_DURATION = Duration.ofMillis(100);
@@ -366,6 +369,8 @@ public final class Pub implements AutoCloseable {
         public static final Duration MIN_RESCAN_INTERVAL = Duration.ofMillis(10);
         /** The shortest housekeeping period (0 turns housekeeping off): each run scans the whole store. */
         public static final Duration MIN_HOUSEKEEPING_INTERVAL = Duration.ofMillis(100);
+        /** The most offsets leased ahead per shard: they are held like a prefetch, away from other JVMs. */
+        public static final int MAX_LEASE_AHEAD = 1024;
 
         public Config {
             atLeast(leaseDuration, MIN_LEASE_DURATION, "PUB_LEASE_DURATION");
@@ -381,6 +386,10 @@ public final class Pub implements AutoCloseable {
                 throw new IllegalArgumentException("CONSUMER_BATCH_SIZE must be >= 1, was " + batchSize);
             }
             Names.checkTopic(deadLetterQueue, "PUB_DEAD_LETTER_QUEUE");
+            if (leaseAhead < 0 || leaseAhead > MAX_LEASE_AHEAD) {
+                throw new IllegalArgumentException(
+                        "PUB_LEASE_AHEAD must be between 0 (off) and " + MAX_LEASE_AHEAD + ", was " + leaseAhead);
+            }
         }
 
         private static void atLeast(Duration d, Duration min, String name) {
@@ -403,7 +412,8 @@ public final class Pub implements AutoCloseable {
                     s.getDuration("PUB_RESCAN_INTERVAL", Duration.ofSeconds(1)),
                     s.getInt("PUB_MAX_DELIVERIES", 10, 0),
                     s.get("PUB_DEAD_LETTER_QUEUE", "DLQ"),
-                    s.getDuration("PUB_HOUSEKEEPING_INTERVAL", Duration.ofSeconds(10)));
+                    s.getDuration("PUB_HOUSEKEEPING_INTERVAL", Duration.ofSeconds(10)),
+                    s.getInt("PUB_LEASE_AHEAD", 32, 0));
         }
 
         public Config withShards(int n) {
@@ -415,7 +425,8 @@ public final class Pub implements AutoCloseable {
                     rescanInterval,
                     maxDeliveries,
                     deadLetterQueue,
-                    housekeepingInterval);
+                    housekeepingInterval,
+                    leaseAhead);
         }
 
         public Config withLeaseDuration(Duration d) {
@@ -427,7 +438,8 @@ public final class Pub implements AutoCloseable {
                     rescanInterval,
                     maxDeliveries,
                     deadLetterQueue,
-                    housekeepingInterval);
+                    housekeepingInterval,
+                    leaseAhead);
         }
 
         public Config withPublishTimeout(Duration d) {
@@ -439,12 +451,21 @@ public final class Pub implements AutoCloseable {
                     rescanInterval,
                     maxDeliveries,
                     deadLetterQueue,
-                    housekeepingInterval);
+                    housekeepingInterval,
+                    leaseAhead);
         }
 
         public Config withMaxDeliveries(int n, String dlq) {
             return new Config(
-                    shards, batchSize, leaseDuration, publishTimeout, rescanInterval, n, dlq, housekeepingInterval);
+                    shards,
+                    batchSize,
+                    leaseDuration,
+                    publishTimeout,
+                    rescanInterval,
+                    n,
+                    dlq,
+                    housekeepingInterval,
+                    leaseAhead);
         }
 
         public Config withBatchSize(int n) {
@@ -456,7 +477,8 @@ public final class Pub implements AutoCloseable {
                     rescanInterval,
                     maxDeliveries,
                     deadLetterQueue,
-                    housekeepingInterval);
+                    housekeepingInterval,
+                    leaseAhead);
         }
 
         public Config withHousekeepingInterval(Duration d) {
@@ -468,7 +490,21 @@ public final class Pub implements AutoCloseable {
                     rescanInterval,
                     maxDeliveries,
                     deadLetterQueue,
-                    d);
+                    d,
+                    leaseAhead);
+        }
+
+        public Config withLeaseAhead(int n) {
+            return new Config(
+                    shards,
+                    batchSize,
+                    leaseDuration,
+                    publishTimeout,
+                    rescanInterval,
+                    maxDeliveries,
+                    deadLetterQueue,
+                    housekeepingInterval,
+                    n);
         }
     }
 

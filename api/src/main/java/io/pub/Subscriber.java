@@ -290,6 +290,9 @@ public final class Subscriber implements AutoCloseable {
             // behind an admission gate, no more than max can be admitted, so a window read in search
             // of more would be wasted
             int want = admit != null ? max : max * CANDIDATES_PER_DELIVERY;
+            s.ahead.headMap(cursor.committed()).values().forEach(this::unclaim);
+            s.ahead.headMap(cursor.committed()).clear();
+            long head = -1; // the head as the last read found it, once that read reached it
             while (candidates.size() < want && out.size() < max) {
                 if (scanned >= s.cacheFrom && scanned < s.readTo) {
                     // messages never change once written: what this consumer read before is still
@@ -325,6 +328,9 @@ public final class Subscriber implements AutoCloseable {
                     s.cacheFrom = scanned;
                 }
                 long end = Math.min(r.head(), scanned + options.readWindow());
+                // the read ended at the head, not at the window's end (whose end a store may report
+                // as the head: see ReadResult)
+                boolean atHead = r.head() < scanned + options.readWindow();
                 if (cached && r.entries().size() < end - scanned) {
                     // a gap may be a hole, or trimmed below where other consumers moved the cursor
                     cursor = s.offerCursor(controller.cursor(subscription.id(), s.shard));
@@ -361,11 +367,13 @@ public final class Subscriber implements AutoCloseable {
                     break;
                 }
                 if (end >= r.head()) {
+                    head = atHead ? r.head() : -1;
                     break;
                 }
             }
             if (!done.isEmpty()) {
                 s.offerCursor(controller.markDone(subscription.id(), s.shard, done));
+                done.forEach(o -> unclaim(s.ahead.remove(o))); // its lease went with it
             }
             if (lastOffered >= 0) {
                 s.scanFrom = Math.max(s.scanFrom, lastOffered + 1);
@@ -384,6 +392,13 @@ public final class Subscriber implements AutoCloseable {
             }
             synchronized (this) {
                 out.forEach(d -> outstanding.put(key(d), d));
+            }
+            s.polledAt = now;
+            if (!s.aheadRefused.isEmpty()) {
+                giveBackAhead(s, s.aheadRefused);
+                s.aheadRefused.clear();
+            } else if (head >= 0 && s.refusedFrom == Long.MAX_VALUE && admit != null && options.leasesAhead()) {
+                leaseAhead(s, head, now);
             }
             return out;
         }
@@ -406,12 +421,25 @@ public final class Subscriber implements AutoCloseable {
             Set<Long> offered,
             List<Delivery> out) {
         List<Long> claimed = new ArrayList<>();
+        List<Long> heldAhead = new ArrayList<>();
         List<Long> one = new ArrayList<>(1);
+        int room = max - out.size();
         Predicate<Entry> wanted = e -> {
             one.clear();
             classify(s.shard, cursor, e, now, one, byOffset, done);
             offered.add(e.offset()); // classified: done, skipped or offered, not to be classified again
-            if (one.isEmpty() || !claim(key(s.shard, e.offset()), now)) {
+            if (one.isEmpty()) {
+                return false;
+            }
+            if (claimed.size() + heldAhead.size() >= room) {
+                s.refusedFrom = Math.min(s.refusedFrom, e.offset()); // for the next poll
+                return false;
+            }
+            if (s.ahead.containsKey(e.offset())) {
+                heldAhead.add(e.offset()); // leased already: no store write for it
+                return false;
+            }
+            if (!claim(key(s.shard, e.offset()), now)) {
                 return false;
             }
             claimed.add(e.offset());
@@ -430,7 +458,7 @@ public final class Subscriber implements AutoCloseable {
                     now + options.leaseDuration().toMillis(),
                     now);
             ln.cursor().ifPresent(s::offerCursor);
-            leased = deliveries(s, ln.leases(), byOffset);
+            leased = inOrder(deliveries(s, ln.leases(), byOffset), fromAhead(s, heldAhead, byOffset));
             synchronized (this) {
                 leased.forEach(d -> outstanding.put(key(d), d));
             }
@@ -449,13 +477,16 @@ public final class Subscriber implements AutoCloseable {
             ShardState s, Cursor cursor, List<Long> candidates, Map<Long, Message> byOffset, long now) {
         List<Delivery> out = new ArrayList<>();
         List<Long> wanted = new ArrayList<>(candidates.size());
+        List<Long> heldAhead = new ArrayList<>();
         for (long o : candidates) {
-            if (claim(key(s.shard, o), now)) {
+            if (s.ahead.containsKey(o)) {
+                heldAhead.add(o);
+            } else if (claim(key(s.shard, o), now)) {
                 wanted.add(o);
             }
         }
         if (wanted.isEmpty()) {
-            return out;
+            return fromAhead(s, heldAhead, byOffset);
         }
         try {
             out = lease0(s, wanted, byOffset, now);
@@ -466,7 +497,8 @@ public final class Subscriber implements AutoCloseable {
                 claims.remove(key(s.shard, o), TAKING);
             }
         }
-        return out;
+        // after the store call: had it failed, these would still be held ahead, not lost with it
+        return inOrder(out, fromAhead(s, heldAhead, byOffset));
     }
 
     private List<Delivery> lease0(ShardState s, List<Long> wanted, Map<Long, Message> byOffset, long now) {
@@ -481,6 +513,100 @@ public final class Subscriber implements AutoCloseable {
                 now);
         got.cursor().ifPresent(s::offerCursor);
         return got.leases().isEmpty() ? List.of() : deliveries(s, got.leases(), byOffset);
+    }
+
+    /**
+     * Leases offsets past the head before their messages are written, so that a subscriber that keeps
+     * up hands each new message out without a lease write of its own: one write per half of {@link
+     * SubscriberOptions#leaseAhead} messages instead of one per poll. Taken only when the poll read up
+     * to the head, with nothing refused for want of room: a subscriber that is behind has messages to
+     * lease with their read. They are held like a prefetch (renewed, given back uncounted on close),
+     * and taken again only once the head has passed half of them. A lease is in the store before its
+     * message goes out, so a crash still redelivers marked redelivered; a message written into a lease
+     * whose holder died comes marked redelivered without having been delivered, which JMSRedelivered
+     * allows ("likely, but not guaranteed").
+     *
+     * <p>Only for a subscriber a {@link Dispatcher} drives: it renews them, and it polls only for
+     * consumers with room, so a message that comes under one while they have none is given back at
+     * once, and leases of a shard nobody polled for half a lease are given back instead of renewed.
+     * A consumer stuck in its application thus holds no more than it was handed.
+     */
+    private void leaseAhead(ShardState s, long head, long now) {
+        int n = options.leaseAhead();
+        long from = Math.max(head, s.aheadTo);
+        long to = head + n;
+        if (s.ahead.size() > n / 2 || from >= to) {
+            return;
+        }
+        List<Long> wanted = new ArrayList<>();
+        for (long o = from; o < to; o++) {
+            if (claim(key(s.shard, o), now)) {
+                wanted.add(o);
+            }
+        }
+        s.aheadTo = to; // tried: not again before the head moves (others may hold them)
+        if (wanted.isEmpty()) {
+            return;
+        }
+        List<Lease> taken = List.of();
+        try {
+            Acquired got = controller.acquireNotDone(
+                    subscription.id(),
+                    s.shard,
+                    wanted,
+                    options.owner(),
+                    now + options.leaseDuration().toMillis(),
+                    now);
+            got.cursor().ifPresent(s::offerCursor);
+            taken = got.leases();
+        } finally {
+            for (Lease l : taken) {
+                s.ahead.put(l.offset(), l);
+                claims.put(key(s.shard, l.offset()), l.expiresAt());
+            }
+            for (long o : wanted) {
+                claims.remove(key(s.shard, o), TAKING);
+            }
+        }
+    }
+
+    /** Whether this subscriber holds a live lease taken ahead on the offset (the shard's lock is held). */
+    private boolean heldAhead(TopicShard shard, long offset, long now) {
+        ShardState s = shards.get(shard.shard());
+        Lease l = s.ahead.get(offset);
+        if (l == null) {
+            return false;
+        }
+        if (l.expiresAt() > now) {
+            return true;
+        }
+        // lapsed (renewals failed or this JVM paused): another consumer may hold it now; lease it anew
+        s.ahead.remove(offset);
+        claims.remove(key(shard, offset), l.expiresAt());
+        return false;
+    }
+
+    /** Deliveries of offsets whose leases were taken ahead: those leases leave {@code s.ahead}. */
+    private List<Delivery> fromAhead(ShardState s, List<Long> offsets, Map<Long, Message> byOffset) {
+        if (offsets.isEmpty()) {
+            return List.of();
+        }
+        List<Lease> leases = new ArrayList<>(offsets.size());
+        for (long o : offsets) {
+            leases.add(s.ahead.remove(o));
+        }
+        return deliveries(s, leases, byOffset);
+    }
+
+    /** Two lists of one shard's deliveries as one, in offset order. */
+    private static List<Delivery> inOrder(List<Delivery> a, List<Delivery> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<Delivery> all = new ArrayList<>(a);
+        all.addAll(b);
+        all.sort(java.util.Comparator.comparingLong(Delivery::offset));
+        return all;
     }
 
     /** Leases taken, as deliveries: those delivered too often go to the dead-letter queue instead. */
@@ -518,7 +644,7 @@ public final class Subscriber implements AutoCloseable {
             Map<Long, Message> byOffset,
             List<Long> done) {
         long o = e.offset();
-        if (cursor.isDone(o) || holds(shard, o) || claimedByOther(key(shard, o), now)) {
+        if (cursor.isDone(o) || holds(shard, o) || (!heldAhead(shard, o, now) && claimedByOther(key(shard, o), now))) {
             return;
         }
         if (e.isTombstone()) {
@@ -545,6 +671,9 @@ public final class Subscriber implements AutoCloseable {
             // wanted, but no local consumer has room for it now: the next poll looks here again
             ShardState s = shards.get(shard.shard());
             s.refusedFrom = Math.min(s.refusedFrom, o);
+            if (s.ahead.containsKey(o)) {
+                s.aheadRefused.add(o); // not held for consumers with no room: other JVMs may take it
+            }
             return;
         }
         candidates.add(o);
@@ -698,6 +827,7 @@ public final class Subscriber implements AutoCloseable {
      * (someone else may now hold them).
      */
     public int renew(Duration margin) {
+        renewAhead(margin); // not counted: no delivery was made under them
         long now = clock.millis();
         List<Delivery> due;
         synchronized (this) {
@@ -732,6 +862,39 @@ public final class Subscriber implements AutoCloseable {
             }
         }
         return renewed.size();
+    }
+
+    /**
+     * Renews the leases taken ahead that end within {@code margin}, under each shard's lock: a poll
+     * that hands one out meanwhile must hand out the version the store holds. Those lost are dropped.
+     */
+    private void renewAhead(Duration margin) {
+        for (ShardState s : shards) {
+            synchronized (s) {
+                long now = clock.millis();
+                List<Lease> due = s.ahead.values().stream()
+                        .filter(l -> l.expiresAt() - now <= margin.toMillis())
+                        .toList();
+                if (due.isEmpty()) {
+                    continue;
+                }
+                if (now - s.polledAt > margin.toMillis()) {
+                    // nobody consumes here now: not held for them (a message under one is seen by
+                    // this JVM's consumers at their next poll, by others' at their next rescan)
+                    giveBackAhead(s, s.ahead.keySet());
+                    continue;
+                }
+                List<Lease> renewed =
+                        controller.renew(due, now + options.leaseDuration().toMillis());
+                for (Lease l : due) {
+                    unclaim(s.ahead.remove(l.offset()));
+                }
+                for (Lease l : renewed) {
+                    s.ahead.put(l.offset(), l);
+                    claims.put(key(s.shard, l.offset()), l.expiresAt());
+                }
+            }
+        }
     }
 
     /**
@@ -830,6 +993,13 @@ public final class Subscriber implements AutoCloseable {
         }
     }
 
+    /** A lease taken ahead that this subscriber no longer holds. */
+    private void unclaim(Lease gone) {
+        if (gone != null) {
+            claims.remove(key(gone.shard(), gone.offset()), gone.expiresAt());
+        }
+    }
+
     private long key(Delivery d) {
         return key(d.shard(), d.offset());
     }
@@ -869,6 +1039,7 @@ public final class Subscriber implements AutoCloseable {
         closed = true;
         try {
             acks.flush(this); // queued acknowledgements are written before what is left goes back
+            giveBackAhead();
             List<Delivery> left = outstanding();
             if (!left.isEmpty()) {
                 try {
@@ -884,6 +1055,33 @@ public final class Subscriber implements AutoCloseable {
                 signal.releaseClaims(subscription.id());
                 wakeups.release(signal);
             }
+        }
+    }
+
+    /** Gives back, uncounted, every lease taken ahead (on close): nothing was delivered under them. */
+    private void giveBackAhead() {
+        for (ShardState s : shards) {
+            synchronized (s) {
+                giveBackAhead(s, s.ahead.keySet());
+            }
+        }
+    }
+
+    /**
+     * Gives back, uncounted and available at once, the leases taken ahead on {@code offsets} of the
+     * shard (its lock held). If the store call fails they lapse by themselves.
+     */
+    private void giveBackAhead(ShardState s, Collection<Long> offsets) {
+        List<Lease> back = new ArrayList<>();
+        for (long o : List.copyOf(offsets)) {
+            Lease l = s.ahead.remove(o);
+            if (l != null) {
+                unclaim(l);
+                back.add(l);
+            }
+        }
+        if (!back.isEmpty()) {
+            controller.giveBack(back, clock.millis());
         }
     }
 
@@ -910,6 +1108,15 @@ public final class Subscriber implements AutoCloseable {
         long refusedFrom = Long.MAX_VALUE;
 
         final TreeMap<Long, Long> holesSeenAt = new TreeMap<>();
+
+        /** Leases taken ahead ({@link #leaseAhead}), by offset, until a poll hands their messages out. */
+        final TreeMap<Long, Lease> ahead = new TreeMap<>();
+        /** The end of the last range leased ahead: the next attempt starts there, or at the head. */
+        long aheadTo;
+        /** Offsets leased ahead whose messages this poll found no consumer room for. */
+        final List<Long> aheadRefused = new ArrayList<>();
+        /** When this shard was last polled: leases ahead of a shard nobody polls are given back. */
+        long polledAt;
 
         ShardState(TopicShard shard) {
             this.shard = shard;
@@ -954,7 +1161,8 @@ public final class Subscriber implements AutoCloseable {
             int maxDeliveries,
             String deadLetterQueue,
             Predicate<Message> filter,
-            FilterMode filterMode) {
+            FilterMode filterMode,
+            int leaseAhead) {
 
         public SubscriberOptions {
             Names.checkSubscription(owner, "owner");
@@ -974,6 +1182,17 @@ public final class Subscriber implements AutoCloseable {
             if (filterMode == null) {
                 filterMode = FilterMode.SKIP;
             }
+            if (leaseAhead < 0) {
+                throw new IllegalArgumentException("leaseAhead must be >= 0 (0 = off), was " + leaseAhead);
+            }
+        }
+
+        /**
+         * Whether a caught-up subscriber leases offsets past the head: not for a queue consumer's
+         * selector, which would hold messages other consumers want.
+         */
+        boolean leasesAhead() {
+            return leaseAhead > 0 && (filter == null || filterMode == FilterMode.DONE);
         }
 
         private static void positive(Duration d, String name) {
@@ -993,7 +1212,8 @@ public final class Subscriber implements AutoCloseable {
                     maxDeliveries,
                     deadLetterQueue,
                     f,
-                    mode);
+                    mode,
+                    leaseAhead);
         }
 
         public SubscriberOptions withOwner(String newOwner) {
@@ -1007,7 +1227,8 @@ public final class Subscriber implements AutoCloseable {
                     maxDeliveries,
                     deadLetterQueue,
                     filter,
-                    filterMode);
+                    filterMode,
+                    leaseAhead);
         }
 
         public SubscriberOptions withMaxDeliveries(int max, String dlq) {
@@ -1021,7 +1242,8 @@ public final class Subscriber implements AutoCloseable {
                     max,
                     dlq,
                     filter,
-                    filterMode);
+                    filterMode,
+                    leaseAhead);
         }
     }
 }

@@ -238,6 +238,168 @@ public abstract class DeliveryInvariantsContract {
         assertThat(duplicates.get()).as("duplicates without any lease expiring").isZero();
     }
 
+    // Leases taken ahead -------------------------------------------------------------------------
+
+    /** Leases of {@code owner} on offsets of shard 0 in {@code [from, to)} that are live now. */
+    private List<Long> liveLeases(Subscription s, String owner, long from, long to) {
+        return store.leases(s.id(), new TopicShard(s.topic(), 0), from, to).stream()
+                .filter(l -> l.owner().equals(owner) && l.expiresAt() > clock.millis())
+                .map(io.pub.spi.Lease::offset)
+                .toList();
+    }
+
+    /** A subscriber as a {@link Dispatcher} drives it (whose consumers always have room): it leases ahead. */
+    private static Subscriber dispatched(Subscriber s) {
+        s.admit(m -> true);
+        return s;
+    }
+
+    /** Default options but for how many offsets a caught-up subscriber leases ahead. */
+    private SubscriberOptions leasingAhead(int n) {
+        SubscriberOptions base = pub.subscriberOptions();
+        return new SubscriberOptions(
+                base.owner(),
+                base.leaseDuration(),
+                base.publishTimeout(),
+                base.rescanInterval(),
+                base.readWindow(),
+                base.maxWindowsPerPoll(),
+                base.maxDeliveries(),
+                base.deadLetterQueue(),
+                null,
+                FilterMode.SKIP,
+                n);
+    }
+
+    @Test
+    void aCaughtUpSubscriberLeasesAheadAndHandsTheNextMessagesOutUnderThoseLeases() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        SubscriberOptions o = pub.subscriberOptions();
+        Subscriber mine = dispatched(pub.subscriber(s, o));
+        Subscriber other = pub.subscriber(s, leasingAhead(0)); // competes without leasing ahead itself
+        assertThat(mine.poll(10)).isEmpty();
+        int ahead = pub.config().leaseAhead();
+        assertThat(liveLeases(s, o.owner(), 0, 10_000))
+                .as("the offsets past the head, leased before their messages exist")
+                .hasSize(ahead)
+                .startsWith(0L, 1L);
+
+        pub.producer().publish("t", msg("a"));
+        assertThat(other.poll(10)).as("held by the lease taken ahead").isEmpty();
+        Delivery a = mine.poll(10).get(0);
+        assertThat(a.message().id()).isEqualTo("a");
+        assertThat(a.deliveryCount()).isEqualTo(1);
+        assertThat(a.redelivered()).isFalse();
+        mine.ack(List.of(a));
+
+        // the head passes half of them: the next range is leased, still one write for many messages
+        for (int i = 0; i < ahead; i++) {
+            pub.producer().publish("t", msg("m" + i));
+            Delivery d = mine.poll(10).get(0);
+            assertThat(d.message().id()).isEqualTo("m" + i);
+            assertThat(d.deliveryCount()).isEqualTo(1);
+            mine.ack(List.of(d));
+            assertThat(mine.poll(10)).isEmpty();
+        }
+        assertThat(liveLeases(s, o.owner(), ahead + 1, 10_000)).isNotEmpty();
+        assertThat(other.poll(10)).isEmpty();
+    }
+
+    @Test
+    void leasesTakenAheadAreRenewedAndGivenBackUncountedOnClose() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        SubscriberOptions o = pub.subscriberOptions();
+        Subscriber mine = dispatched(pub.subscriber(s, o));
+        Subscriber other = pub.subscriber(s, leasingAhead(0));
+        assertThat(mine.poll(10)).isEmpty();
+        for (int i = 0; i < 3; i++) {
+            advance(LEASE.dividedBy(2));
+            assertThat(mine.poll(10)).isEmpty(); // its consumers keep asking
+            mine.renew(LEASE);
+        }
+        assertThat(liveLeases(s, o.owner(), 0, 1))
+                .as("renewed past the first lease's end")
+                .containsExactly(0L);
+        pub.producer().publish("t", msg("a"));
+        assertThat(other.poll(10)).isEmpty();
+
+        mine.close();
+        assertThat(liveLeases(s, o.owner(), 0, 10_000)).as("given back").isEmpty();
+        advance(pub.config().rescanInterval()); // the other subscriber looks behind its scan again
+        Delivery a = other.poll(10).get(0);
+        assertThat(a.message().id()).isEqualTo("a");
+        assertThat(a.deliveryCount()).as("never delivered: not counted").isEqualTo(1);
+        assertThat(a.redelivered()).isFalse();
+    }
+
+    @Test
+    void aMessageWrittenUnderTheLeaseOfADeadSubscriberComesAfterTheLeaseMarkedRedelivered() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        Subscriber crashed = dispatched(subscriber(s));
+        assertThat(crashed.poll(10)).isEmpty(); // leases ahead, then never polls, renews or closes
+        pub.producer().publish("t", msg("a"));
+        Subscriber other = pub.subscriber(s, leasingAhead(0));
+        assertThat(other.poll(10)).isEmpty();
+        advance(LEASE.plusMillis(1));
+        Delivery a = other.poll(10).get(0);
+        assertThat(a.message().id()).isEqualTo("a");
+        // JMSRedelivered is "likely, but not guaranteed" to mean an earlier delivery: a lease was held
+        assertThat(a.redelivered()).isTrue();
+    }
+
+    @Test
+    void noLeasesAheadWhenTurnedOffForAQueueSelectorOrWithoutADispatcher() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        SubscriberOptions off = leasingAhead(0);
+        assertThat(dispatched(pub.subscriber(s, off)).poll(10)).isEmpty();
+        SubscriberOptions selector = pub.subscriberOptions().withFilter(m -> true, FilterMode.SKIP);
+        assertThat(dispatched(pub.subscriber(s, selector)).poll(10)).isEmpty();
+        SubscriberOptions plain = pub.subscriberOptions();
+        assertThat(pub.subscriber(s, plain).poll(10)).isEmpty();
+        assertThat(liveLeases(s, off.owner(), 0, 10_000)).isEmpty();
+        assertThat(liveLeases(s, selector.owner(), 0, 10_000)).isEmpty();
+        assertThat(liveLeases(s, plain.owner(), 0, 10_000)).isEmpty();
+        assertThatThrownBy(() -> Pub.Config.defaults().withLeaseAhead(-1)).hasMessageContaining("PUB_LEASE_AHEAD");
+    }
+
+    @Test
+    void aMessageUnderALeaseAheadGoesBackUncountedWhenItsConsumersHaveNoRoomOrStopPolling() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        SubscriberOptions o = pub.subscriberOptions();
+        Subscriber full = pub.subscriber(s, o);
+        Subscriber other = pub.subscriber(s, leasingAhead(0));
+        full.admit(m -> true);
+        assertThat(full.poll(10)).isEmpty();
+        full.admit(m -> false); // its consumers' buffers are full
+        pub.producer().publish("t", msg("a"));
+        assertThat(full.poll(10)).isEmpty();
+        assertThat(liveLeases(s, o.owner(), 0, 1)).as("given back when refused").isEmpty();
+        advance(pub.config().rescanInterval());
+        Delivery a = other.poll(10).get(0);
+        assertThat(a.message().id()).isEqualTo("a");
+        assertThat(a.redelivered()).isFalse();
+        other.ack(List.of(a));
+        full.close();
+
+        // consumers that stop polling: their shard's leases ahead are given back, not renewed
+        SubscriberOptions o2 = pub.subscriberOptions();
+        Subscriber idle = dispatched(pub.subscriber(s, o2));
+        assertThat(idle.poll(10)).isEmpty();
+        assertThat(liveLeases(s, o2.owner(), 1, 2)).containsExactly(1L);
+        advance(LEASE.dividedBy(2).plusSeconds(1));
+        idle.renew(LEASE.dividedBy(2));
+        assertThat(liveLeases(s, o2.owner(), 0, 10_000)).isEmpty();
+        pub.producer().publish("t", msg("b"));
+        Delivery b = other.poll(10).get(0);
+        assertThat(b.message().id()).isEqualTo("b");
+        assertThat(b.redelivered()).isFalse();
+    }
+
     // 3. Redelivery ----------------------------------------------------------------------------
 
     @Test

@@ -135,7 +135,8 @@ final class Redrive {
                     options.maxDeliveries(),
                     options.deadLetterQueue(),
                     options.filter(),
-                    options.filterMode());
+                    options.filterMode(),
+                    0); // a run moves what is there now: nothing past the head
             // skipped dead letters stay leased by this run until it ends, so a poll does not return them again
             try (Subscriber dead = pub.subscriber(queue, options)) {
                 while (o.limit() == 0 || redriven < o.limit()) {

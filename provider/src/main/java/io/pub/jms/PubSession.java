@@ -465,7 +465,8 @@ final class PubSession implements Session, QueueSession, TopicSession {
                         base.maxDeliveries(),
                         base.deadLetterQueue(),
                         null,
-                        filterMode))
+                        filterMode,
+                        base.leaseAhead()))
                 .withFilter(filter(selector, noLocal), filterMode);
         Receiver receiver;
         try {
