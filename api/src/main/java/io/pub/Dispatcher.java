@@ -99,7 +99,7 @@ final class Dispatcher {
             }
             List<Delivery> leased = List.of();
             RuntimeException failure = null;
-            subscriber.admit(credit);
+            subscriber.admit(credit, receivers.stream().anyMatch(Receiver::selects));
             try {
                 leased = shard < 0
                         ? subscriber.poll(credit.total(), quietRecheck)

@@ -394,6 +394,11 @@ public final class Receiver implements AutoCloseable {
 
     // ---- for the dispatcher (called under its lock)
 
+    /** Whether this receiver has a selector (it then does not take every message it is offered). */
+    boolean selects() {
+        return filter != null;
+    }
+
     boolean accepts(Message m) {
         return filter == null || filter.test(m);
     }

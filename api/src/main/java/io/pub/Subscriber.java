@@ -82,6 +82,8 @@ public final class Subscriber implements AutoCloseable {
      */
     private volatile Predicate<Message> admit;
 
+    private volatile boolean selective;
+
     private int next;
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -115,9 +117,24 @@ public final class Subscriber implements AutoCloseable {
         return subscription;
     }
 
-    /** For a {@link Dispatcher}: see {@link #admit}. */
+    /** For a {@link Dispatcher} whose consumers select nothing: see {@link #admit}. */
     void admit(Predicate<Message> gate) {
+        admit(gate, false);
+    }
+
+    /**
+     * For a {@link Dispatcher}: see {@link #admit}; {@code selective} if a consumer has a selector,
+     * which for a queue means no leases ahead ({@link #leaseAhead}): they would hold messages that
+     * other consumers want.
+     */
+    void admit(Predicate<Message> gate, boolean selective) {
+        this.selective = selective;
         this.admit = gate;
+    }
+
+    /** Whether this poll may lease ahead: a dispatcher drives it, and nothing it holds is selected away. */
+    private boolean leasesAhead() {
+        return options.leaseAhead() > 0 && admit != null && (options.filterMode() == FilterMode.DONE || !selective);
     }
 
     public int shardCount() {
@@ -397,7 +414,7 @@ public final class Subscriber implements AutoCloseable {
             if (!s.aheadRefused.isEmpty()) {
                 giveBackAhead(s, s.aheadRefused);
                 s.aheadRefused.clear();
-            } else if (head >= 0 && s.refusedFrom == Long.MAX_VALUE && admit != null && options.leasesAhead()) {
+            } else if (head >= 0 && s.refusedFrom == Long.MAX_VALUE && leasesAhead()) {
                 leaseAhead(s, head, now);
             }
             return out;
@@ -1185,14 +1202,6 @@ public final class Subscriber implements AutoCloseable {
             if (leaseAhead < 0) {
                 throw new IllegalArgumentException("leaseAhead must be >= 0 (0 = off), was " + leaseAhead);
             }
-        }
-
-        /**
-         * Whether a caught-up subscriber leases offsets past the head: not for a queue consumer's
-         * selector, which would hold messages other consumers want.
-         */
-        boolean leasesAhead() {
-            return leaseAhead > 0 && (filter == null || filterMode == FilterMode.DONE);
         }
 
         private static void positive(Duration d, String name) {

@@ -190,7 +190,10 @@ public abstract class DispatcherContract {
         assertThat(a.bufferedCount()).isEqualTo(1);
         assertThat(b.bufferedCount()).isEqualTo(3);
         assertThat(ids(b.take(10))).containsExactly("m3", "m4", "m5");
-        assertThat(store.leases(queue.id(), new TopicShard("q", 0), 5, 10)).isEmpty();
+        // none live (those b leased ahead before the publish went back once they found no room)
+        assertThat(store.leases(queue.id(), new TopicShard("q", 0), 5, 10).stream()
+                        .filter(l -> l.expiresAt() > clock.millis()))
+                .isEmpty();
     }
 
     @Test
@@ -443,5 +446,32 @@ public abstract class DispatcherContract {
         });
         th.start();
         return th;
+    }
+
+    /** Live leases on offsets of shard 0 of the queue from {@code from} on. */
+    private long liveLeasesFrom(long from) {
+        return store.leases(queue.id(), new TopicShard("q", 0), from, from + 10_000).stream()
+                .filter(l -> l.expiresAt() > clock.millis())
+                .count();
+    }
+
+    @Test
+    void aReaderWhoseConsumersSelectNothingLeasesAheadAndOneWithAQueueSelectorDoesNot() {
+        Receiver plain = receiver(5);
+        assertThat(plain.take()).isNull(); // caught up: the next offsets are leased ahead
+        assertThat(liveLeasesFrom(0)).isEqualTo(pub.config().leaseAhead());
+        publish(0, "a");
+        Delivery a = plain.take();
+        assertThat(a.message().id()).isEqualTo("a");
+        plain.ack(List.of(a));
+        plain.close();
+        assertThat(liveLeasesFrom(1)).as("given back when the reader closes").isZero();
+
+        Receiver choosy = receiver(5, colour("red"));
+        assertThat(choosy.take()).isNull();
+        assertThat(liveLeasesFrom(1))
+                .as("a queue selector would hold what others want")
+                .isZero();
+        choosy.close();
     }
 }
