@@ -567,7 +567,7 @@ public final class Subscriber implements AutoCloseable {
         }
         List<Lease> taken = List.of();
         try {
-            Acquired got = controller.acquireNotDone(
+            Acquired got = controller.acquireAhead(
                     subscription.id(),
                     s.shard,
                     wanted,

@@ -351,6 +351,23 @@ public abstract class DeliveryInvariantsContract {
     }
 
     @Test
+    void aMessageWrittenAfterTheDeadSubscribersLeasesExpiredComesNotRedelivered() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        assertThat(dispatched(subscriber(s)).poll(10)).isEmpty(); // leases ahead, then its JVM dies
+        advance(LEASE.plusMillis(1));
+        Subscriber next = dispatched(subscriber(s));
+        assertThat(next.poll(10)).isEmpty(); // takes the expired leases over, ahead of any message
+        pub.producer().publish("t", msg("a"));
+        Delivery a = next.poll(10).get(0);
+        assertThat(a.message().id()).isEqualTo("a");
+        assertThat(a.deliveryCount())
+                .as("no delivery was made under the dead one's lease")
+                .isEqualTo(1);
+        assertThat(a.redelivered()).isFalse();
+    }
+
+    @Test
     void noLeasesAheadWhenTurnedOffForAQueueSelectorOrWithoutADispatcher() {
         pub.createTopic("t", 1);
         Subscription s = shared("t", "s");

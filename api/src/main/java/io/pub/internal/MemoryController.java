@@ -2,6 +2,7 @@ package io.pub.internal;
 
 import io.pub.Message;
 import io.pub.TopicShard;
+import io.pub.spi.Acquired;
 import io.pub.spi.Claim;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
@@ -295,6 +296,24 @@ final class MemoryController implements Controller {
     @Override
     public synchronized List<Lease> acquire(
             String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+        return take(subscription, shard, offsets, owner, expiresAt, now, false);
+    }
+
+    @Override
+    public synchronized Acquired acquireAhead(
+            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+        List<Lease> leases = take(subscription, shard, offsets, owner, expiresAt, now, true);
+        return Acquired.checked(this, subscription, shard, leases);
+    }
+
+    private List<Lease> take(
+            String subscription,
+            TopicShard shard,
+            Collection<Long> offsets,
+            String owner,
+            long expiresAt,
+            long now,
+            boolean ahead) {
         roundTrips.incrementAndGet();
         TreeMap<Long, Lease> m = leases.computeIfAbsent(key(subscription, shard), k -> new TreeMap<>());
         List<Lease> taken = new ArrayList<>();
@@ -303,7 +322,7 @@ final class MemoryController implements Controller {
             if (l != null && l.isLive(now)) {
                 continue;
             }
-            int count = l == null ? 1 : l.deliveryCount() + 1;
+            int count = l == null ? 1 : ahead ? Math.max(1, l.deliveryCount()) : l.deliveryCount() + 1;
             Lease next = new Lease(subscription, shard, o, owner, expiresAt, count, nextVersion());
             m.put(o, next);
             taken.add(next);

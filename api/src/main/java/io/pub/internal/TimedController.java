@@ -239,6 +239,12 @@ public final class TimedController implements Controller {
     }
 
     @Override
+    public Acquired acquireAhead(
+            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+        return call("acquireAhead", () -> delegate.acquireAhead(subscription, shard, offsets, owner, expiresAt, now));
+    }
+
+    @Override
     public LeaseNext leaseNext(
             String subscription,
             TopicShard shard,

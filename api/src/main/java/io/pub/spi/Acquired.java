@@ -19,9 +19,12 @@ public record Acquired(List<Lease> leases, Optional<Cursor> cursor) {
     /**
      * Leases just taken, checked against the subscription's cursor read after taking them: markDone
      * writes the cursor before it drops leases, so an offset acknowledged between the caller's cursor
-     * read and the insert shows as done here, and its lease is dropped again.
+     * read and the insert shows as done here, and its lease is dropped again. None taken: no read.
      */
     public static Acquired checked(Controller store, String subscription, TopicShard shard, List<Lease> leases) {
+        if (leases.isEmpty()) {
+            return NONE;
+        }
         Cursor fresh = store.cursor(subscription, shard);
         List<Long> stale = new ArrayList<>();
         List<Lease> kept = new ArrayList<>();

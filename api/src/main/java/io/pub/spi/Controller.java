@@ -253,6 +253,19 @@ public interface Controller extends AutoCloseable {
         return Acquired.checked(this, subscription, shard, leases);
     }
 
+    /**
+     * {@link #acquireNotDone} for offsets at or past the head, whose messages are not written yet (a
+     * subscriber's leases taken ahead): an expired lease there is taken over at its own delivery
+     * count (at least 1), not one more. No message was at those offsets when the caller read the
+     * head and nobody delivers under an expired lease, so no delivery was made under the lease
+     * taken over (a consumer that died holding it): counting it would mark the message that comes
+     * there redelivered and spend one of its deliveries. The default counts as {@link #acquire} does.
+     */
+    default Acquired acquireAhead(
+            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+        return acquireNotDone(subscription, shard, offsets, owner, expiresAt, now);
+    }
+
     /** Extends leases still held as given (same version); returns those renewed. */
     List<Lease> renew(Collection<Lease> leases, long expiresAt);
 

@@ -780,6 +780,30 @@ public abstract class ControllerContract {
     }
 
     @Test
+    void acquireAheadTakesOverAnExpiredLeaseAtItsCountAndLeavesLiveOnesAlone() {
+        long t = now();
+        store.acquire(SUB, SHARD, List.of(0L, 1L), "dead", t + 1000, t); // taken ahead by a JVM that died
+        store.acquire(SUB, SHARD, List.of(1L), "dead", t + 3000, t + 2000); // expired once: count 2
+        store.acquire(SUB, SHARD, List.of(2L), "live", t + 9000, t);
+        long later = t + 5000;
+        Acquired got = store.acquireAhead(SUB, SHARD, List.of(0L, 1L, 2L, 3L), "c1", later + 1000, later);
+        assertThat(got.leases()).extracting(Lease::offset).containsExactly(0L, 1L, 3L);
+        assertThat(got.leases()).extracting(Lease::deliveryCount).containsExactly(1, 2, 1);
+        assertThat(got.leases()).allSatisfy(l -> assertThat(l.owner()).isEqualTo("c1"));
+        assertThat(got.cursor()).isPresent();
+        // given back uncounted (count 0), then taken ahead again: a delivery count is never 0
+        store.giveBack(List.of(got.leases().get(0)), later);
+        assertThat(store.acquireAhead(SUB, SHARD, List.of(0L), "c2", later + 1000, later)
+                        .leases())
+                .extracting(Lease::deliveryCount)
+                .containsExactly(1);
+        // the ordinary acquire still counts a lease taken over
+        assertThat(store.acquire(SUB, SHARD, List.of(3L), "c3", later + 9000, later + 2000))
+                .extracting(Lease::deliveryCount)
+                .containsExactly(2);
+    }
+
+    @Test
     void leaseNextStopsAtAnOffsetWithNoEntryAndLeasesNothingBehindIt() {
         long t = now();
         store.append(SHARD, messages("m", 2));

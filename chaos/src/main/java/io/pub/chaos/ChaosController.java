@@ -2,6 +2,7 @@ package io.pub.chaos;
 
 import io.pub.Message;
 import io.pub.TopicShard;
+import io.pub.spi.Acquired;
 import io.pub.spi.Claim;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
@@ -427,6 +428,17 @@ final class ChaosController implements Controller {
                 offsets.size(),
                 () -> store.acquire(subscription, shard, offsets, owner, expiresAt, now),
                 () -> store.acquire(subscription, shard, firstPart(offsets), owner, expiresAt, now));
+    }
+
+    @Override
+    public Acquired acquireAhead(
+            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+        return call(
+                "acquire", // the same faults as any lease taking
+                subscription,
+                offsets.size(),
+                () -> store.acquireAhead(subscription, shard, offsets, owner, expiresAt, now),
+                () -> store.acquireAhead(subscription, shard, firstPart(offsets), owner, expiresAt, now));
     }
 
     @Override

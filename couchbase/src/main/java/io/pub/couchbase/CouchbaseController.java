@@ -510,7 +510,7 @@ final class CouchbaseController implements Controller {
     public List<Lease> acquire(
             String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
         return leaseBlocks
-                .take(subscription, shard, offsets, owner, expiresAt, now, doneHint(subscription, shard))
+                .take(subscription, shard, offsets, owner, expiresAt, now, doneHint(subscription, shard), false)
                 .leases();
     }
 
@@ -554,6 +554,24 @@ final class CouchbaseController implements Controller {
     @Override
     public Acquired acquireNotDone(
             String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+        return acquire(subscription, shard, offsets, owner, expiresAt, now, false);
+    }
+
+    /** As {@link #acquireNotDone}, counting a lease taken over as the SPI's acquireAhead says. */
+    @Override
+    public Acquired acquireAhead(
+            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+        return acquire(subscription, shard, offsets, owner, expiresAt, now, true);
+    }
+
+    private Acquired acquire(
+            String subscription,
+            TopicShard shard,
+            Collection<Long> offsets,
+            String owner,
+            long expiresAt,
+            long now,
+            boolean ahead) {
         Cursor known = lastCursors.get(ks.cursor(subscription, shard));
         // what this JVM already knows done is not taken at all
         List<Long> open = known == null
@@ -561,7 +579,8 @@ final class CouchbaseController implements Controller {
                 : offsets.stream().filter(o -> !known.isDone(o)).toList();
         LeaseBlocks.Taken taken = open.isEmpty()
                 ? new LeaseBlocks.Taken(List.of(), true)
-                : leaseBlocks.take(subscription, shard, open, owner, expiresAt, now, doneHint(subscription, shard));
+                : leaseBlocks.take(
+                        subscription, shard, open, owner, expiresAt, now, doneHint(subscription, shard), ahead);
         List<Lease> leases = taken.leases();
         if (leases.isEmpty()) {
             return new Acquired(List.of(), Optional.empty());

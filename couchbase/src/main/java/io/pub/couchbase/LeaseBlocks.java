@@ -96,7 +96,8 @@ final class LeaseBlocks {
             String owner,
             long expiresAt,
             long now,
-            LongPredicate done) {
+            LongPredicate done,
+            boolean ahead) {
         List<Long> sorted = new ArrayList<>(new TreeSet<>(offsets));
         Map<String, List<Long>> blocks = byBlock(sorted, o -> key(subscription, shard, o));
         List<Taken> parts = kv.run(
@@ -118,8 +119,7 @@ final class LeaseBlocks {
                                             continue; // live: left alone
                                         }
                                         fresh &= o > top;
-                                        Held mine =
-                                                new Held(owner, expiresAt, h == null ? 1 : h.count + 1, newVersion());
+                                        Held mine = new Held(owner, expiresAt, count(h, ahead), newVersion());
                                         leases.put(o, mine);
                                         taken.add(new Lease(
                                                 subscription, shard, o, owner, expiresAt, mine.count, mine.version));
@@ -134,6 +134,11 @@ final class LeaseBlocks {
             fresh &= t.fresh;
         }
         return new Taken(all, fresh);
+    }
+
+    /** The count of a lease taken over {@code h} (null: none): see Controller#acquireAhead. */
+    private static int count(Held h, boolean ahead) {
+        return h == null ? 1 : ahead ? Math.max(1, h.count) : h.count + 1;
     }
 
     private static boolean isMark(Held h) {

@@ -2,6 +2,7 @@ package io.pub.embedded;
 
 import io.pub.Message;
 import io.pub.TopicShard;
+import io.pub.spi.Acquired;
 import io.pub.spi.Claim;
 import io.pub.spi.Controller;
 import io.pub.spi.Cursor;
@@ -415,7 +416,15 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     @Override
     public List<Lease> acquire(
             String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
-        return call(() -> subscriptions.acquire(subscription, shard, offsets, owner, expiresAt, now));
+        return call(() -> subscriptions.acquire(subscription, shard, offsets, owner, expiresAt, now, false));
+    }
+
+    @Override
+    public Acquired acquireAhead(
+            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+        List<Lease> leases =
+                call(() -> subscriptions.acquire(subscription, shard, offsets, owner, expiresAt, now, true));
+        return Acquired.checked(this, subscription, shard, leases);
     }
 
     /** One call: the range is read, then its deliverable offsets leased under the cursor's lock. */

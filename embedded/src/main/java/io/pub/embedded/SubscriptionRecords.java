@@ -146,14 +146,21 @@ final class SubscriptionRecords {
         return result;
     }
 
+    /** Leases as the SPI's acquire does; {@code ahead}: as its acquireAhead counts them. */
     List<Lease> acquire(
-            String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
+            String subscription,
+            TopicShard shard,
+            Collection<Long> offsets,
+            String owner,
+            long expiresAt,
+            long now,
+            boolean ahead) {
         List<Lease> taken = new ArrayList<>();
         CompletableFuture<Void> written;
         Lock lock = lock(subscription, shard);
         lock.lock();
         try {
-            written = take(subscription, shard, offsets, owner, expiresAt, now, taken);
+            written = take(subscription, shard, offsets, owner, expiresAt, now, ahead, taken);
         } finally {
             lock.unlock();
         }
@@ -186,7 +193,7 @@ final class SubscriptionRecords {
         try {
             cursor = cursor(subscription, shard);
             List<Long> chosen = LeaseNexts.choose(read, from, max, wanted, cursor::isDone);
-            written = take(subscription, shard, chosen, owner, expiresAt, now, taken);
+            written = take(subscription, shard, chosen, owner, expiresAt, now, false, taken);
         } finally {
             lock.unlock();
         }
@@ -202,6 +209,7 @@ final class SubscriptionRecords {
             String owner,
             long expiresAt,
             long now,
+            boolean ahead,
             List<Lease> taken) {
         Committer.Batch b = committer.batch(false);
         ByteBuffer subShard = ByteBuffer.wrap(Keys.subShard(subscription, shard));
@@ -213,7 +221,8 @@ final class SubscriptionRecords {
             if (current.isPresent() && current.get().isLive(now)) {
                 continue;
             }
-            int count = current.map(l -> l.deliveryCount() + 1).orElse(1);
+            int count = current.map(l -> ahead ? Math.max(1, l.deliveryCount()) : l.deliveryCount() + 1)
+                    .orElse(1);
             Lease next = new Lease(subscription, shard, o, owner, expiresAt, count, versions.getAsLong());
             b.put(LEASES, key, Records.encode(next));
             taken.add(next);
