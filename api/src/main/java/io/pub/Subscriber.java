@@ -539,9 +539,10 @@ public final class Subscriber implements AutoCloseable {
      * to the head, with nothing refused for want of room: a subscriber that is behind has messages to
      * lease with their read. They are held like a prefetch (renewed, given back uncounted on close),
      * and taken again only once the head has passed half of them. A lease is in the store before its
-     * message goes out, so a crash still redelivers marked redelivered; a message written into a lease
-     * whose holder died comes marked redelivered without having been delivered, which JMSRedelivered
-     * allows ("likely, but not guaranteed").
+     * message goes out, so a crash still redelivers marked redelivered. The leases of a holder that
+     * died are taken over here at their own count ({@link Controller#acquireAhead}): nothing was
+     * delivered under them. A message written under one while it was live comes marked redelivered
+     * without having been delivered, which JMSRedelivered allows ("likely, but not guaranteed").
      *
      * <p>Only for a subscriber a {@link Dispatcher} drives: it renews them, and it polls only for
      * consumers with room, so a message that comes under one while they have none is given back at
@@ -1238,6 +1239,21 @@ public final class Subscriber implements AutoCloseable {
                     filter,
                     filterMode,
                     leaseAhead);
+        }
+
+        public SubscriberOptions withLeaseAhead(int n) {
+            return new SubscriberOptions(
+                    owner,
+                    leaseDuration,
+                    publishTimeout,
+                    rescanInterval,
+                    readWindow,
+                    maxWindowsPerPoll,
+                    maxDeliveries,
+                    deadLetterQueue,
+                    filter,
+                    filterMode,
+                    n);
         }
 
         public SubscriberOptions withMaxDeliveries(int max, String dlq) {

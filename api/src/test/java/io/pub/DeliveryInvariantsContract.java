@@ -256,19 +256,7 @@ public abstract class DeliveryInvariantsContract {
 
     /** Default options but for how many offsets a caught-up subscriber leases ahead. */
     private SubscriberOptions leasingAhead(int n) {
-        SubscriberOptions base = pub.subscriberOptions();
-        return new SubscriberOptions(
-                base.owner(),
-                base.leaseDuration(),
-                base.publishTimeout(),
-                base.rescanInterval(),
-                base.readWindow(),
-                base.maxWindowsPerPoll(),
-                base.maxDeliveries(),
-                base.deadLetterQueue(),
-                null,
-                FilterMode.SKIP,
-                n);
+        return pub.subscriberOptions().withLeaseAhead(n);
     }
 
     @Test
