@@ -411,10 +411,7 @@ public final class Subscriber implements AutoCloseable {
                 out.forEach(d -> outstanding.put(key(d), d));
             }
             s.polledAt = now;
-            if (!s.aheadRefused.isEmpty()) {
-                giveBackAhead(s, s.aheadRefused);
-                s.aheadRefused.clear();
-            } else if (head >= 0 && s.refusedFrom == Long.MAX_VALUE && leasesAhead()) {
+            if (head >= 0 && s.refusedFrom == Long.MAX_VALUE && leasesAhead()) {
                 leaseAhead(s, head, now);
             }
             return out;
@@ -545,9 +542,10 @@ public final class Subscriber implements AutoCloseable {
      * without having been delivered, which JMSRedelivered allows ("likely, but not guaranteed").
      *
      * <p>Only for a subscriber a {@link Dispatcher} drives: it renews them, and it polls only for
-     * consumers with room, so a message that comes under one while they have none is given back at
-     * once, and leases of a shard nobody polled for half a lease are given back instead of renewed.
-     * A consumer stuck in its application thus holds no more than it was handed.
+     * consumers with room. A message that comes under one while they have none stays held for them,
+     * like a prefetch (giving each back would cost a write per message on a busy shard), but leases
+     * of a shard nobody polled for half a lease are given back instead of renewed: a consumer stuck
+     * in its application holds them no longer than that.
      */
     private void leaseAhead(ShardState s, long head, long now) {
         int n = options.leaseAhead();
@@ -689,9 +687,6 @@ public final class Subscriber implements AutoCloseable {
             // wanted, but no local consumer has room for it now: the next poll looks here again
             ShardState s = shards.get(shard.shard());
             s.refusedFrom = Math.min(s.refusedFrom, o);
-            if (s.ahead.containsKey(o)) {
-                s.aheadRefused.add(o); // not held for consumers with no room: other JVMs may take it
-            }
             return;
         }
         candidates.add(o);
@@ -1131,8 +1126,6 @@ public final class Subscriber implements AutoCloseable {
         final TreeMap<Long, Lease> ahead = new TreeMap<>();
         /** The end of the last range leased ahead: the next attempt starts there, or at the head. */
         long aheadTo;
-        /** Offsets leased ahead whose messages this poll found no consumer room for. */
-        final List<Long> aheadRefused = new ArrayList<>();
         /** When this shard was last polled: leases ahead of a shard nobody polls are given back. */
         long polledAt;
 
