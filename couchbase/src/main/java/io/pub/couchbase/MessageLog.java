@@ -376,9 +376,16 @@ final class MessageLog {
         }
         long head = kv.run("read", headMono(shard));
         long start = Math.max(0, from);
-        long to = Math.min(head, from + max);
-        if (start >= to) {
+        long end = Math.min(head, from + max);
+        if (start >= end) {
             return new ReadResult(List.of(), head);
+        }
+        // offsets an append of this JVM is still writing are not looked for: the range stops before
+        // them, reported as read up to there (a head no further than the stored one, as readKnown
+        // does), and the append's wake-up brings the reader back for them
+        long to = firstWriting(shard, start, end);
+        if (to == start) {
+            return new ReadResult(List.of(), start);
         }
         List<Long> indexes = Kv.range(LogBlock.index(start), LogBlock.index(to - 1) + 1);
         List<Entry> entries = kv.run(
@@ -386,7 +393,7 @@ final class MessageLog {
                 Kv.parallel(indexes, i -> readBlock(shard, i, start, to))
                         .concatMapIterable(l -> l)
                         .collectList());
-        return new ReadResult(entries, head);
+        return new ReadResult(entries, to < end && entries.size() == to - start ? to : head);
     }
 
     /**
