@@ -894,7 +894,7 @@ public final class Subscriber implements AutoCloseable {
                 if (now - s.polledAt > margin.toMillis()) {
                     // nobody consumes here now: not held for them (a message under one is seen by
                     // this JVM's consumers at their next poll, by others' at their next rescan)
-                    giveBackAhead(s, s.ahead.keySet());
+                    giveBackAhead(s);
                     continue;
                 }
                 List<Lease> renewed =
@@ -1075,27 +1075,23 @@ public final class Subscriber implements AutoCloseable {
     private void giveBackAhead() {
         for (ShardState s : shards) {
             synchronized (s) {
-                giveBackAhead(s, s.ahead.keySet());
+                giveBackAhead(s);
             }
         }
     }
 
     /**
-     * Gives back, uncounted and available at once, the leases taken ahead on {@code offsets} of the
-     * shard (its lock held). If the store call fails they lapse by themselves.
+     * Gives back, uncounted and available at once, the shard's leases taken ahead (its lock held). If
+     * the store call fails they lapse by themselves.
      */
-    private void giveBackAhead(ShardState s, Collection<Long> offsets) {
-        List<Lease> back = new ArrayList<>();
-        for (long o : List.copyOf(offsets)) {
-            Lease l = s.ahead.remove(o);
-            if (l != null) {
-                unclaim(l);
-                back.add(l);
-            }
+    private void giveBackAhead(ShardState s) {
+        if (s.ahead.isEmpty()) {
+            return;
         }
-        if (!back.isEmpty()) {
-            controller.giveBack(back, clock.millis());
-        }
+        List<Lease> back = List.copyOf(s.ahead.values());
+        s.ahead.clear();
+        back.forEach(this::unclaim);
+        controller.giveBack(back, clock.millis());
     }
 
     private static final class ShardState {

@@ -322,7 +322,7 @@ final class MemoryController implements Controller {
             if (l != null && l.isLive(now)) {
                 continue;
             }
-            int count = l == null ? 1 : ahead ? Math.max(1, l.deliveryCount()) : l.deliveryCount() + 1;
+            int count = l == null ? 1 : Lease.countTakingOver(l.deliveryCount(), ahead);
             Lease next = new Lease(subscription, shard, o, owner, expiresAt, count, nextVersion());
             m.put(o, next);
             taken.add(next);

@@ -246,11 +246,8 @@ public interface Controller extends AutoCloseable {
      */
     default Acquired acquireNotDone(
             String subscription, TopicShard shard, Collection<Long> offsets, String owner, long expiresAt, long now) {
-        List<Lease> leases = acquire(subscription, shard, offsets, owner, expiresAt, now);
-        if (leases.isEmpty()) {
-            return Acquired.NONE;
-        }
-        return Acquired.checked(this, subscription, shard, leases);
+        return Acquired.checked(
+                this, subscription, shard, acquire(subscription, shard, offsets, owner, expiresAt, now));
     }
 
     /**

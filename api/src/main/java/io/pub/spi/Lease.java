@@ -17,6 +17,15 @@ public record Lease(
         long version) {
 
     /**
+     * The delivery count of a lease that takes over an expired one counted {@code previous}: one more
+     * ({@link Controller#acquire}), or, for a lease taken ahead of its message, the same and at least
+     * 1 ({@link Controller#acquireAhead}). An offset with no lease yet starts at 1.
+     */
+    public static int countTakingOver(int previous, boolean ahead) {
+        return ahead ? Math.max(1, previous) : previous + 1;
+    }
+
+    /**
      * The expiry of a lease a prepared transaction branch owns: it never lapses, so no consumer takes
      * the message while the branch waits for its outcome; the branch's commit acks it (the lease goes
      * with markDone) and its rollback releases it.

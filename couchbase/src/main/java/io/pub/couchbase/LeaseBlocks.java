@@ -119,7 +119,11 @@ final class LeaseBlocks {
                                             continue; // live: left alone
                                         }
                                         fresh &= o > top;
-                                        Held mine = new Held(owner, expiresAt, count(h, ahead), newVersion());
+                                        Held mine = new Held(
+                                                owner,
+                                                expiresAt,
+                                                h == null ? 1 : Lease.countTakingOver(h.count, ahead),
+                                                newVersion());
                                         leases.put(o, mine);
                                         taken.add(new Lease(
                                                 subscription, shard, o, owner, expiresAt, mine.count, mine.version));
@@ -134,11 +138,6 @@ final class LeaseBlocks {
             fresh &= t.fresh;
         }
         return new Taken(all, fresh);
-    }
-
-    /** The count of a lease taken over {@code h} (null: none): see Controller#acquireAhead. */
-    private static int count(Held h, boolean ahead) {
-        return h == null ? 1 : ahead ? Math.max(1, h.count) : h.count + 1;
     }
 
     private static boolean isMark(Held h) {

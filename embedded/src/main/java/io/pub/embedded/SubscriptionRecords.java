@@ -221,7 +221,7 @@ final class SubscriptionRecords {
             if (current.isPresent() && current.get().isLive(now)) {
                 continue;
             }
-            int count = current.map(l -> ahead ? Math.max(1, l.deliveryCount()) : l.deliveryCount() + 1)
+            int count = current.map(l -> Lease.countTakingOver(l.deliveryCount(), ahead))
                     .orElse(1);
             Lease next = new Lease(subscription, shard, o, owner, expiresAt, count, versions.getAsLong());
             b.put(LEASES, key, Records.encode(next));
