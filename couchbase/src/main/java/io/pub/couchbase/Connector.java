@@ -62,7 +62,8 @@ final class Connector {
                     "couchbase " + config.redactedUrl(),
                     config.durability(),
                     config.subdocReads(),
-                    config.ackLinger());
+                    config.ackLinger(),
+                    config.reserveLinger());
         } catch (RuntimeException e) {
             RuntimeException explained = explain(e, cluster, config);
             cluster.disconnect();

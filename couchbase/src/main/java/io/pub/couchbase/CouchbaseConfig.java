@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * Where and how to reach Couchbase, from a store URL and the settings. The URL wins over the
  * settings: {@code couchbase[s]://[user:password@]host1[:port[=kv|manager]],host2/bucket?scope=s&layout=collections|prefix}
- * (also {@code durability}, {@code connectTimeout}, {@code kvTimeout}, {@code subdocReads}). Other
+ * (also {@code durability}, {@code connectTimeout}, {@code kvTimeout}, {@code subdocReads},
+ * {@code ackLinger}, {@code reserveLinger}). Other
  * query parameters go to
  * the SDK as connection-string parameters. {@code subdocReads=false} makes readers fetch whole
  * message blocks instead of sub-document paths, for servers that mishandle them (CouchbaseMock sizes
@@ -36,6 +37,7 @@ record CouchbaseConfig(
         DurabilityLevel durability,
         boolean subdocReads,
         Duration ackLinger,
+        Duration reserveLinger,
         String redactedUrl) {
 
     static final String CONNECTION_STRING = "COUCHBASE_CONNECTION_STRING";
@@ -48,6 +50,14 @@ record CouchbaseConfig(
     static final String KV_TIMEOUT = "COUCHBASE_KV_TIMEOUT";
     static final String DURABILITY = "COUCHBASE_DURABILITY";
     static final String ACK_LINGER = "COUCHBASE_ACK_LINGER";
+    static final String RESERVE_LINGER = "COUCHBASE_RESERVE_LINGER";
+    /**
+     * How long offsets a producer reserved ahead stay unused before they are sealed: longer than a
+     * synchronous send takes, short beside a consumer's quiet recheck (other JVMs' readers wait behind them).
+     */
+    static final Duration DEFAULT_RESERVE_LINGER = Duration.ofMillis(10);
+
+    static final Duration MAX_RESERVE_LINGER = Duration.ofSeconds(1);
     /** Long enough for a consumer taking one message at a time to acknowledge several per write. */
     static final Duration DEFAULT_ACK_LINGER = Duration.ofMillis(10);
     /** Acknowledgements held longer than this would risk outliving a short lease before written. */
@@ -82,7 +92,8 @@ record CouchbaseConfig(
     }
 
     /** The options this store reads from a URL's query; any other goes to the SDK, which must know it. */
-    static final String OPTIONS = "scope, layout, durability, connectTimeout, kvTimeout, subdocReads, ackLinger";
+    static final String OPTIONS =
+            "scope, layout, durability, connectTimeout, kvTimeout, subdocReads, ackLinger," + " reserveLinger";
 
     /** Reads the settings, then lets the URL (if any) override them. */
     static CouchbaseConfig from(URI url, Settings settings) {
@@ -141,6 +152,8 @@ record CouchbaseConfig(
         boolean subdocReads = settings.getBoolean("COUCHBASE_SUBDOC_READS", true);
         Duration ackLinger = settings.getDuration(ACK_LINGER, DEFAULT_ACK_LINGER);
         String ackLingerSource = ACK_LINGER;
+        Duration reserveLinger = settings.getDuration(RESERVE_LINGER, DEFAULT_RESERVE_LINGER);
+        String reserveLingerSource = RESERVE_LINGER;
         Map<String, String> sdkParams = new LinkedHashMap<>();
         String query = uri.getRawQuery();
         if (query != null && !query.isEmpty()) {
@@ -160,6 +173,10 @@ record CouchbaseConfig(
                     case "ackLinger" -> {
                         ackLinger = urlDuration("ackLinger", value);
                         ackLingerSource = "the URL option ackLinger";
+                    }
+                    case "reserveLinger" -> {
+                        reserveLinger = urlDuration("reserveLinger", value);
+                        reserveLingerSource = "the URL option reserveLinger";
                     }
                     case "subdocReads" ->
                         subdocReads = Settings.only(java.util.Map.of("subdocReads", value))
@@ -207,6 +224,10 @@ record CouchbaseConfig(
             throw new IllegalArgumentException(ackLingerSource + " must be between 0ms and "
                     + Settings.format(MAX_ACK_LINGER) + ", was " + Settings.format(ackLinger));
         }
+        if (reserveLinger.isNegative() || reserveLinger.compareTo(MAX_RESERVE_LINGER) > 0) {
+            throw new IllegalArgumentException(reserveLingerSource + " must be between 0ms (off) and "
+                    + Settings.format(MAX_RESERVE_LINGER) + ", was " + Settings.format(reserveLinger));
+        }
         return new CouchbaseConfig(
                 connectionString,
                 username,
@@ -219,6 +240,7 @@ record CouchbaseConfig(
                 durability,
                 subdocReads,
                 ackLinger,
+                reserveLinger,
                 Stores.redact(base));
     }
 

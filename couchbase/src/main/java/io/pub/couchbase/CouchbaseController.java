@@ -70,14 +70,15 @@ final class CouchbaseController implements Controller {
             String description,
             DurabilityLevel durability,
             boolean subdocReads,
-            Duration ackLinger) {
+            Duration ackLinger,
+            Duration reserveLinger) {
         this.cluster = cluster;
         this.ackLinger = ackLinger;
         this.ks = keyspace;
         this.clock = clock;
         this.description = description;
         this.kv = new Kv(description, durability);
-        this.log = new MessageLog(kv, keyspace, subdocReads);
+        this.log = new MessageLog(kv, keyspace, subdocReads, reserveLinger);
         this.leaseBlocks = new LeaseBlocks(kv, keyspace, clock, LEASE_MARGIN);
     }
 
@@ -653,6 +654,7 @@ final class CouchbaseController implements Controller {
 
     @Override
     public void close() {
+        log.close();
         if (kv.close()) {
             cluster.disconnect();
         }

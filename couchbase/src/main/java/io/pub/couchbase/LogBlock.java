@@ -108,12 +108,10 @@ record LogBlock(
         return ("[" + first + "," + n + "]").getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** A new block holding one chunk of {@code n} and/or one tombstone. */
-    static byte[] newDocument(Long chunkStart, int n, byte[] chunk, Long tombstone) {
+    /** A new block holding one chunk of {@code n} and/or tombstones. */
+    static byte[] newDocument(Long chunkStart, int n, byte[] chunk, Collection<Long> tombstones) {
         StringBuilder head = new StringBuilder("{\"new\":true,\"lo\":0,\"d\":[],\"t\":[");
-        if (tombstone != null) {
-            head.append(tombstone);
-        }
+        head.append(String.join(",", tombstones.stream().map(String::valueOf).toList()));
         head.append("],\"r\":[");
         if (chunkStart != null) {
             head.append('[').append(chunkStart).append(',').append(n).append(']');
@@ -219,6 +217,18 @@ record LogBlock(
         TreeMap<Long, Integer> c = new TreeMap<>();
         c.put(first, n);
         return new LogBlock(cas, 0, c, new TreeSet<>(), new TreeSet<>(), new TreeSet<>(external), true);
+    }
+
+    /** A block just created holding only tombstones (new until a writer reads the trim mark). */
+    static LogBlock sealed(long cas, Collection<Long> tombstones) {
+        return new LogBlock(cas, 0, new TreeMap<>(), new TreeSet<>(tombstones), new TreeSet<>(), new TreeSet<>(), true);
+    }
+
+    /** This block after {@code sealed} were tombstoned, now at version {@code newCas}. */
+    LogBlock withTombstones(long newCas, Collection<Long> sealed) {
+        TreeSet<Long> t = new TreeSet<>(tombstones);
+        t.addAll(sealed);
+        return new LogBlock(newCas, lo, chunks, t, deleted, externals, unverified);
     }
 
     /** This block once the trim mark {@code low} was read after its creation, now at version {@code newCas}. */

@@ -18,6 +18,7 @@ import io.pub.spi.Entry;
 import io.pub.spi.OffsetSealedException;
 import io.pub.spi.ReadResult;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,7 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -38,6 +45,7 @@ import reactor.core.publisher.Mono;
  * failed write and a fresh read.
  */
 final class MessageLog {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageLog.class);
     private static final int MAX_REMEMBERED = 4096;
 
     private final Kv kv;
@@ -48,15 +56,22 @@ final class MessageLog {
     private final ConcurrentHashMap<String, LogBlock> blocks = new ConcurrentHashMap<>();
     /** What this JVM wrote last, for its own consumers to read without a round trip. */
     private final LocalMessages local = new LocalMessages();
-    /** Offsets this JVM's appends are writing, per shard: first to end (exclusive). */
+    /** Offsets this JVM's appends are writing, per shard: first to end (exclusive). The lock of the reservations too. */
     private final Map<TopicShard, TreeMap<Long, Long>> writing = new HashMap<>();
+    /** Offsets reserved ahead of this JVM's next appends, per shard. */
+    private final Map<TopicShard, Reservation> reservations = new HashMap<>();
+    /** Seals of unused reserved offsets under way, for {@link #close} to wait for. */
+    private final Map<CompletableFuture<Void>, TopicShard> releasing = new ConcurrentHashMap<>();
 
     private final boolean subdocReads;
+    private final long reserveLingerNanos;
+    private boolean closed;
 
-    MessageLog(Kv kv, Keyspace ks, boolean subdocReads) {
+    MessageLog(Kv kv, Keyspace ks, boolean subdocReads, Duration reserveLinger) {
         this.kv = kv;
         this.ks = ks;
         this.subdocReads = subdocReads;
+        this.reserveLingerNanos = reserveLinger.toNanos();
     }
 
     private void remember(String key, LogBlock block) {
@@ -90,31 +105,266 @@ final class MessageLog {
      * Reserves and inserts. Until the insert is done its offsets are known here as being written,
      * so that a reader in this JVM does not look for them in the store before they can be there:
      * this JVM's wake-up after the append brings it back for them.
+     *
+     * <p>A producer that appends one message after another to a shard nobody else is writing takes
+     * its offsets from a reservation made ahead (see {@link Reservation}) instead of an increment each.
      */
     long append(TopicShard shard, List<Message> batch) {
-        long next = increment(shard, batch.size());
-        long first = next - batch.size();
-        synchronized (writing) {
-            writing.computeIfAbsent(shard, s -> new TreeMap<>()).put(first, next);
-        }
-        sawHead(shard, next); // after: a reader that knows the offsets knows they are being written
-        try {
-            insert(shard, first, batch);
-        } finally {
-            synchronized (writing) {
-                TreeMap<Long, Long> w = writing.get(shard);
-                w.remove(first);
-                if (w.isEmpty()) {
-                    writing.remove(shard);
+        int n = batch.size();
+        long first = takeReserved(shard, n);
+        if (first >= 0) {
+            try {
+                return write(shard, first, batch);
+            } catch (OffsetSealedException e) {
+                if (n > 1) {
+                    throw e; // part of the batch may be stored: the caller decides
                 }
+                // reserved before the topic was deleted and created again elsewhere: the message
+                // was not stored, and fresh offsets take it
             }
         }
+        int ahead = aheadWanted(shard, n);
+        long next = increment(shard, n + ahead);
+        first = next - n - ahead;
+        reserved(shard, first, n, next);
+        sawHead(shard, next); // after: a reader that knows the offsets knows they are being written
+        write(shard, first, batch);
+        // offsets released before these may still be being sealed: this JVM's consumers, woken once
+        // this returns, would find them not yet readable and wait for their next poll
+        awaitReleases(shard);
         return first;
     }
 
-    /** The first offset of {@code [from, to)} an append of this JVM is still writing, else {@code to}. */
+    private void awaitReleases(TopicShard shard) {
+        releasing.forEach((sealing, of) -> {
+            if (of.equals(shard)) {
+                try {
+                    sealing.get(1, TimeUnit.MINUTES);
+                } catch (ExecutionException | TimeoutException e) {
+                    // never completes exceptionally; a seal that long overdue is left to readers
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+    }
+
+    /** Inserts at offsets registered as being written, and unregisters them. */
+    private long write(TopicShard shard, long first, List<Message> batch) {
+        try {
+            insert(shard, first, batch);
+            return first;
+        } catch (RuntimeException e) {
+            // an offset sealed or trimmed means its neighbours may be too: reserve afresh
+            releaseNow(shard);
+            throw e;
+        } finally {
+            doneWriting(shard, first);
+        }
+    }
+
+    private void doneWriting(TopicShard shard, long first) {
+        synchronized (writing) {
+            TreeMap<Long, Long> w = writing.get(shard);
+            w.remove(first);
+            if (w.isEmpty()) {
+                writing.remove(shard);
+            }
+        }
+    }
+
+    private void startWriting(TopicShard shard, long first, long end) {
+        writing.computeIfAbsent(shard, s -> new TreeMap<>()).put(first, end);
+    }
+
+    /**
+     * Offsets of one shard this JVM reserved ahead and has not written yet: {@code [next, end)}. A
+     * shard's offsets are delivered in order, so a reader elsewhere waits behind them as behind a
+     * write in progress: they are reserved only while this JVM alone writes the shard (its last
+     * increment followed its one before directly) and appends to it at least once per linger, and
+     * what is left unused for a linger is sealed, as a consumer seals a hole, but at once.
+     */
+    private static final class Reservation {
+        long next;
+        long end;
+        /** The shard's counter after this JVM's last increment of it. */
+        long counter = -1;
+        /** That increment started where the one before it ended: nobody else reserved in between. */
+        boolean sole;
+        /** {@link System#nanoTime()} of this JVM's last append to the shard. */
+        long usedAt;
+
+        boolean expiryScheduled;
+    }
+
+    /** Offsets taken per increment ahead of a producer's next appends (see {@link Reservation}). */
+    static final int RESERVE_AHEAD = 16;
+
+    /** The first of {@code n} offsets taken from the shard's reservation (now being written), or -1. */
+    private long takeReserved(TopicShard shard, int n) {
+        List<long[]> unusable = new ArrayList<>(1);
+        long first = -1;
+        synchronized (writing) {
+            Reservation r = reservations.get(shard);
+            if (r == null || r.next >= r.end) {
+                return -1;
+            }
+            if (r.end - r.next < n) {
+                // a batch needs consecutive offsets: the rest would only hold readers up
+                unusable.add(detach(shard, r));
+            } else {
+                first = r.next;
+                r.next += n;
+                r.usedAt = System.nanoTime();
+                startWriting(shard, first, first + n);
+            }
+        }
+        unusable.forEach(range -> release(shard, range));
+        return first;
+    }
+
+    /** How many offsets to reserve ahead with the increment for an append of {@code n}. */
+    private int aheadWanted(TopicShard shard, int n) {
+        if (reserveLingerNanos <= 0 || n >= RESERVE_AHEAD) {
+            return 0;
+        }
+        synchronized (writing) {
+            Reservation r = reservations.get(shard);
+            return r != null && r.sole && System.nanoTime() - r.usedAt < reserveLingerNanos ? RESERVE_AHEAD : 0;
+        }
+    }
+
+    /** Records an increment to {@code next} whose first {@code n} offsets from {@code first} are being written. */
+    private void reserved(TopicShard shard, long first, int n, long next) {
+        long[] extra = null;
+        synchronized (writing) {
+            startWriting(shard, first, first + n);
+            Reservation r = reservations.computeIfAbsent(shard, s -> new Reservation());
+            r.sole = first == r.counter;
+            r.counter = next;
+            r.usedAt = System.nanoTime();
+            if (next > first + n) {
+                if (r.next < r.end || closed) {
+                    // another append refilled it meanwhile (or the store is closing): not needed
+                    extra = new long[] {first + n, next};
+                    startWriting(shard, extra[0], extra[1]);
+                } else {
+                    r.next = first + n;
+                    r.end = next;
+                    scheduleExpiry(shard, r, reserveLingerNanos);
+                }
+            }
+        }
+        if (extra != null) {
+            release(shard, extra);
+        }
+    }
+
+    private void scheduleExpiry(TopicShard shard, Reservation r, long delayNanos) {
+        if (!r.expiryScheduled) {
+            r.expiryScheduled = true;
+            Mono.delay(Duration.ofNanos(delayNanos)).subscribe(x -> expire(shard, r));
+        }
+    }
+
+    /** A reservation's linger ran out: sealed if unused since, else checked again when it will have. */
+    private void expire(TopicShard shard, Reservation r) {
+        long[] range;
+        synchronized (writing) {
+            r.expiryScheduled = false;
+            if (reservations.get(shard) != r || r.next >= r.end) {
+                return;
+            }
+            long idle = System.nanoTime() - r.usedAt;
+            if (idle < reserveLingerNanos && !closed) {
+                scheduleExpiry(shard, r, reserveLingerNanos - idle);
+                return;
+            }
+            range = detach(shard, r);
+        }
+        release(shard, range);
+    }
+
+    /** Releases what the shard's reservation still holds, at once. */
+    private void releaseNow(TopicShard shard) {
+        long[] range = null;
+        synchronized (writing) {
+            Reservation r = reservations.get(shard);
+            if (r != null && r.next < r.end) {
+                range = detach(shard, r);
+            }
+        }
+        if (range != null) {
+            release(shard, range);
+        }
+    }
+
+    /** Takes the unused offsets out of the reservation; they count as being written until sealed. Under the lock. */
+    private long[] detach(TopicShard shard, Reservation r) {
+        long[] range = {r.next, r.end};
+        r.next = r.end;
+        startWriting(shard, range[0], range[1]);
+        return range;
+    }
+
+    /**
+     * Seals offsets reserved and not used, in the background; they count as being written until then.
+     * A failure leaves them to readers' hole checks.
+     */
+    private void release(TopicShard shard, long[] range) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        releasing.put(done, shard);
+        Runnable settled = () -> {
+            doneWriting(shard, range[0]); // before whoever waits for it goes on
+            releasing.remove(done);
+            done.complete(null);
+        };
+        sealRange(shard, range[0], range[1])
+                .subscribe(
+                        null,
+                        e -> {
+                            LOG.debug(
+                                    "sealing unused offsets {}..{} of {} failed; readers seal them after the"
+                                            + " publish timeout",
+                                    range[0],
+                                    range[1] - 1,
+                                    shard,
+                                    e);
+                            settled.run();
+                        },
+                        settled);
+    }
+
+    /** Seals what every reservation holds, and waits for the seals under way, before the store closes. */
+    void close() {
+        List<Map.Entry<TopicShard, long[]>> ranges = new ArrayList<>();
+        synchronized (writing) {
+            closed = true;
+            reservations.forEach((shard, r) -> {
+                if (r.next < r.end) {
+                    ranges.add(Map.entry(shard, detach(shard, r)));
+                }
+            });
+        }
+        ranges.forEach(e -> release(e.getKey(), e.getValue()));
+        try {
+            CompletableFuture.allOf(releasing.keySet().toArray(CompletableFuture[]::new))
+                    .get(1, TimeUnit.MINUTES);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("sealing unused offsets before closing took over a minute; readers seal the rest after the"
+                    + " publish timeout");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The first offset of {@code [from, to)} an append of this JVM is still writing or reserved, else {@code to}. */
     private long firstWriting(TopicShard shard, long from, long to) {
         synchronized (writing) {
+            Reservation r = reservations.get(shard);
+            if (r != null && r.next < r.end && r.end > from) {
+                to = Math.min(to, Math.max(from, r.next));
+            }
             TreeMap<Long, Long> w = writing.get(shard);
             if (w == null) {
                 return to;
@@ -242,7 +492,7 @@ final class MessageLog {
                 return kv.insert(
                                 ks.messages,
                                 key,
-                                LogBlock.newDocument(first, n, chunk, null),
+                                LogBlock.newDocument(first, n, chunk, List.of()),
                                 kv.insertOptions().transcoder(RawJsonTranscoder.INSTANCE))
                         .map(cas -> {
                             remember(key, LogBlock.created(cas, first, n, external));
@@ -553,7 +803,7 @@ final class MessageLog {
                 return kv.insert(
                                 ks.messages,
                                 key,
-                                LogBlock.newDocument(null, 0, null, offset),
+                                LogBlock.newDocument(null, 0, null, List.of(offset)),
                                 kv.insertOptions().transcoder(RawJsonTranscoder.INSTANCE))
                         .then(sealed)
                         .onErrorResume(DocumentExistsException.class, e -> seal(shard, key, offset));
@@ -569,6 +819,57 @@ final class MessageLog {
                     .onErrorResume(
                             e -> e instanceof CasMismatchException || e instanceof DocumentNotFoundException,
                             e -> seal(shard, key, offset));
+        });
+    }
+
+    /**
+     * Tombstones the offsets of {@code [from, to)} that hold nothing, one write per block: a
+     * producer's reserved offsets it will not use. Offsets below the trim mark are done already.
+     */
+    private Mono<Void> sealRange(TopicShard shard, long from, long to) {
+        return Kv.parallel(Kv.range(LogBlock.index(from), LogBlock.index(to - 1) + 1), i -> {
+                    String key = ks.block(shard, i);
+                    List<Long> offsets =
+                            Kv.range(Math.max(from, LogBlock.start(i)), Math.min(to, LogBlock.start(i + 1)));
+                    return tombstone(shard, key, offsets, blocks.get(key));
+                })
+                .then();
+    }
+
+    private Mono<Void> tombstone(TopicShard shard, String key, List<Long> offsets, LogBlock known) {
+        Mono<LogBlock> state = known != null ? Mono.just(known) : fetchIndex(key);
+        return state.flatMap(b -> {
+            if (b.absent()) {
+                // the block may be one trim removed (the topic deleted elsewhere meanwhile): what lies
+                // below the mark is done, and creating the block again would leave it behind
+                return lowMono(shard).flatMap(low -> {
+                    List<Long> open =
+                            offsets.stream().filter(o -> o >= low.value).toList();
+                    return open.isEmpty()
+                            ? Mono.<Void>empty()
+                            : kv.insert(
+                                            ks.messages,
+                                            key,
+                                            LogBlock.newDocument(null, 0, null, open),
+                                            kv.insertOptions().transcoder(RawJsonTranscoder.INSTANCE))
+                                    .doOnNext(cas -> remember(key, LogBlock.sealed(cas, open)))
+                                    .then()
+                                    .onErrorResume(
+                                            DocumentExistsException.class, e -> tombstone(shard, key, open, null));
+                });
+            }
+            List<Long> open = offsets.stream()
+                    .filter(o -> !b.settled(o) && b.chunkOf(o) == null)
+                    .toList();
+            if (open.isEmpty()) {
+                return Mono.<Void>empty();
+            }
+            return kv.mutateIn(ks.messages, key, List.of(MutateInSpec.arrayAppend("t", open)), b.cas())
+                    .doOnNext(cas -> remember(key, b.withTombstones(cas, open)))
+                    .then()
+                    .onErrorResume(
+                            e -> e instanceof CasMismatchException || e instanceof DocumentNotFoundException,
+                            e -> tombstone(shard, key, offsets, null));
         });
     }
 
@@ -668,13 +969,21 @@ final class MessageLog {
         });
     }
 
+    /** Drops what this JVM remembers of a shard being removed; its reserved offsets go with it. */
+    private void forget(TopicShard shard) {
+        local.forget(shard);
+        synchronized (writing) {
+            reservations.remove(shard);
+        }
+    }
+
     /**
      * An ordinary topic's shard, for the deletion of its topic: trimmed to its head, keeping the
      * counter and the trim mark, so that a topic created again under its name goes on from there and
      * no offset ever names two messages (see {@link LocalMessages}).
      */
     void retire(TopicShard shard) {
-        local.forget(shard);
+        forget(shard);
         trim(shard, kv.run("deleteTopic", headMono(shard)));
     }
 
@@ -683,7 +992,7 @@ final class MessageLog {
      * counter and trim mark.
      */
     Mono<Void> removeShard(TopicShard shard) {
-        local.forget(shard);
+        forget(shard);
         return Mono.zip(lowMono(shard), headMono(shard))
                 .flatMap(lh -> removeBlocks(
                         shard, LogBlock.index(lh.getT1().removed), LogBlock.index(Math.max(0, lh.getT2() - 1)) + 1))

@@ -44,9 +44,12 @@ class CouchbaseBlocksTest {
         mock.flush();
     }
 
-    /** The mock's URL with sub-document reads on: these tests keep their text ASCII, which it handles. */
+    /**
+     * The mock's URL with sub-document reads on (these tests keep their text ASCII, which it handles)
+     * and no offsets reserved ahead (these tests place chunks at exact offsets).
+     */
     private static String withLookups() {
-        return mock.storeUrl().replace("subdocReads=false", "subdocReads=true");
+        return mock.storeUrl().replace("subdocReads=false", "subdocReads=true") + "&reserveLinger=0ms";
     }
 
     private Controller open() {

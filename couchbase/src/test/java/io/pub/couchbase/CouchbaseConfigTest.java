@@ -28,6 +28,7 @@ class CouchbaseConfigTest {
         assertThat(c.kvTimeout()).isEqualTo(Duration.ofMillis(2500));
         assertThat(c.durability()).isEqualTo(DurabilityLevel.NONE);
         assertThat(c.ackLinger()).isEqualTo(Duration.ofMillis(10));
+        assertThat(c.reserveLinger()).isEqualTo(Duration.ofMillis(10));
 
         Settings named = Settings.only(Map.of(
                 "COUCHBASE_USERNAME", "app",
@@ -36,7 +37,8 @@ class CouchbaseConfigTest {
                 "COUCHBASE_LAYOUT", "prefix",
                 "COUCHBASE_KV_TIMEOUT", "5s",
                 "COUCHBASE_DURABILITY", "persistToMajority",
-                "COUCHBASE_ACK_LINGER", "0ms"));
+                "COUCHBASE_ACK_LINGER", "0ms",
+                "COUCHBASE_RESERVE_LINGER", "0ms"));
         CouchbaseConfig n = CouchbaseConfig.from(URI.create("couchbase://db1"), named);
         assertThat(n.bucket()).isEqualTo("events");
         assertThat(n.scope()).isEqualTo("prod");
@@ -44,13 +46,15 @@ class CouchbaseConfigTest {
         assertThat(n.kvTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(n.durability()).isEqualTo(DurabilityLevel.PERSIST_TO_MAJORITY);
         assertThat(n.ackLinger()).isZero();
+        assertThat(n.reserveLinger()).isZero();
     }
 
     @Test
     void theUrlOverridesTheSettings() {
         CouchbaseConfig c = CouchbaseConfig.from(
                 URI.create("couchbases://ops:p%40ss%3Aword@db1:11207,db2/orders?scope=s1&layout=prefix"
-                        + "&durability=majority&kvTimeout=7s&connectTimeout=1m&timeout.kvTimeout=3s&ackLinger=25ms"),
+                        + "&durability=majority&kvTimeout=7s&connectTimeout=1m&timeout.kvTimeout=3s&ackLinger=25ms"
+                        + "&reserveLinger=3ms"),
                 CREDENTIALS);
         assertThat(c.connectionString()).isEqualTo("couchbases://db1:11207,db2?timeout.kvTimeout=3s");
         assertThat(c.username()).isEqualTo("ops");
@@ -62,6 +66,7 @@ class CouchbaseConfigTest {
         assertThat(c.kvTimeout()).isEqualTo(Duration.ofSeconds(7));
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.ackLinger()).isEqualTo(Duration.ofMillis(25));
+        assertThat(c.reserveLinger()).isEqualTo(Duration.ofMillis(3));
         assertThat(c.toString()).doesNotContain("p@ss", "p%40ss", "word");
         assertThat(c.redactedUrl()).doesNotContain("p%40ss");
     }
@@ -101,6 +106,13 @@ class CouchbaseConfigTest {
                         URI.create("couchbase://db1"),
                         Settings.only(Map.of("COUCHBASE_USERNAME", "a", "COUCHBASE_ACK_LINGER", "-1ms"))))
                 .hasMessageContaining("COUCHBASE_ACK_LINGER");
+        assertThatThrownBy(() -> CouchbaseConfig.from(URI.create("couchbase://db1?reserveLinger=2s"), CREDENTIALS))
+                .hasMessageContaining("the URL option reserveLinger")
+                .hasMessageContaining("between 0ms (off) and 1s");
+        assertThatThrownBy(() -> CouchbaseConfig.from(
+                        URI.create("couchbase://db1"),
+                        Settings.only(Map.of("COUCHBASE_USERNAME", "a", "COUCHBASE_RESERVE_LINGER", "-1ms"))))
+                .hasMessageContaining("COUCHBASE_RESERVE_LINGER");
         assertThatThrownBy(() -> CouchbaseConfig.from(URI.create("couchbase://db1"), Settings.only(Map.of())))
                 .hasMessageContaining("COUCHBASE_USERNAME");
     }

@@ -240,6 +240,32 @@ class CouchbaseCrossJvmTest {
             assertThatThrownBy(() -> store.insert(
                             shard0, hole, List.of(Message.builder().id("late").build())))
                     .isInstanceOf(OffsetSealedException.class);
+
+            // a producer dies holding offsets it reserved ahead: sealed like any hole, later messages flow
+            Child singles =
+                    start("singles", "singles", url + "&reserveLinger=1s", clockFile.toString(), topic, "0", "3");
+            await("the single appends", () -> !singles.events("APPENDED").isEmpty());
+            singles.process().destroyForcibly().waitFor();
+            long lastSingle = Long.parseLong(singles.events("APPENDED").get(0)[1]);
+            long reservedTo = Long.parseLong(singles.events("APPENDED").get(0)[2]);
+            assertThat(reservedTo - lastSingle - 1).as("offsets reserved ahead").isEqualTo(MessageLog.RESERVE_AHEAD);
+            assertThat(store.head(shard0)).isEqualTo(reservedTo);
+            pub.producer()
+                    .publishBatch(
+                            topic,
+                            0,
+                            List.of(Message.builder().id("after-reserved").build()));
+            await("B to ack the single messages", () -> acked(b).containsAll(List.of("s0", "s1", "s2")));
+            Awaitility.await("B to leave the message behind the reserved offsets")
+                    .during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> !acked(b).contains("after-reserved"));
+            clock.advance(CrossJvmChild.PUBLISH_TIMEOUT.plusSeconds(1));
+            await("B to ack the message after the reserved offsets", () -> acked(b).contains("after-reserved"));
+            assertThat(store.read(shard0, lastSingle + 1, MessageLog.RESERVE_AHEAD)
+                            .entries())
+                    .hasSize(MessageLog.RESERVE_AHEAD)
+                    .allMatch(Entry::isTombstone);
             assertThat(b.process().isAlive()).isTrue();
         }
     }

@@ -24,7 +24,8 @@ import java.util.Map;
  * store URL and reports what it did on stdout, one event a line.
  *
  * <p>Arguments: {@code mode url clockFile [more]}; modes: {@code produce topic count batch},
- * {@code consume topic subscription owner holdAfterBatches}, {@code reserve topic shard}.
+ * {@code consume topic subscription owner holdAfterBatches}, {@code reserve topic shard},
+ * {@code singles topic shard count}.
  */
 public final class CrossJvmChild {
     static final String TOPIC = "work";
@@ -58,6 +59,8 @@ public final class CrossJvmChild {
                 case "produce" -> produce(pub, args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
                 case "consume" -> consume(pub, args[3], args[4], args[5], Integer.parseInt(args[6]), clock);
                 case "reserve" -> reserve(store, new TopicShard(args[3], Integer.parseInt(args[4])));
+                case "singles" ->
+                    singles(store, new TopicShard(args[3], Integer.parseInt(args[4])), Integer.parseInt(args[5]));
                 default -> throw new IllegalArgumentException("unknown mode " + mode);
             }
         }
@@ -122,6 +125,16 @@ public final class CrossJvmChild {
                 say("ACKED " + d.message().id() + " " + owner);
             }
         }
+    }
+
+    /** Appends single messages one after another (the store reserves offsets ahead), then waits to be killed. */
+    private static void singles(Controller store, TopicShard shard, int count) throws InterruptedException {
+        long last = -1;
+        for (int i = 0; i < count; i++) {
+            last = store.append(shard, List.of(Message.builder().id("s" + i).build()));
+        }
+        say("APPENDED " + last + " " + store.head(shard));
+        Thread.sleep(Long.MAX_VALUE); // killed here, holding what it reserved
     }
 
     private static void reserve(Controller store, TopicShard shard) throws InterruptedException {

@@ -96,11 +96,14 @@ abstract class ProducerContract extends JmsTestBase {
             }
         }
         Controller controller = ((PubConnection) conn).pub().controller();
-        List<Long> heads = new ArrayList<>();
+        // messages per shard (not heads: a store may reserve offsets ahead of a producer)
+        List<Long> counts = new ArrayList<>();
         for (int shard = 0; shard < 4; shard++) {
-            heads.add(controller.head(new TopicShard(q.getQueueName(), shard)));
+            counts.add(controller.read(new TopicShard(q.getQueueName(), shard), 0, 1000).entries().stream()
+                    .filter(e -> !e.isTombstone())
+                    .count());
         }
-        assertThat(heads).containsOnlyOnce(12L).filteredOn(h -> h != 12L).containsOnly(0L);
+        assertThat(counts).containsOnlyOnce(12L).filteredOn(h -> h != 12L).containsOnly(0L);
         Message m = s.createConsumer(q).receive(ARRIVE_MS);
         assertThat(m.getStringProperty("JMSXGroupID")).isEqualTo("group-1");
         assertThat(m.getIntProperty("JMSXGroupSeq")).isEqualTo(1);
