@@ -27,8 +27,8 @@ class CouchbaseConfigTest {
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.kvTimeout()).isEqualTo(Duration.ofMillis(2500));
         assertThat(c.durability()).isEqualTo(DurabilityLevel.NONE);
-        assertThat(c.ackLinger()).isEqualTo(Duration.ofMillis(10));
-        assertThat(c.reserveLinger()).isEqualTo(Duration.ofMillis(10));
+        assertThat(c.ackLinger()).isEqualTo(Duration.ofMillis(20));
+        assertThat(c.reserveLinger()).isEqualTo(Duration.ofMillis(20));
 
         Settings named = Settings.only(Map.of(
                 "COUCHBASE_USERNAME", "app",
