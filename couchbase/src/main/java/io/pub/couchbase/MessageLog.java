@@ -26,13 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -45,7 +39,6 @@ import reactor.core.publisher.Mono;
  * failed write and a fresh read.
  */
 final class MessageLog {
-    private static final Logger LOG = LoggerFactory.getLogger(MessageLog.class);
     private static final int MAX_REMEMBERED = 4096;
 
     private final Kv kv;
@@ -56,22 +49,16 @@ final class MessageLog {
     private final ConcurrentHashMap<String, LogBlock> blocks = new ConcurrentHashMap<>();
     /** What this JVM wrote last, for its own consumers to read without a round trip. */
     private final LocalMessages local = new LocalMessages();
-    /** Offsets this JVM's appends are writing, per shard: first to end (exclusive). The lock of the reservations too. */
-    private final Map<TopicShard, TreeMap<Long, Long>> writing = new HashMap<>();
-    /** Offsets reserved ahead of this JVM's next appends, per shard. */
-    private final Map<TopicShard, Reservation> reservations = new HashMap<>();
-    /** Seals of unused reserved offsets under way, for {@link #close} to wait for. */
-    private final Map<CompletableFuture<Void>, TopicShard> releasing = new ConcurrentHashMap<>();
+    /** Offsets this JVM's appends are writing, or reserved ahead for its next ones. */
+    private final OwnOffsets own;
 
     private final boolean subdocReads;
-    private final long reserveLingerNanos;
-    private boolean closed;
 
     MessageLog(Kv kv, Keyspace ks, boolean subdocReads, Duration reserveLinger) {
         this.kv = kv;
         this.ks = ks;
         this.subdocReads = subdocReads;
-        this.reserveLingerNanos = reserveLinger.toNanos();
+        this.own = new OwnOffsets(reserveLinger, this::sealRange);
     }
 
     private void remember(String key, LogBlock block) {
@@ -102,16 +89,15 @@ final class MessageLog {
     }
 
     /**
-     * Reserves and inserts. Until the insert is done its offsets are known here as being written,
-     * so that a reader in this JVM does not look for them in the store before they can be there:
-     * this JVM's wake-up after the append brings it back for them.
-     *
-     * <p>A producer that appends one message after another to a shard nobody else is writing takes
-     * its offsets from a reservation made ahead (see {@link Reservation}) instead of an increment each.
+     * Reserves and inserts. Until the insert is done its offsets are known here as being written
+     * ({@link OwnOffsets}), so that a reader in this JVM does not look for them in the store before
+     * they can be there: this JVM's wake-up after the append brings it back for them. A producer
+     * that appends one message after another to a shard nobody else is writing takes its offsets
+     * from a reservation made ahead instead of an increment each.
      */
     long append(TopicShard shard, List<Message> batch) {
         int n = batch.size();
-        long first = takeReserved(shard, n);
+        long first = own.take(shard, n);
         if (first >= 0) {
             try {
                 return write(shard, first, batch);
@@ -123,30 +109,14 @@ final class MessageLog {
                 // was not stored, and fresh offsets take it
             }
         }
-        int ahead = aheadWanted(shard, n);
+        int ahead = own.aheadWanted(shard, n);
         long next = increment(shard, n + ahead);
         first = next - n - ahead;
-        reserved(shard, first, n, next);
+        own.incremented(shard, first, n, next);
         sawHead(shard, next); // after: a reader that knows the offsets knows they are being written
         write(shard, first, batch);
-        // offsets released before these may still be being sealed: this JVM's consumers, woken once
-        // this returns, would find them not yet readable and wait for their next poll
-        awaitReleases(shard);
+        own.awaitReleases(shard);
         return first;
-    }
-
-    private void awaitReleases(TopicShard shard) {
-        releasing.forEach((sealing, of) -> {
-            if (of.equals(shard)) {
-                try {
-                    sealing.get(1, TimeUnit.MINUTES);
-                } catch (ExecutionException | TimeoutException e) {
-                    // never completes exceptionally; a seal that long overdue is left to readers
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        });
     }
 
     /** Inserts at offsets registered as being written, and unregisters them. */
@@ -156,226 +126,16 @@ final class MessageLog {
             return first;
         } catch (RuntimeException e) {
             // an offset sealed or trimmed means its neighbours may be too: reserve afresh
-            releaseNow(shard);
+            own.releaseNow(shard);
             throw e;
         } finally {
-            doneWriting(shard, first);
+            own.written(shard, first);
         }
     }
 
-    private void doneWriting(TopicShard shard, long first) {
-        synchronized (writing) {
-            TreeMap<Long, Long> w = writing.get(shard);
-            w.remove(first);
-            if (w.isEmpty()) {
-                writing.remove(shard);
-            }
-        }
-    }
-
-    private void startWriting(TopicShard shard, long first, long end) {
-        writing.computeIfAbsent(shard, s -> new TreeMap<>()).put(first, end);
-    }
-
-    /**
-     * Offsets of one shard this JVM reserved ahead and has not written yet: {@code [next, end)}. A
-     * shard's offsets are delivered in order, so a reader elsewhere waits behind them as behind a
-     * write in progress: they are reserved only while this JVM alone writes the shard (its last
-     * increment followed its one before directly) and appends to it at least once per linger, and
-     * what is left unused for a linger is sealed, as a consumer seals a hole, but at once.
-     */
-    private static final class Reservation {
-        long next;
-        long end;
-        /** The shard's counter after this JVM's last increment of it. */
-        long counter = -1;
-        /** That increment started where the one before it ended: nobody else reserved in between. */
-        boolean sole;
-        /** {@link System#nanoTime()} of this JVM's last append to the shard. */
-        long usedAt;
-
-        boolean expiryScheduled;
-    }
-
-    /** Offsets taken per increment ahead of a producer's next appends (see {@link Reservation}). */
-    static final int RESERVE_AHEAD = 16;
-
-    /** The first of {@code n} offsets taken from the shard's reservation (now being written), or -1. */
-    private long takeReserved(TopicShard shard, int n) {
-        List<long[]> unusable = new ArrayList<>(1);
-        long first = -1;
-        synchronized (writing) {
-            Reservation r = reservations.get(shard);
-            if (r == null || r.next >= r.end) {
-                return -1;
-            }
-            if (r.end - r.next < n) {
-                // a batch needs consecutive offsets: the rest would only hold readers up
-                unusable.add(detach(shard, r));
-            } else {
-                first = r.next;
-                r.next += n;
-                r.usedAt = System.nanoTime();
-                startWriting(shard, first, first + n);
-            }
-        }
-        unusable.forEach(range -> release(shard, range));
-        return first;
-    }
-
-    /** How many offsets to reserve ahead with the increment for an append of {@code n}. */
-    private int aheadWanted(TopicShard shard, int n) {
-        if (reserveLingerNanos <= 0 || n >= RESERVE_AHEAD) {
-            return 0;
-        }
-        synchronized (writing) {
-            Reservation r = reservations.get(shard);
-            return r != null && r.sole && System.nanoTime() - r.usedAt < reserveLingerNanos ? RESERVE_AHEAD : 0;
-        }
-    }
-
-    /** Records an increment to {@code next} whose first {@code n} offsets from {@code first} are being written. */
-    private void reserved(TopicShard shard, long first, int n, long next) {
-        long[] extra = null;
-        synchronized (writing) {
-            startWriting(shard, first, first + n);
-            Reservation r = reservations.computeIfAbsent(shard, s -> new Reservation());
-            r.sole = first == r.counter;
-            r.counter = next;
-            r.usedAt = System.nanoTime();
-            if (next > first + n) {
-                if (r.next < r.end || closed) {
-                    // another append refilled it meanwhile (or the store is closing): not needed
-                    extra = new long[] {first + n, next};
-                    startWriting(shard, extra[0], extra[1]);
-                } else {
-                    r.next = first + n;
-                    r.end = next;
-                    scheduleExpiry(shard, r, reserveLingerNanos);
-                }
-            }
-        }
-        if (extra != null) {
-            release(shard, extra);
-        }
-    }
-
-    private void scheduleExpiry(TopicShard shard, Reservation r, long delayNanos) {
-        if (!r.expiryScheduled) {
-            r.expiryScheduled = true;
-            Mono.delay(Duration.ofNanos(delayNanos)).subscribe(x -> expire(shard, r));
-        }
-    }
-
-    /** A reservation's linger ran out: sealed if unused since, else checked again when it will have. */
-    private void expire(TopicShard shard, Reservation r) {
-        long[] range;
-        synchronized (writing) {
-            r.expiryScheduled = false;
-            if (reservations.get(shard) != r || r.next >= r.end) {
-                return;
-            }
-            long idle = System.nanoTime() - r.usedAt;
-            if (idle < reserveLingerNanos && !closed) {
-                scheduleExpiry(shard, r, reserveLingerNanos - idle);
-                return;
-            }
-            range = detach(shard, r);
-        }
-        release(shard, range);
-    }
-
-    /** Releases what the shard's reservation still holds, at once. */
-    private void releaseNow(TopicShard shard) {
-        long[] range = null;
-        synchronized (writing) {
-            Reservation r = reservations.get(shard);
-            if (r != null && r.next < r.end) {
-                range = detach(shard, r);
-            }
-        }
-        if (range != null) {
-            release(shard, range);
-        }
-    }
-
-    /** Takes the unused offsets out of the reservation; they count as being written until sealed. Under the lock. */
-    private long[] detach(TopicShard shard, Reservation r) {
-        long[] range = {r.next, r.end};
-        r.next = r.end;
-        startWriting(shard, range[0], range[1]);
-        return range;
-    }
-
-    /**
-     * Seals offsets reserved and not used, in the background; they count as being written until then.
-     * A failure leaves them to readers' hole checks.
-     */
-    private void release(TopicShard shard, long[] range) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        releasing.put(done, shard);
-        Runnable settled = () -> {
-            doneWriting(shard, range[0]); // before whoever waits for it goes on
-            releasing.remove(done);
-            done.complete(null);
-        };
-        sealRange(shard, range[0], range[1])
-                .subscribe(
-                        null,
-                        e -> {
-                            LOG.debug(
-                                    "sealing unused offsets {}..{} of {} failed; readers seal them after the"
-                                            + " publish timeout",
-                                    range[0],
-                                    range[1] - 1,
-                                    shard,
-                                    e);
-                            settled.run();
-                        },
-                        settled);
-    }
-
-    /** Seals what every reservation holds, and waits for the seals under way, before the store closes. */
+    /** Seals the offsets reserved ahead and not used, before the store closes. */
     void close() {
-        List<Map.Entry<TopicShard, long[]>> ranges = new ArrayList<>();
-        synchronized (writing) {
-            closed = true;
-            reservations.forEach((shard, r) -> {
-                if (r.next < r.end) {
-                    ranges.add(Map.entry(shard, detach(shard, r)));
-                }
-            });
-        }
-        ranges.forEach(e -> release(e.getKey(), e.getValue()));
-        try {
-            CompletableFuture.allOf(releasing.keySet().toArray(CompletableFuture[]::new))
-                    .get(1, TimeUnit.MINUTES);
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("sealing unused offsets before closing took over a minute; readers seal the rest after the"
-                    + " publish timeout");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The first offset of {@code [from, to)} an append of this JVM is still writing or reserved, else {@code to}. */
-    private long firstWriting(TopicShard shard, long from, long to) {
-        synchronized (writing) {
-            Reservation r = reservations.get(shard);
-            if (r != null && r.next < r.end && r.end > from) {
-                to = Math.min(to, Math.max(from, r.next));
-            }
-            TreeMap<Long, Long> w = writing.get(shard);
-            if (w == null) {
-                return to;
-            }
-            Map.Entry<Long, Long> before = w.floorEntry(from);
-            if (before != null && before.getValue() > from) {
-                return from;
-            }
-            Long next = w.ceilingKey(from);
-            return next == null ? to : Math.min(to, next);
-        }
+        own.close();
     }
 
     Mono<Long> headMono(TopicShard shard) {
@@ -633,7 +393,7 @@ final class MessageLog {
         // offsets an append of this JVM is still writing are not looked for: the range stops before
         // them, reported as read up to there (a head no further than the stored one, as readKnown
         // does), and the append's wake-up brings the reader back for them
-        long to = firstWriting(shard, start, end);
+        long to = own.firstWriting(shard, start, end);
         if (to == start) {
             return new ReadResult(List.of(), start);
         }
@@ -668,7 +428,7 @@ final class MessageLog {
         if (max <= 0 || start >= end) {
             return read(shard, from, max);
         }
-        long to = firstWriting(shard, start, end);
+        long to = own.firstWriting(shard, start, end);
         if (to == start) {
             return new ReadResult(List.of(), start); // this JVM is writing it: its append wakes the reader
         }
@@ -972,9 +732,7 @@ final class MessageLog {
     /** Drops what this JVM remembers of a shard being removed; its reserved offsets go with it. */
     private void forget(TopicShard shard) {
         local.forget(shard);
-        synchronized (writing) {
-            reservations.remove(shard);
-        }
+        own.forget(shard);
     }
 
     /**

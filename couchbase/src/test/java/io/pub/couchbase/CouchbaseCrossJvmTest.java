@@ -248,7 +248,7 @@ class CouchbaseCrossJvmTest {
             singles.process().destroyForcibly().waitFor();
             long lastSingle = Long.parseLong(singles.events("APPENDED").get(0)[1]);
             long reservedTo = Long.parseLong(singles.events("APPENDED").get(0)[2]);
-            assertThat(reservedTo - lastSingle - 1).as("offsets reserved ahead").isEqualTo(MessageLog.RESERVE_AHEAD);
+            assertThat(reservedTo - lastSingle - 1).as("offsets reserved ahead").isEqualTo(OwnOffsets.RESERVE_AHEAD);
             assertThat(store.head(shard0)).isEqualTo(reservedTo);
             pub.producer()
                     .publishBatch(
@@ -262,9 +262,9 @@ class CouchbaseCrossJvmTest {
                     .until(() -> !acked(b).contains("after-reserved"));
             clock.advance(CrossJvmChild.PUBLISH_TIMEOUT.plusSeconds(1));
             await("B to ack the message after the reserved offsets", () -> acked(b).contains("after-reserved"));
-            assertThat(store.read(shard0, lastSingle + 1, MessageLog.RESERVE_AHEAD)
+            assertThat(store.read(shard0, lastSingle + 1, OwnOffsets.RESERVE_AHEAD)
                             .entries())
-                    .hasSize(MessageLog.RESERVE_AHEAD)
+                    .hasSize(OwnOffsets.RESERVE_AHEAD)
                     .allMatch(Entry::isTombstone);
             assertThat(b.process().isAlive()).isTrue();
         }

@@ -93,7 +93,7 @@ class CouchbaseReservationTest {
             // the first two learn that nobody else writes the shard; the third reserves ahead
             assertThat(offsets).containsExactly(0L, 1L, 2L);
             long head = other.head(SHARD);
-            assertThat(head).isEqualTo(3 + MessageLog.RESERVE_AHEAD);
+            assertThat(head).isEqualTo(3 + OwnOffsets.RESERVE_AHEAD);
 
             long before = writer.roundTrips();
             offsets = appendSingles(writer, "n", 5);
@@ -123,7 +123,7 @@ class CouchbaseReservationTest {
                 Controller other = open("20ms")) {
             appendSingles(writer, "m", 3);
             long head = other.head(SHARD);
-            assertThat(head).isEqualTo(3 + MessageLog.RESERVE_AHEAD);
+            assertThat(head).isEqualTo(3 + OwnOffsets.RESERVE_AHEAD);
             await("the unused offsets sealed", () -> readAll(other).entries().size() == head);
             assertThat(ids(readAll(other))).containsExactly("m0", "m1", "m2");
             // the writer's own readers go on past them too
@@ -154,11 +154,11 @@ class CouchbaseReservationTest {
                 Controller other = open("1s")) {
             appendSingles(writer, "m", 3);
             List<Message> batch = new ArrayList<>();
-            for (int i = 0; i < MessageLog.RESERVE_AHEAD + 4; i++) {
+            for (int i = 0; i < OwnOffsets.RESERVE_AHEAD + 4; i++) {
                 batch.add(Message.builder().id("b" + i).build());
             }
             long first = writer.append(SHARD, batch);
-            assertThat(first).isEqualTo(3 + MessageLog.RESERVE_AHEAD);
+            assertThat(first).isEqualTo(3 + OwnOffsets.RESERVE_AHEAD);
             long head = first + batch.size();
             assertThat(other.head(SHARD)).isEqualTo(head);
             await("the reserved offsets sealed", () -> readAll(other).entries().size() == head);
@@ -174,7 +174,7 @@ class CouchbaseReservationTest {
             // as a consumer elsewhere seals an offset it waited the publish timeout for
             assertThat(other.seal(SHARD, 3)).isTrue();
             long offset = writer.append(SHARD, one("after"));
-            assertThat(offset).isEqualTo(3 + MessageLog.RESERVE_AHEAD);
+            assertThat(offset).isEqualTo(3 + OwnOffsets.RESERVE_AHEAD);
             writer.close();
             ReadResult r = readAll(other);
             assertThat(r.entries()).extracting(Entry::offset).containsExactlyElementsOf(range(0, other.head(SHARD)));
