@@ -397,12 +397,7 @@ final class MessageLog {
         if (to == start) {
             return new ReadResult(List.of(), start);
         }
-        List<Long> indexes = Kv.range(LogBlock.index(start), LogBlock.index(to - 1) + 1);
-        List<Entry> entries = kv.run(
-                "read",
-                Kv.parallel(indexes, i -> readBlock(shard, i, start, to))
-                        .concatMapIterable(l -> l)
-                        .collectList());
+        List<Entry> entries = readRange(shard, start, to);
         return new ReadResult(entries, to < end && entries.size() == to - start ? to : head);
     }
 
@@ -411,8 +406,8 @@ final class MessageLog {
      * {@code from} on were reserved (it reserved them or saw a head beyond them): reads the blocks of
      * {@code [from, min(from + max, known head))} and, if every offset there holds an entry, reports
      * the end of that range as the head, a lower bound of the true one below which everything was
-     * read. A range with a gap (a hole, a write in progress, or a head remembered from before the
-     * topic was deleted elsewhere) is read again as {@link #read} does, so gaps are only ever judged
+     * read. A range with a gap (a hole, a write in progress, offsets reserved ahead in another JVM)
+     * is completed as {@link #read} would read it ({@link #gapRead}), so gaps are only ever judged
      * against the stored head. Saves the head's round trip on every read that finds what it expected.
      *
      * <p>Two cases need no round trip at all: offsets an append of this JVM is still writing are not
@@ -436,16 +431,45 @@ final class MessageLog {
         if (mine.size() == to - start) {
             return new ReadResult(mine, to); // all written here: nothing to fetch
         }
-        List<Long> indexes = Kv.range(LogBlock.index(start), LogBlock.index(to - 1) + 1);
-        List<Entry> entries = kv.run(
-                "read",
-                Kv.parallel(indexes, i -> readBlock(shard, i, start, to))
-                        .concatMapIterable(l -> l)
-                        .collectList());
+        List<Entry> entries = readRange(shard, start, to);
         if (entries.size() != to - start) {
-            return read(shard, from, max);
+            return gapRead(shard, from, max, to, entries);
         }
         return new ReadResult(entries, to);
+    }
+
+    /**
+     * A {@link #readKnown} that found a gap below {@code to}: the gap is judged against the stored
+     * head, as {@link #read} does, but what was read stays read: the head, and the blocks of offsets
+     * reserved beyond {@code to} since, if any. A consumer behind a producer that reserves offsets
+     * ahead in another JVM finds such a gap on almost every read.
+     */
+    private ReadResult gapRead(TopicShard shard, long from, int max, long to, List<Entry> entries) {
+        long head = kv.run("read", headMono(shard));
+        long end = Math.min(head, from + max);
+        if (head < to) {
+            return read(shard, from, max); // a counter behind what was seen here: the topic is gone
+        }
+        if (end <= to) {
+            return new ReadResult(entries, head);
+        }
+        long more = own.firstWriting(shard, to, end); // as in read: not this JVM's writes in flight
+        List<Entry> all = new ArrayList<>(entries);
+        all.addAll(readRange(shard, to, more));
+        return new ReadResult(all, head);
+    }
+
+    /** The entries of {@code [from, to)}, a block per get or lookup, in parallel. */
+    private List<Entry> readRange(TopicShard shard, long from, long to) {
+        if (from >= to) {
+            return List.of();
+        }
+        List<Long> indexes = Kv.range(LogBlock.index(from), LogBlock.index(to - 1) + 1);
+        return kv.run(
+                "read",
+                Kv.parallel(indexes, i -> readBlock(shard, i, from, to))
+                        .concatMapIterable(l -> l)
+                        .collectList());
     }
 
     /** A block as read: its state and the messages of the range asked for (external ones as null). */
