@@ -225,14 +225,8 @@ record CouchbaseConfig(
         if (kvTimeout.isZero() || kvTimeout.isNegative()) {
             throw new IllegalArgumentException(KV_TIMEOUT + " must be positive, was " + kvTimeout);
         }
-        if (ackLinger.isNegative() || ackLinger.compareTo(MAX_ACK_LINGER) > 0) {
-            throw new IllegalArgumentException(ackLingerSource + " must be between 0ms and "
-                    + Settings.format(MAX_ACK_LINGER) + ", was " + Settings.format(ackLinger));
-        }
-        if (reserveLinger.isNegative() || reserveLinger.compareTo(MAX_RESERVE_LINGER) > 0) {
-            throw new IllegalArgumentException(reserveLingerSource + " must be between 0ms (off) and "
-                    + Settings.format(MAX_RESERVE_LINGER) + ", was " + Settings.format(reserveLinger));
-        }
+        checkLinger(ackLinger, "0ms", MAX_ACK_LINGER, ackLingerSource);
+        checkLinger(reserveLinger, "0ms (off)", MAX_RESERVE_LINGER, reserveLingerSource);
         return new CouchbaseConfig(
                 connectionString,
                 username,
@@ -282,6 +276,13 @@ record CouchbaseConfig(
                         source + " must be none, majority, majorityAndPersistActive or persistToMajority, was '" + value
                                 + "'");
         };
+    }
+
+    private static void checkLinger(Duration linger, String zero, Duration max, String source) {
+        if (linger.isNegative() || linger.compareTo(max) > 0) {
+            throw new IllegalArgumentException(source + " must be between " + zero + " and " + Settings.format(max)
+                    + ", was " + Settings.format(linger));
+        }
     }
 
     private static Duration urlDuration(String option, String value) {

@@ -12,9 +12,11 @@ import io.pub.spi.MutableClock;
 import io.pub.spi.ReadResult;
 import io.pub.spi.Subscription;
 import io.pub.spi.TopicInfo;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,12 +81,9 @@ class CouchbaseReservationTest {
                 .toList();
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    /** Waits for a seal made after the (real-time, milliseconds) linger: a condition, not a sleep. */
+    private static void await(String what, Callable<Boolean> condition) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(10)).until(condition);
     }
 
     @Test
@@ -120,7 +119,7 @@ class CouchbaseReservationTest {
     }
 
     @Test
-    void offsetsUnusedForTheLingerAreSealed() throws InterruptedException {
+    void offsetsUnusedForTheLingerAreSealed() {
         try (Controller writer = open("20ms");
                 Controller other = open("20ms")) {
             appendSingles(writer, "m", 3);
@@ -151,7 +150,7 @@ class CouchbaseReservationTest {
     }
 
     @Test
-    void aBatchLargerThanWhatIsLeftTakesFreshOffsetsAndTheRestIsSealed() throws InterruptedException {
+    void aBatchLargerThanWhatIsLeftTakesFreshOffsetsAndTheRestIsSealed() {
         try (Controller writer = open("1s");
                 Controller other = open("1s")) {
             appendSingles(writer, "m", 3);
