@@ -39,6 +39,9 @@ import java.util.TreeSet;
  *
  * Every writer of a block changes it under compare-and-swap of the whole document (or creates it with
  * insert-if-absent), so each offset has exactly one winner among the producer and the sealers.
+ *
+ * <p>{@code externals} are the offsets whose message is kept apart, or null where they are not known:
+ * a block learned from its index alone ({@code r} says where chunks are, not what they hold).
  */
 record LogBlock(
         long cas,
@@ -196,13 +199,17 @@ record LogBlock(
         return n;
     }
 
-    /** Reads one chunk fetched on its own (a sub-document lookup of {@code b<first>}). */
-    static void parseChunk(byte[] json, long first, long from, long to, Map<Long, Message> messages) {
+    /**
+     * Reads one chunk fetched on its own (a sub-document lookup of {@code b<first>}); the offsets of
+     * its large messages go to {@code externals}.
+     */
+    static void parseChunk(
+            byte[] json, long first, long from, long to, Map<Long, Message> messages, Collection<Long> externals) {
         try (JsonParser p = FACTORY.createParser(json)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new IOException("expected a chunk array");
             }
-            readChunk(p, first, from, to, messages, new TreeSet<>());
+            readChunk(p, first, from, to, messages, externals);
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt log block chunk", e);
         }
@@ -240,8 +247,38 @@ record LogBlock(
     LogBlock withChunk(long newCas, long first, int n, Collection<Long> external) {
         TreeMap<Long, Integer> c = new TreeMap<>(chunks);
         c.put(first, n);
-        TreeSet<Long> x = new TreeSet<>(externals);
-        x.addAll(external);
+        TreeSet<Long> x = null;
+        if (externals != null) {
+            x = new TreeSet<>(externals);
+            x.addAll(external);
+        }
         return new LogBlock(newCas, lo, c, tombstones, deleted, x, unverified);
+    }
+
+    /** This block once offsets below {@code low} were marked trimmed, now at version {@code newCas}. */
+    LogBlock withLo(long newCas, long low) {
+        return new LogBlock(newCas, Math.max(lo, low), chunks, tombstones, deleted, externals, unverified);
+    }
+
+    /**
+     * This block, learned from its index, with its large-message pointers where each chunk's are known:
+     * parsed with it ({@code parsed} chunks, their pointers {@code parsedExternals}), or known from
+     * {@code earlier}, a state of the block seen before (a chunk never changes once written).
+     * Unchanged (pointers not known) if any chunk is in neither.
+     */
+    LogBlock knowing(LogBlock earlier, Collection<Long> parsed, Collection<Long> parsedExternals) {
+        boolean earlierKnown = earlier != null && earlier.externals != null;
+        for (Map.Entry<Long, Integer> c : chunks.entrySet()) {
+            boolean known =
+                    parsed.contains(c.getKey()) || earlierKnown && c.getValue().equals(earlier.chunks.get(c.getKey()));
+            if (!known) {
+                return this;
+            }
+        }
+        TreeSet<Long> x = new TreeSet<>(parsedExternals);
+        if (earlierKnown) {
+            earlier.externals.stream().filter(o -> chunkOf(o) != null).forEach(x::add);
+        }
+        return new LogBlock(cas, lo, chunks, tombstones, deleted, x, unverified);
     }
 }

@@ -314,12 +314,12 @@ final class MessageLog {
     private Mono<LogBlock> fetchIndex(String key) {
         List<LookupInSpec> specs = List.of(INDEX);
         return kv.lookupIn(ks.messages, key, specs)
-                .map(MessageLog::indexFrom)
+                .map(r -> indexFrom(r).knowing(blocks.get(key), List.of(), List.of()))
                 .doOnNext(b -> remember(key, b))
                 .defaultIfEmpty(LogBlock.ABSENT);
     }
 
-    /** A block from a lookup whose first paths are {@link #INDEX}. */
+    /** A block from a lookup whose first paths are {@link #INDEX} (its large-message pointers not known). */
     private static LogBlock indexFrom(LookupInResult r) {
         TreeMap<Long, Integer> chunks = new TreeMap<>();
         JsonArray index = r.contentAsArray(3);
@@ -333,7 +333,7 @@ final class MessageLog {
                 chunks,
                 longs(r.contentAsArray(1)),
                 longs(r.contentAsArray(2)),
-                new TreeSet<>(),
+                null,
                 r.contentAs(4, Boolean.class));
     }
 
@@ -365,17 +365,21 @@ final class MessageLog {
         });
     }
 
-    /** Marks offsets below {@code lo} of a block trimmed (readers skip them, inserts and seals find them done). */
-    private Mono<Void> raiseLo(String key, long lo) {
-        return fetchIndex(key)
-                .flatMap(b -> b.absent() || b.lo() >= lo
-                        ? Mono.<Void>empty()
-                        : kv.mutateIn(ks.messages, key, List.of(MutateInSpec.upsert("lo", lo)), b.cas())
-                                .then()
-                                .onErrorResume(
-                                        e -> e instanceof CasMismatchException
-                                                || e instanceof DocumentNotFoundException,
-                                        e -> raiseLo(key, lo)));
+    /**
+     * Marks offsets below {@code lo} of a block trimmed (readers skip them, inserts and seals find them
+     * done). The block is usually the one producers are writing: its state as last seen here saves a
+     * read, and remembering the new version saves their next write a mismatch.
+     */
+    private Mono<Void> raiseLo(String key, long lo, LogBlock known) {
+        Mono<LogBlock> state = known != null ? Mono.just(known) : fetchIndex(key);
+        return state.flatMap(b -> b.absent() || b.lo() >= lo
+                ? Mono.<Void>empty()
+                : kv.mutateIn(ks.messages, key, List.of(MutateInSpec.upsert("lo", lo)), b.cas())
+                        .doOnNext(cas -> remember(key, b.withLo(cas, lo)))
+                        .then()
+                        .onErrorResume(
+                                e -> e instanceof CasMismatchException || e instanceof DocumentNotFoundException,
+                                e -> raiseLo(key, lo, null)));
     }
 
     // ---- read ---------------------------------------------------------------------------------
@@ -528,9 +532,11 @@ final class MessageLog {
         List<LookupInSpec> specs = new ArrayList<>(List.of(INDEX));
         wanted.forEach(first -> specs.add(LookupInSpec.get("b" + first)));
         return kv.lookupIn(ks.messages, key, specs).flatMap(r -> {
-            LogBlock b = indexFrom(r);
+            LogBlock index = indexFrom(r);
             Map<Long, Message> messages = new HashMap<>();
-            for (Map.Entry<Long, Integer> c : b.chunks().entrySet()) {
+            List<Long> parsed = new ArrayList<>();
+            List<Long> externals = new ArrayList<>();
+            for (Map.Entry<Long, Integer> c : index.chunks().entrySet()) {
                 if (c.getKey() >= end || c.getKey() + c.getValue() <= start) {
                     continue;
                 }
@@ -538,8 +544,10 @@ final class MessageLog {
                 if (i < 0 || !r.exists(INDEX.length + i)) {
                     return whole(key, from, to);
                 }
-                LogBlock.parseChunk(r.contentAsBytes(INDEX.length + i), c.getKey(), from, to, messages);
+                LogBlock.parseChunk(r.contentAsBytes(INDEX.length + i), c.getKey(), from, to, messages, externals);
+                parsed.add(c.getKey());
             }
+            LogBlock b = index.knowing(blocks.get(key), parsed, externals);
             remember(key, b);
             return Mono.just(new Snapshot(b, messages));
         });
@@ -707,7 +715,8 @@ final class MessageLog {
             }
         }
         if (to % LogBlock.SIZE != 0) {
-            kv.run("trim", raiseLo(ks.block(shard, whole), to));
+            String key = ks.block(shard, whole);
+            kv.run("trim", raiseLo(key, to, blocks.get(key)));
         }
     }
 
@@ -715,12 +724,26 @@ final class MessageLog {
     private Mono<Void> removeBlocks(TopicShard shard, long from, long to) {
         return Kv.parallel(Kv.range(from, to), i -> {
                     String key = ks.block(shard, i);
-                    blocks.remove(key);
-                    return fetch(key)
-                            .flatMap(b -> Kv.parallel(b.externals(), o -> kv.remove(ks.messages, ks.external(shard, o)))
-                                    .then(kv.remove(ks.messages, key)));
+                    return removeBlock(shard, key, blocks.remove(key));
                 })
                 .then();
+    }
+
+    /**
+     * Removes a block and the large messages it points at. A block known here with its pointers (the
+     * usual case: this JVM wrote or read it last) is removed under its CAS without a read first; if it
+     * changed since, or it is not known, it is read.
+     */
+    private Mono<Void> removeBlock(TopicShard shard, String key, LogBlock known) {
+        boolean guess = known != null && known.externals() != null;
+        Mono<LogBlock> state = guess ? Mono.just(known) : fetch(key);
+        return state.flatMap(b -> b.absent()
+                        ? Mono.<Void>empty()
+                        : Kv.parallel(b.externals(), o -> kv.remove(ks.messages, ks.external(shard, o)))
+                                .then(kv.remove(ks.messages, key, guess ? b.cas() : 0))
+                                .flatMap(removed ->
+                                        removed || !guess ? Mono.<Void>empty() : removeBlock(shard, key, null)))
+                .doFinally(s -> blocks.remove(key));
     }
 
     void delete(TopicShard shard, Collection<Long> offsets) {

@@ -108,6 +108,56 @@ class CouchbaseBlocksTest {
     }
 
     @Test
+    void trimmingBlocksThisStoreLastSawRemovesEachWithoutReadingIt() {
+        try (Controller store = open()) {
+            store.append(SHARD, messages("m", 3 * LogBlock.SIZE));
+            long before = store.roundTrips();
+            store.trim(SHARD, 2 * LogBlock.SIZE + 5);
+            assertThat(store.roundTrips() - before)
+                    .as("trim mark read and written, two blocks removed and the third's lo raised with no"
+                            + " read first, the progress read and written")
+                    .isEqualTo(7);
+            assertThat(blockKeys()).containsExactly("m:blocks/0/b/2");
+            assertThat(store.read(SHARD, 0, 4 * LogBlock.SIZE).entries())
+                    .extracting(Entry::offset)
+                    .containsExactlyElementsOf(LongStream.range(2 * LogBlock.SIZE + 5, 3 * LogBlock.SIZE)
+                            .boxed()
+                            .toList());
+        }
+    }
+
+    @Test
+    void trimmingABlockAnotherStoreWroteIntoSinceRemovesItsLargeMessagesToo() {
+        Message large = Message.builder()
+                .id("large")
+                .body(new byte[LogBlock.INLINE_MAX])
+                .build();
+        try (Controller a = open();
+                Controller b = Stores.open(withLookups(), mock.settings(), clock)) {
+            a.append(SHARD, List.of(large)); // a knows block 0 and its large message
+            b.append(SHARD, List.of(large, large)); // b writes two more into it: a's memory is stale
+            b.append(SHARD, messages("m", LogBlock.SIZE));
+            assertThat(blockKeys()).hasSize(2);
+            assertThat(mock.keys())
+                    .filteredOn(k -> k.startsWith("m:blocks/0/x/"))
+                    .hasSize(3);
+
+            a.trim(SHARD, LogBlock.SIZE + 1);
+            assertThat(blockKeys()).containsExactly("m:blocks/0/b/1");
+            assertThat(mock.keys())
+                    .filteredOn(k -> k.startsWith("m:blocks/0/x/"))
+                    .isEmpty();
+        }
+    }
+
+    private static List<String> blockKeys() {
+        return mock.keys().stream()
+                .filter(k -> k.startsWith("m:blocks/0/b/"))
+                .sorted()
+                .toList();
+    }
+
+    @Test
     void aLateInsertIntoAPartlyTrimmedBlockLoses() {
         try (Controller store = open()) {
             long late = store.reserve(SHARD, 1);

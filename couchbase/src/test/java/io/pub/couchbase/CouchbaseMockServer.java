@@ -3,7 +3,9 @@ package io.pub.couchbase;
 import com.couchbase.mock.Bucket;
 import com.couchbase.mock.BucketConfiguration;
 import com.couchbase.mock.CouchbaseMock;
+import com.couchbase.mock.memcached.Item;
 import com.couchbase.mock.memcached.MemcachedServer;
+import com.couchbase.mock.memcached.Storage;
 import io.pub.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -201,6 +203,17 @@ public final class CouchbaseMockServer implements AutoCloseable {
         for (MemcachedServer server : mock.getBuckets().get(BUCKET).getServers()) {
             server.flushAll();
         }
+    }
+
+    /** The ids of every document the mock holds, in no order. */
+    public List<String> keys() {
+        List<String> out = new ArrayList<>();
+        for (MemcachedServer server : mock.getBuckets().get(BUCKET).getServers()) {
+            for (Item item : server.getStorage().getMasterStore(Storage.StorageType.CACHE)) {
+                out.add(item.getKeySpec().key);
+            }
+        }
+        return out;
     }
 
     /** Moves the mock's clock forward, so documents whose expiry has passed disappear. */
