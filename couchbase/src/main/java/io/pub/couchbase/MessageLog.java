@@ -684,22 +684,24 @@ final class MessageLog {
                 .defaultIfEmpty(new Low(0, 0, 0));
     }
 
-    /** Compare-and-swap of the trim mark; false if another writer changed it first. */
-    private boolean writeLow(TopicShard shard, Low expected, long value, long removed) {
+    /** Compare-and-swap of the trim mark: the mark as written, or null if another writer changed it first. */
+    private Low writeLow(TopicShard shard, Low expected, long value, long removed) {
         JsonObject doc = JsonObject.create().put("low", value).put("removed", removed);
         Mono<Long> write = expected.cas == 0
                 ? kv.insert(ks.offsets, ks.low(shard), doc, kv.insertOptions())
                         .onErrorResume(DocumentExistsException.class, e -> Mono.empty())
                 : kv.replace(ks.offsets, ks.low(shard), doc, kv.replaceOptions().cas(expected.cas));
-        return kv.run("trim", write) != null;
+        Long cas = kv.run("trim", write);
+        return cas == null ? null : new Low(value, removed, cas);
     }
 
     void trim(TopicShard shard, long offset) {
         Low low = low(shard);
         // first the mark, then the blocks: see insert
         while (offset > low.value) {
-            if (writeLow(shard, low, offset, low.removed)) {
-                low = new Low(offset, low.removed, -1);
+            Low written = writeLow(shard, low, offset, low.removed);
+            if (written != null) {
+                low = written;
                 break;
             }
             low = low(shard);
@@ -708,10 +710,12 @@ final class MessageLog {
         long whole = LogBlock.index(to); // blocks entirely below the mark
         if (LogBlock.start(whole) > low.removed) {
             kv.run("trim", removeBlocks(shard, LogBlock.index(low.removed), whole));
-            // record the progress; if another trim moved the mark meanwhile, a later trim finishes the job
-            Low now = low(shard);
-            if (now.removed < LogBlock.start(whole)) {
-                writeLow(shard, now, now.value, LogBlock.start(whole));
+            // record the progress, under the mark's CAS as this trim left it (a read only if another
+            // trim changed it since); if that one moved the mark on, a later trim finishes the job
+            Low now = low;
+            while (now.removed < LogBlock.start(whole)
+                    && writeLow(shard, now, now.value, LogBlock.start(whole)) == null) {
+                now = low(shard);
             }
         }
         if (to % LogBlock.SIZE != 0) {
