@@ -246,7 +246,7 @@ final class MessageLog {
 
     /** Writes the chunk under the block's CAS (or creates the block); retries when another writer got there first. */
     private Mono<Written> putChunk(String key, long first, int n, byte[] chunk, List<Long> external, LogBlock known) {
-        Mono<LogBlock> state = known != null ? Mono.just(known) : fetchIndex(key);
+        Mono<LogBlock> state = rememberedOrIndex(key, known);
         return state.flatMap(b -> {
             if (b.absent()) {
                 return kv.insert(
@@ -319,6 +319,11 @@ final class MessageLog {
                 .defaultIfEmpty(LogBlock.ABSENT);
     }
 
+    /** {@code known} (the block as this JVM last saw it) if there is one, else the block's index read now. */
+    private Mono<LogBlock> rememberedOrIndex(String key, LogBlock known) {
+        return known != null ? Mono.just(known) : fetchIndex(key);
+    }
+
     /** A block from a lookup whose first paths are {@link #INDEX} (its large-message pointers not known). */
     private static LogBlock indexFrom(LookupInResult r) {
         TreeMap<Long, Integer> chunks = new TreeMap<>();
@@ -371,7 +376,7 @@ final class MessageLog {
      * read, and remembering the new version saves their next write a mismatch.
      */
     private Mono<Void> raiseLo(String key, long lo, LogBlock known) {
-        Mono<LogBlock> state = known != null ? Mono.just(known) : fetchIndex(key);
+        Mono<LogBlock> state = rememberedOrIndex(key, known);
         return state.flatMap(b -> b.absent() || b.lo() >= lo
                 ? Mono.<Void>empty()
                 : kv.mutateIn(ks.messages, key, List.of(MutateInSpec.upsert("lo", lo)), b.cas())
@@ -629,7 +634,7 @@ final class MessageLog {
     }
 
     private Mono<Void> tombstone(TopicShard shard, String key, List<Long> offsets, LogBlock known) {
-        Mono<LogBlock> state = known != null ? Mono.just(known) : fetchIndex(key);
+        Mono<LogBlock> state = rememberedOrIndex(key, known);
         return state.flatMap(b -> {
             if (b.absent()) {
                 // the block may be one trim removed (the topic deleted elsewhere meanwhile): what lies
