@@ -98,7 +98,7 @@ record CouchbaseConfig(
 
     /** The options this store reads from a URL's query; any other goes to the SDK, which must know it. */
     static final String OPTIONS =
-            "scope, layout, durability, connectTimeout, kvTimeout, subdocReads, ackLinger," + " reserveLinger";
+            "scope, layout, durability, connectTimeout, kvTimeout, subdocReads, ackLinger, reserveLinger";
 
     /** Reads the settings, then lets the URL (if any) override them. */
     static CouchbaseConfig from(URI url, Settings settings) {
