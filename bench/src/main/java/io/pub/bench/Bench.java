@@ -12,6 +12,7 @@ import jakarta.jms.Session;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,12 +77,23 @@ public final class Bench {
         System.exit(results.stream().allMatch(RunResult::ok) ? 0 : 1);
     }
 
-    /** Runs every target and scenario; returns every measured run. */
+    /**
+     * Runs every target and scenario, once per round; returns every measured run. The rounds alternate
+     * the targets' order (A B, then B A): one target's figures and the next one's are taken minutes
+     * apart, on a disk and cores whose speed drifts over minutes, and whichever runs later also finds
+     * the harness' own code compiled.
+     */
     List<RunResult> run() {
         disk = measureDisk();
         List<RunResult> results = new ArrayList<>();
-        for (String target : options.targets()) {
-            results.addAll(runTarget(target));
+        for (int round = 0; round < options.rounds(); round++) {
+            List<String> order = new ArrayList<>(options.targets());
+            if (round % 2 == 1) {
+                Collections.reverse(order);
+            }
+            for (String target : order) {
+                results.addAll(runTarget(target, round));
+            }
         }
         return results;
     }
@@ -115,14 +127,15 @@ public final class Bench {
         }
     }
 
-    private List<RunResult> runTarget(String name) {
+    private List<RunResult> runTarget(String name, int round) {
         List<RunResult> results = new ArrayList<>();
-        console.println("[bench] " + name + ": starting");
+        console.println("[bench] " + name + ": starting"
+                + (options.rounds() > 1 ? ", round " + (round + 1) + " of " + options.rounds() : ""));
         Target target;
         try {
             target = Targets.open(name, options.pubOptions());
         } catch (Throwable e) {
-            return failAll(name, "target did not start: " + Workers.describe(e));
+            return failAll(name, round, "target did not start: " + Workers.describe(e));
         }
         Connection keeper = null;
         try (target) {
@@ -141,7 +154,7 @@ public final class Bench {
             String load = "; 1-min load average at start " + loadAverage();
             console.println("[bench] " + name + " after warm-up: " + target.describe() + warmUp + load);
             for (Scenario scenario : options.scenarios()) {
-                results.addAll(runScenario(target, jndi, factory, scenario));
+                results.addAll(runScenario(target, jndi, factory, scenario, round));
             }
             // described again at the end: Artemis may settle its flush mode only after the warm-up
             descriptions.put(name, target.describe() + warmUp + load + ", at end " + loadAverage());
@@ -151,7 +164,7 @@ public final class Bench {
             Clients.closeQuietly(keeper, Duration.ofSeconds(10));
             RunResult failure = RunResult.failed(name, Scenario.QUEUE_1X1, 0, "target failed: " + Workers.describe(e));
             if (results.isEmpty()) {
-                return failAll(name, failure.error());
+                return failAll(name, round, failure.error());
             }
             console.println("[bench] " + name + ": " + failure.error());
             out.println(toJson(failure));
@@ -160,10 +173,13 @@ public final class Bench {
         return results;
     }
 
-    private List<RunResult> runScenario(Target target, InitialContext jndi, ConnectionFactory factory, Scenario s) {
+    /** The scenario's warm-up (run 0) and measured runs; round r's are numbered after the rounds before it. */
+    private List<RunResult> runScenario(
+            Target target, InitialContext jndi, ConnectionFactory factory, Scenario s, int round) {
         List<RunResult> results = new ArrayList<>();
         Workload workload = s.workload();
         for (int run = 0; run <= options.runs(); run++) {
+            int number = run == 0 ? 0 : round * options.runs() + run;
             Plan plan = plan(target, s, run);
             Long roundTrips = null;
             Long cpu = null;
@@ -183,9 +199,9 @@ public final class Bench {
                 }
             } catch (Throwable e) {
                 m = null;
-                RunResult failed = RunResult.failed(target.name(), s, run, Workers.describe(e));
+                RunResult failed = RunResult.failed(target.name(), s, number, Workers.describe(e));
                 console.println(
-                        "[bench] " + target.name() + " " + s.label() + " run " + run + " FAILED: " + failed.error());
+                        "[bench] " + target.name() + " " + s.label() + " run " + number + " FAILED: " + failed.error());
                 results.add(failed);
                 out.println(toJson(failed));
                 if (run == 0) {
@@ -193,7 +209,7 @@ public final class Bench {
                 }
                 continue;
             }
-            RunResult r = RunResult.of(target, s, run, m, roundTrips, cpu);
+            RunResult r = RunResult.of(target, s, number, m, roundTrips, cpu);
             console.println(progress(r));
             if (run == 0) {
                 if (r.error() != null) {
@@ -283,11 +299,11 @@ public final class Bench {
         return load < 0 ? "unknown" : String.format(java.util.Locale.ROOT, "%.1f", load);
     }
 
-    private List<RunResult> failAll(String target, String error) {
+    private List<RunResult> failAll(String target, int round, String error) {
         console.println("[bench] " + target + ": " + error);
         List<RunResult> results = new ArrayList<>();
         for (Scenario s : options.scenarios()) {
-            RunResult r = RunResult.failed(target, s, 1, error);
+            RunResult r = RunResult.failed(target, s, round * options.runs() + 1, error);
             results.add(r);
             out.println(toJson(r));
         }

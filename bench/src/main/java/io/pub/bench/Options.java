@@ -17,6 +17,7 @@ record Options(
         Duration sendTime,
         Duration warmupTime,
         int runs,
+        int rounds,
         long mockMessages,
         Duration stall,
         String pubOptions,
@@ -30,7 +31,8 @@ record Options(
     static final String USAGE = "options: --targets=" + String.join(",", ALL_TARGETS)
             + " --scenarios=" + String.join(",", Scenario.names())
             + " --messages=N (per run, instead of a sending time) --seconds=S (sending time per run, default 3)"
-            + " --runs=N (measured runs per scenario, default 2, at least 1) --mock-messages=N (per run on"
+            + " --runs=N (measured runs per scenario, default 2, at least 1) --rounds=N (runs every target N"
+            + " times, fresh each time, in alternating order: A B, then B A, default 1) --mock-messages=N (per run on"
             + " pub-couchbase-mock, default 200) --stall-seconds=S (give up when nothing moves, default 30)"
             + " --pub-options=k=v&k=v (query options for Pub's connection factory URL, e.g. prefetch=16)"
             + " --warmup-seconds=S (sending time of each scenario's warm-up run, default 8, with --quick 0.5)"
@@ -44,6 +46,7 @@ record Options(
         long messages = 0;
         Double seconds = null;
         int runs = 2;
+        int rounds = 1;
         long mockMessages = 200;
         double stallSeconds = 30;
         boolean quick = false;
@@ -64,6 +67,7 @@ record Options(
                 case "--seconds" -> seconds = positiveDouble(name, value);
                 case "--warmup-seconds" -> warmupSeconds = positiveDouble(name, value);
                 case "--runs" -> runs = (int) positiveLong(name, value);
+                case "--rounds" -> rounds = (int) positiveLong(name, value);
                 case "--mock-messages" -> mockMessages = positiveLong(name, value);
                 case "--stall-seconds" -> stallSeconds = positiveDouble(name, value);
                 case "--pub-options" -> pubOptions = value.trim();
@@ -91,6 +95,7 @@ record Options(
                 sendTime,
                 warmup,
                 runs,
+                rounds,
                 mockMessages,
                 Duration.ofMillis(Math.round(stallSeconds * 1000)),
                 pubOptions,

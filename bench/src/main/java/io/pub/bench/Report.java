@@ -29,8 +29,14 @@ final class Report {
                 .append(" cores, Java ")
                 .append(System.getProperty("java.version"))
                 .append(", 1 KiB persistent BytesMessage, ")
-                .append(options.runs())
-                .append(" measured run(s) per cell after a warm-up run, ")
+                .append(options.runs() * options.rounds())
+                .append(" measured run(s) per cell after a warm-up run")
+                .append(
+                        options.rounds() > 1
+                                ? " (" + options.runs() + " in each of " + options.rounds()
+                                        + " rounds, the targets' order reversed every other round)"
+                                : "")
+                .append(", ")
                 .append(
                         options.messages() > 0
                                 ? options.messages() + " messages per run"

@@ -50,10 +50,42 @@ class BenchSmokeTest {
     }
 
     @Test
+    @Timeout(120)
+    void roundsRunEveryTargetAgainInTheOtherOrderAndNumberTheirRunsOnward() {
+        Options options = Options.parse(
+                "--targets=artemis-250us,artemis-default",
+                "--scenarios=queue-1x1",
+                "--messages=20",
+                "--runs=1",
+                "--rounds=2",
+                "--disk-seconds=0");
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        Bench bench = new Bench(
+                options,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(console, true, StandardCharsets.UTF_8));
+
+        List<RunResult> results = bench.run();
+
+        assertThat(results)
+                .as(console.toString(StandardCharsets.UTF_8))
+                .extracting(r -> r.target() + " " + r.run())
+                .containsExactly("artemis-250us 1", "artemis-default 1", "artemis-default 2", "artemis-250us 2");
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.error()).isNull();
+            assertThat(r.delivered()).isEqualTo(20);
+        });
+        assertThat(Report.table(results, options, bench.descriptions(), bench.disk()))
+                .contains("2 measured run(s) per cell after a warm-up run (1 in each of 2 rounds");
+    }
+
+    @Test
     @Timeout(10)
     void rejectsBadOptionsNamingThem() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--runs=0"))
                 .hasMessageContaining("--runs");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--rounds=0"))
+                .hasMessageContaining("--rounds");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--targets=rabbit"))
                 .hasMessageContaining("rabbit");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--disk-seconds=-1"))
