@@ -78,21 +78,23 @@ public final class Bench {
     }
 
     /**
-     * Runs every target and scenario, once per round; returns every measured run. The rounds alternate
-     * the targets' order (A B, then B A): one target's figures and the next one's are taken minutes
-     * apart, on a disk and cores whose speed drifts over minutes, and whichever runs later also finds
-     * the harness' own code compiled.
+     * Runs every target and scenario, once per round, after the warm rounds; returns every measured run.
+     * The rounds alternate the targets' order (A B, then B A): one target's figures and the next one's
+     * are taken minutes apart, on a disk and cores whose speed drifts over minutes. A warm round is a
+     * round whose runs all count as warm-ups: on 2 cores the JIT compiler is still busy with a target's
+     * code during its first scenarios, and whichever target runs later in a JVM finds more of the
+     * harness and the JDK compiled.
      */
     List<RunResult> run() {
         disk = measureDisk();
         List<RunResult> results = new ArrayList<>();
-        for (int round = 0; round < options.rounds(); round++) {
+        for (int i = 0; i < options.warmRounds() + options.rounds(); i++) {
             List<String> order = new ArrayList<>(options.targets());
-            if (round % 2 == 1) {
+            if (i % 2 == 1) {
                 Collections.reverse(order);
             }
             for (String target : order) {
-                results.addAll(runTarget(target, round));
+                results.addAll(runTarget(target, i - options.warmRounds()));
             }
         }
         return results;
@@ -127,10 +129,13 @@ public final class Bench {
         }
     }
 
+    /** One round of a target's scenarios; a negative round is a warm round, reported nowhere. */
     private List<RunResult> runTarget(String name, int round) {
         List<RunResult> results = new ArrayList<>();
-        console.println("[bench] " + name + ": starting"
-                + (options.rounds() > 1 ? ", round " + (round + 1) + " of " + options.rounds() : ""));
+        String which = round < 0
+                ? ", warm round " + (round + options.warmRounds() + 1) + " of " + options.warmRounds()
+                : options.rounds() > 1 ? ", round " + (round + 1) + " of " + options.rounds() : "";
+        console.println("[bench] " + name + ": starting" + which);
         Target target;
         try {
             target = Targets.open(name, options.pubOptions());
@@ -173,13 +178,16 @@ public final class Bench {
         return results;
     }
 
-    /** The scenario's warm-up (run 0) and measured runs; round r's are numbered after the rounds before it. */
+    /**
+     * The scenario's warm-up and measured runs. Round r's measured runs are numbered after the rounds
+     * before it; warm-ups, and every run of a warm round, are run 0 and not reported.
+     */
     private List<RunResult> runScenario(
             Target target, InitialContext jndi, ConnectionFactory factory, Scenario s, int round) {
         List<RunResult> results = new ArrayList<>();
         Workload workload = s.workload();
         for (int run = 0; run <= options.runs(); run++) {
-            int number = run == 0 ? 0 : round * options.runs() + run;
+            int number = run == 0 || round < 0 ? 0 : round * options.runs() + run;
             Plan plan = plan(target, s, run);
             Long roundTrips = null;
             Long cpu = null;
@@ -204,14 +212,14 @@ public final class Bench {
                         "[bench] " + target.name() + " " + s.label() + " run " + number + " FAILED: " + failed.error());
                 results.add(failed);
                 out.println(toJson(failed));
-                if (run == 0) {
+                if (number == 0) {
                     return results; // a scenario whose warm-up fails is not measured
                 }
                 continue;
             }
             RunResult r = RunResult.of(target, s, number, m, roundTrips, cpu);
             console.println(progress(r));
-            if (run == 0) {
+            if (number == 0) {
                 if (r.error() != null) {
                     results.add(r);
                     out.println(toJson(r));

@@ -18,6 +18,7 @@ record Options(
         Duration warmupTime,
         int runs,
         int rounds,
+        int warmRounds,
         long mockMessages,
         Duration stall,
         String pubOptions,
@@ -32,7 +33,9 @@ record Options(
             + " --scenarios=" + String.join(",", Scenario.names())
             + " --messages=N (per run, instead of a sending time) --seconds=S (sending time per run, default 3)"
             + " --runs=N (measured runs per scenario, default 2, at least 1) --rounds=N (runs every target N"
-            + " times, fresh each time, in alternating order: A B, then B A, default 1) --mock-messages=N (per run on"
+            + " times, fresh each time, in alternating order: A B, then B A, default 1) --warm-rounds=N (rounds"
+            + " run first and not reported, so that every target's code is compiled before it is measured,"
+            + " default 0) --mock-messages=N (per run on"
             + " pub-couchbase-mock, default 200) --stall-seconds=S (give up when nothing moves, default 30)"
             + " --pub-options=k=v&k=v (query options for Pub's connection factory URL, e.g. prefetch=16)"
             + " --warmup-seconds=S (sending time of each scenario's warm-up run, default 8, with --quick 0.5)"
@@ -47,6 +50,7 @@ record Options(
         Double seconds = null;
         int runs = 2;
         int rounds = 1;
+        int warmRounds = 0;
         long mockMessages = 200;
         double stallSeconds = 30;
         boolean quick = false;
@@ -68,6 +72,7 @@ record Options(
                 case "--warmup-seconds" -> warmupSeconds = positiveDouble(name, value);
                 case "--runs" -> runs = (int) positiveLong(name, value);
                 case "--rounds" -> rounds = (int) positiveLong(name, value);
+                case "--warm-rounds" -> warmRounds = wholeNumber(name, value, 0);
                 case "--mock-messages" -> mockMessages = positiveLong(name, value);
                 case "--stall-seconds" -> stallSeconds = positiveDouble(name, value);
                 case "--pub-options" -> pubOptions = value.trim();
@@ -96,6 +101,7 @@ record Options(
                 warmup,
                 runs,
                 rounds,
+                warmRounds,
                 mockMessages,
                 Duration.ofMillis(Math.round(stallSeconds * 1000)),
                 pubOptions,
@@ -135,6 +141,19 @@ record Options(
             // reported below
         }
         throw new IllegalArgumentException(name + " must be a positive whole number, was '" + value + "'");
+    }
+
+    private static int wholeNumber(String name, String value, int least) {
+        try {
+            int v = Integer.parseInt(value.trim());
+            if (v >= least) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                name + " must be a whole number of at least " + least + ", was '" + value + "'");
     }
 
     private static double nonNegativeDouble(String name, String value) {

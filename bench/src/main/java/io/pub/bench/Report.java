@@ -36,6 +36,10 @@ final class Report {
                                 ? " (" + options.runs() + " in each of " + options.rounds()
                                         + " rounds, the targets' order reversed every other round)"
                                 : "")
+                .append(
+                        options.warmRounds() > 0
+                                ? " after " + options.warmRounds() + " warm round(s) not reported"
+                                : "")
                 .append(", ")
                 .append(
                         options.messages() > 0

@@ -57,6 +57,7 @@ class BenchSmokeTest {
                 "--scenarios=queue-1x1",
                 "--messages=20",
                 "--runs=1",
+                "--warm-rounds=1",
                 "--rounds=2",
                 "--disk-seconds=0");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -70,13 +71,17 @@ class BenchSmokeTest {
         assertThat(results)
                 .as(console.toString(StandardCharsets.UTF_8))
                 .extracting(r -> r.target() + " " + r.run())
-                .containsExactly("artemis-250us 1", "artemis-default 1", "artemis-default 2", "artemis-250us 2");
+                // the warm round (250us, default) is not reported; the measured rounds go on alternating
+                .containsExactly("artemis-default 1", "artemis-250us 1", "artemis-250us 2", "artemis-default 2");
         assertThat(results).allSatisfy(r -> {
             assertThat(r.error()).isNull();
             assertThat(r.delivered()).isEqualTo(20);
         });
         assertThat(Report.table(results, options, bench.descriptions(), bench.disk()))
-                .contains("2 measured run(s) per cell after a warm-up run (1 in each of 2 rounds");
+                .contains("2 measured run(s) per cell after a warm-up run (1 in each of 2 rounds")
+                .contains("after 1 warm round(s) not reported");
+        assertThat(console.toString(StandardCharsets.UTF_8))
+                .contains("artemis-250us: starting, warm round 1 of 1", "artemis-default: starting, round 2 of 2");
     }
 
     @Test
@@ -86,6 +91,8 @@ class BenchSmokeTest {
                 .hasMessageContaining("--runs");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--rounds=0"))
                 .hasMessageContaining("--rounds");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--warm-rounds=-1"))
+                .hasMessageContaining("--warm-rounds");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--targets=rabbit"))
                 .hasMessageContaining("rabbit");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--disk-seconds=-1"))
