@@ -99,8 +99,11 @@ final class Report {
                 + " for latency the p99 ratio (<1 = Pub lower) against the lower Artemis p99.\n");
         sb.append("rt/delivery: store round trips per delivered message from the store's own counter, over the"
                 + " whole run (connections, subscriptions and housekeeping included).\n");
-        sb.append("pub-couchbase-mock: " + options.mockMessages()
-                + " messages per run; CouchbaseMock says nothing about speed, so only its round trips are shown.\n");
+        if (options.targets().contains(Targets.PUB_COUCHBASE_MOCK)) {
+            sb.append(
+                    "pub-couchbase-mock: " + options.mockMessages()
+                            + " messages per run; CouchbaseMock says nothing about speed, so only its round trips are shown.\n");
+        }
         sb.append("* = a run did not keep the target rate (producer fell behind), see the JSON lines.\n");
         sb.append(cpuTable(results, options));
         sb.append(verdicts(results, options));
