@@ -187,7 +187,7 @@ public final class Bench {
         List<RunResult> results = new ArrayList<>();
         Workload workload = s.workload();
         for (int run = 0; run <= options.runs(); run++) {
-            int number = run == 0 || round < 0 ? 0 : round * options.runs() + run;
+            int number = number(round, run);
             Plan plan = plan(target, s, run);
             Long roundTrips = null;
             Long cpu = null;
@@ -231,6 +231,11 @@ public final class Bench {
             out.println(toJson(r));
         }
         return results;
+    }
+
+    /** A run's number in the results: 0 for warm-ups and warm rounds, else counted on across rounds. */
+    private int number(int round, int run) {
+        return run == 0 || round < 0 ? 0 : round * options.runs() + run;
     }
 
     private Plan plan(Target target, Scenario s, int run) {
@@ -311,7 +316,7 @@ public final class Bench {
         console.println("[bench] " + target + ": " + error);
         List<RunResult> results = new ArrayList<>();
         for (Scenario s : options.scenarios()) {
-            RunResult r = RunResult.failed(target, s, round * options.runs() + 1, error);
+            RunResult r = RunResult.failed(target, s, number(round, 1), error);
             results.add(r);
             out.println(toJson(r));
         }

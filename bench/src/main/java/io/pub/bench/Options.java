@@ -71,7 +71,7 @@ record Options(
                 case "--seconds" -> seconds = positiveDouble(name, value);
                 case "--warmup-seconds" -> warmupSeconds = positiveDouble(name, value);
                 case "--runs" -> runs = (int) positiveLong(name, value);
-                case "--rounds" -> rounds = (int) positiveLong(name, value);
+                case "--rounds" -> rounds = wholeNumber(name, value, 1);
                 case "--warm-rounds" -> warmRounds = wholeNumber(name, value, 0);
                 case "--mock-messages" -> mockMessages = positiveLong(name, value);
                 case "--stall-seconds" -> stallSeconds = positiveDouble(name, value);

@@ -76,8 +76,8 @@ final class EmbeddedController implements Controller, EmbeddedStore {
      * Log files kept, once RocksDB is done with them, to be written over as the next log instead of
      * a new file. An fdatasync of a write into a file's existing blocks needs no inode update (size,
      * allocation), so durable writes run at the disk's preallocated-file rate instead of its
-     * new-file rate (see the sync path in bench/RESULTS.md). The price is one log file (about a write buffer's
-     * worth) that stays on disk. RocksDB keeps recycling only in point-in-time recovery mode, so the
+     * new-file rate (see the sync path in bench/RESULTS.md). The price is one log file (about a write
+     * buffer's worth) that stays on disk. RocksDB keeps recycling only in point-in-time recovery mode, so the
      * store's strict check of the log is a read-only replay before the open ({@link StoreOpener}).
      */
     static final int RECYCLED_LOGS = 1;

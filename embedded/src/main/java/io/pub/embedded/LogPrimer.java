@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A durable write's fdatasync into a log file that grows also updates the file's size and
  * allocation, so it runs at the disk's new-file rate; into a recycled file, written over in place, it
- * runs at the preallocated-file rate (RECYCLED_LOGS; bench/RESULTS.md's sync path has the figures). RocksDB recycles a log only once every write buffer
- * holding its writes was flushed, which a store written at a few MiB a second reaches after
- * minutes. So once the store has made {@link #AFTER_SYNCS} fsyncs since it opened, this switches
- * every write buffer and waits for the flushes (so no older log is given up with the filled one and
+ * runs at the preallocated-file rate (RECYCLED_LOGS; bench/RESULTS.md's sync path has the figures).
+ * RocksDB recycles a log only once every write buffer holding its writes was flushed, which a store
+ * written at a few MiB a second reaches after minutes. So once the store has made
+ * {@link #AFTER_SYNCS} fsyncs since it opened, this switches every write buffer and waits for the flushes (so no older log is given up with the filled one and
  * takes the recycle list's one place), writes {@link #FILLER_MIB} MiB of filler into the current log
  * (one key of the default family, never used otherwise, deleted at once), then switches every write
  * buffer again (the committer's messages buffer with a new generation of segments, as when it fills)
