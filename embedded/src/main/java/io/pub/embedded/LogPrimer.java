@@ -21,16 +21,17 @@ import org.slf4j.LoggerFactory;
  * after its first two write buffers' worth of writes (about 128 MiB).
  *
  * <p>A durable write's fdatasync into a log file that grows also updates the file's size and
- * allocation, so it runs at the disk's new-file rate; into a recycled file, written over in place, it
- * runs at the preallocated-file rate (RECYCLED_LOGS; bench/RESULTS.md's sync path has the figures).
- * RocksDB recycles a log only once every write buffer holding its writes was flushed, which a store
- * written at a few MiB a second reaches after minutes. So once the store has made
+ * allocation, so it runs at the disk's new-file rate; into a recycled file, written over in place,
+ * it runs at the preallocated-file rate (RECYCLED_LOGS; bench/RESULTS.md's sync path has the
+ * figures). RocksDB recycles a log only once every write buffer holding its writes was flushed,
+ * which a store written at a few MiB a second reaches after minutes. So once the store has made
  * {@link #AFTER_SYNCS} fsyncs since it opened, this switches every write buffer and waits for the
- * flushes (so no older log is given up with the filled one and takes the recycle list's one place), writes {@link #FILLER_MIB} MiB of filler into the current log
- * (one key of the default family, never used otherwise, deleted at once), then switches every write
- * buffer again (the committer's messages buffer with a new generation of segments, as when it fills)
- * until the log in use is the filled one, written over: the first switch gives it up, the next takes
- * it. Once per open, on its own thread; a failure only costs the speed, and is logged.
+ * flushes (so no older log is given up with the filled one and takes the recycle list's one place),
+ * writes {@link #FILLER_MIB} MiB of filler into the current log (one key of the default family,
+ * never used otherwise, deleted at once), then switches every write buffer again (the committer's
+ * messages buffer with a new generation of segments, as when it fills) until the log in use is the
+ * filled one, written over: the first switch gives it up, the next takes it. Once per open, on its
+ * own thread; a failure only costs the speed, and is logged.
  */
 final class LogPrimer implements AutoCloseable {
     /** Under one write buffer (64 MiB), so the filler alone never switches it. */
