@@ -329,12 +329,12 @@ public interface Controller extends AutoCloseable {
     /**
      * How long the engine may hold a background acknowledgement (AUTO, DUPS_OK, a non-blocking
      * {@code acknowledge()}) so that those following it share its {@link #markDone}: zero (the
-     * default) writes each round as soon as the last one is done, which suits a store whose write
-     * is cheap next to the fsync it shares; a store whose every write is a network round trip asks
-     * for a few milliseconds, so a consumer taking messages one at a time acknowledges many per
-     * write. Meanwhile the deliveries stay leased and renewed; an acknowledgement lost in a crash
-     * within it is a redelivery, as for any background acknowledgement. Blocking acknowledgements
-     * and transacted commits never wait for it.
+     * default) writes each round as soon as the last one is done. A store whose every write is a
+     * network round trip asks for a few milliseconds, so a consumer taking messages one at a time
+     * acknowledges many per write; the embedded store asks for a couple, to spare the thread
+     * hand-offs of a write per message. Meanwhile the deliveries stay leased and renewed; an
+     * acknowledgement lost in a crash within it is a redelivery, as for any background
+     * acknowledgement. Blocking acknowledgements and transacted commits never wait for it.
      */
     default Duration acknowledgementLinger() {
         return Duration.ZERO;

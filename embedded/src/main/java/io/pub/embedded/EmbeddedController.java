@@ -17,6 +17,7 @@ import io.pub.spi.TopicInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -107,6 +108,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     private final SubscriptionRecords subscriptions;
     private final PreparedRecords prepared;
     private final AtomicLong roundTrips = new AtomicLong();
+    private final Duration ackLinger;
     private final AtomicLong versions = new AtomicLong();
     private final long versionBase;
     // every call holds the read side so close() can wait for them before freeing native handles
@@ -126,6 +128,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         this.directory = dir.path();
         this.durable = url.durable();
         this.recovery = url.recovery();
+        this.ackLinger = url.ackLinger();
         this.dbOptions = dbOptions;
         this.familyOptions = familyOptions;
         this.rocksLog = rocksLog;
@@ -496,6 +499,12 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     }
 
     // ---- housekeeping -----------------------------------------------------------------------
+
+    /** The URL's {@code ackLinger}, 2 ms unless it says otherwise ({@link StoreUrl#DEFAULT_ACK_LINGER}). */
+    @Override
+    public Duration acknowledgementLinger() {
+        return ackLinger;
+    }
 
     @Override
     public long roundTrips() {

@@ -1,20 +1,35 @@
 package io.pub.embedded;
 
+import io.pub.Settings;
 import io.pub.Stores;
 import java.net.URI;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * An {@code embedded:} URL: {@code embedded:./pub-data}, {@code embedded:/abs/dir} or
  * {@code embedded:///abs/dir}, with options as a query ({@code ?sync=false&recover=point-in-time},
- * {@code ?readOnly=true}, {@code ?primeLog=false}: see {@link LogPrimer}).
+ * {@code ?readOnly=true}, {@code ?primeLog=false}: see {@link LogPrimer}, {@code ?ackLinger=5ms}).
  */
-record StoreUrl(Path directory, boolean durable, Recovery recovery, boolean readOnly, boolean primeLog) {
+record StoreUrl(
+        Path directory, boolean durable, Recovery recovery, boolean readOnly, boolean primeLog, Duration ackLinger) {
+    /**
+     * How long the engine holds a background acknowledgement so that those after it share its write
+     * ({@link io.pub.spi.Controller#acknowledgementLinger}). Not for the write itself, which costs
+     * little, but for the thread hand-offs around it: without a linger a consumer acknowledging each
+     * message (AUTO_ACKNOWLEDGE) woke the acknowledgement thread and the background writer once per
+     * message, a fifth of the CPU of a producer and consumer at 4,000 msg/s (bench/RESULTS.md). A
+     * crash within it redelivers those messages, as for any background acknowledgement.
+     */
+    static final Duration DEFAULT_ACK_LINGER = Duration.ofMillis(2);
+
+    static final Duration MAX_ACK_LINGER = Duration.ofSeconds(1);
     private static final String FORMS = "embedded:./dir, embedded:/abs/dir or embedded:///abs/dir";
     private static final String OPTIONS = "sync=true|false, recover=" + Recovery.CHOICES.replace(", ", "|")
-            + ", readOnly=true|false, primeLog=true|false";
+            + ", readOnly=true|false, primeLog=true|false, ackLinger=<0ms to 1s>";
 
     static StoreUrl parse(URI url) {
         String path;
@@ -40,17 +55,21 @@ record StoreUrl(Path directory, boolean durable, Recovery recovery, boolean read
         boolean durable = true;
         boolean readOnly = false;
         boolean primeLog = true;
+        Duration ackLinger = DEFAULT_ACK_LINGER;
         Recovery recovery = Recovery.NONE;
         if (query != null && !query.isEmpty()) {
             for (String option : query.split("&")) {
                 String[] kv = option.split("=", 2);
                 String value = kv.length > 1 ? kv[1].toLowerCase(Locale.ROOT) : "";
                 // readOnly also as readonly: a URL typed by hand in a shell
-                switch (kv[0].equals("readOnly") ? "readonly" : kv[0].equals("primeLog") ? "primelog" : kv[0]) {
+                switch (kv[0].equals("readOnly")
+                        ? "readonly"
+                        : kv[0].equals("primeLog") ? "primelog" : kv[0].equals("ackLinger") ? "acklinger" : kv[0]) {
                     case "sync" -> durable = parseBoolean("sync", value, url);
                     case "readonly" -> readOnly = parseBoolean("readOnly", value, url);
                     case "recover" -> recovery = Recovery.parse(value, url);
                     case "primelog" -> primeLog = parseBoolean("primeLog", value, url);
+                    case "acklinger" -> ackLinger = parseLinger(value, url);
                     default ->
                         throw new IllegalArgumentException(Stores.URL_SETTING + ": unknown embedded store option '"
                                 + kv[0] + "' in '" + url + "'; known options: " + OPTIONS);
@@ -68,7 +87,22 @@ record StoreUrl(Path directory, boolean durable, Recovery recovery, boolean read
             throw new IllegalArgumentException(
                     Stores.URL_SETTING + ": '" + path + "' is not a valid directory path: " + e.getMessage(), e);
         }
-        return new StoreUrl(dir, durable, recovery, readOnly, primeLog);
+        return new StoreUrl(dir, durable, recovery, readOnly, primeLog, ackLinger);
+    }
+
+    private static Duration parseLinger(String value, URI url) {
+        String name = Stores.URL_SETTING + ": the embedded store option ackLinger";
+        Duration linger;
+        try {
+            linger = Settings.only(Map.of(name, value)).getDuration(name, DEFAULT_ACK_LINGER);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " in '" + url + "'", e);
+        }
+        if (linger.isNegative() || linger.compareTo(MAX_ACK_LINGER) > 0) {
+            throw new IllegalArgumentException(name + " must be between 0ms and " + Settings.format(MAX_ACK_LINGER)
+                    + ", was '" + value + "' in '" + url + "'");
+        }
+        return linger;
     }
 
     private static boolean parseBoolean(String option, String value, URI url) {

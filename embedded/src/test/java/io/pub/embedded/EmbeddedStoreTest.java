@@ -19,6 +19,7 @@ import io.pub.spi.TopicInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -228,6 +229,28 @@ class EmbeddedStoreTest {
             assertThat(((EmbeddedStore) store).durable()).isFalse();
             assertThat(((EmbeddedStore) store).directory()).isEqualTo(dir);
         }
+    }
+
+    @Test
+    void acknowledgementLingerIsTwoMillisecondsUnlessTheUrlSaysOtherwise() {
+        try (Controller store = open(tmp.resolve("a"))) {
+            assertThat(store.acknowledgementLinger()).isEqualTo(Duration.ofMillis(2));
+        }
+        try (Controller store = open("embedded:" + tmp.resolve("b") + "?ackLinger=0ms")) {
+            assertThat(store.acknowledgementLinger()).isZero();
+        }
+        try (Controller store = open("embedded:" + tmp.resolve("c") + "?sync=false&ackLinger=50ms")) {
+            assertThat(store.acknowledgementLinger()).isEqualTo(Duration.ofMillis(50));
+        }
+        for (String bad : List.of("-1ms", "2s", "soon")) {
+            assertThatThrownBy(() -> open("embedded:" + tmp.resolve("d") + "?ackLinger=" + bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(Stores.URL_SETTING)
+                    .hasMessageContaining("ackLinger")
+                    .hasMessageContaining(bad);
+        }
+        assertThat(tmp.resolve("d")).doesNotExist();
     }
 
     @Test
