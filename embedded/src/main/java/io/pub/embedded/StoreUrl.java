@@ -61,10 +61,8 @@ record StoreUrl(
             for (String option : query.split("&")) {
                 String[] kv = option.split("=", 2);
                 String value = kv.length > 1 ? kv[1].toLowerCase(Locale.ROOT) : "";
-                // readOnly also as readonly: a URL typed by hand in a shell
-                switch (kv[0].equals("readOnly")
-                        ? "readonly"
-                        : kv[0].equals("primeLog") ? "primelog" : kv[0].equals("ackLinger") ? "acklinger" : kv[0]) {
+                // any case (readOnly also as readonly): a URL typed by hand in a shell
+                switch (kv[0].toLowerCase(Locale.ROOT)) {
                     case "sync" -> durable = parseBoolean("sync", value, url);
                     case "readonly" -> readOnly = parseBoolean("readOnly", value, url);
                     case "recover" -> recovery = Recovery.parse(value, url);
@@ -92,6 +90,11 @@ record StoreUrl(
 
     private static Duration parseLinger(String value, URI url) {
         String name = Stores.URL_SETTING + ": the embedded store option ackLinger";
+        // a setting left blank takes its default, but an option named without a value is a mistake
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(
+                    name + " needs a duration between 0ms and 1s such as 5ms, was empty in '" + url + "'");
+        }
         Duration linger;
         try {
             linger = Settings.only(Map.of(name, value)).getDuration(name, DEFAULT_ACK_LINGER);

@@ -250,7 +250,14 @@ class EmbeddedStoreTest {
                     .hasMessageContaining("ackLinger")
                     .hasMessageContaining(bad);
         }
+        assertThatThrownBy(() -> open("embedded:" + tmp.resolve("d") + "?ackLinger="))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ackLinger needs a duration");
         assertThat(tmp.resolve("d")).doesNotExist();
+        try (Controller store = open("embedded:" + tmp.resolve("e") + "?SYNC=false&AckLinger=7MS")) {
+            assertThat(store.acknowledgementLinger()).isEqualTo(Duration.ofMillis(7));
+            assertThat(((EmbeddedStore) store).durable()).isFalse();
+        }
     }
 
     @Test
