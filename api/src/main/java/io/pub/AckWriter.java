@@ -109,12 +109,18 @@ final class AckWriter implements AutoCloseable {
         synchronized (lock) {
             inFlight.merge(subscriber, deliveries.size(), Integer::sum);
             if (!stopping && !now) {
-                if (queue.isEmpty()) {
+                boolean first = queue.isEmpty();
+                if (first) {
                     queuedSince = System.nanoTime();
                 }
                 queue.add(p);
                 queuedDeliveries += deliveries.size();
-                lock.notifyAll();
+                // the writer waits without a bound only for an empty queue, and a lingering round ends
+                // by itself: waking the writer for every acknowledgement of a round cost a thread
+                // wake-up each, much of what the linger is there to save
+                if (first || queuedDeliveries >= LINGER_MAX) {
+                    lock.notifyAll();
+                }
                 return p.done;
             }
         }
