@@ -78,8 +78,9 @@ final class EmbeddedController implements Controller, EmbeddedStore {
      * a new file. An fdatasync of a write into a file's existing blocks needs no inode update (size,
      * allocation), so durable writes run at the disk's preallocated-file rate instead of its
      * new-file rate (see the sync path in bench/RESULTS.md). The price is one log file (about a write
-     * buffer's worth) that stays on disk. RocksDB keeps recycling only in point-in-time recovery mode, so the
-     * store's strict check of the log is a read-only replay before the open ({@link StoreOpener}).
+     * buffer's worth) that stays on disk. RocksDB keeps recycling only in point-in-time recovery mode,
+     * so the store's strict check of the log is a read-only replay before the open ({@link
+     * StoreOpener}).
      */
     static final int RECYCLED_LOGS = 1;
 
