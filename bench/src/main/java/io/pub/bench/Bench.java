@@ -191,13 +191,16 @@ public final class Bench {
             Plan plan = plan(target, s, run);
             Long roundTrips = null;
             Long cpu = null;
+            Long jit = null;
             Measurement m;
             try {
                 Destination destination = (Destination) jndi.lookup(s.destination(run));
                 OptionalLong before = target.roundTrips();
                 long cpuBefore = processCpuNanos();
+                Map<String, Long> jitBefore = CompilerCpu.byThread();
                 m = workload.run(factory, destination, plan);
                 long cpuAfter = processCpuNanos();
+                jit = CompilerCpu.since(jitBefore);
                 OptionalLong after = target.roundTrips();
                 if (after.isPresent()) {
                     roundTrips = after.getAsLong() - before.orElse(0);
@@ -217,7 +220,7 @@ public final class Bench {
                 }
                 continue;
             }
-            RunResult r = RunResult.of(target, s, number, m, roundTrips, cpu);
+            RunResult r = RunResult.of(target, s, number, m, roundTrips, cpu, jit);
             console.println(progress(r));
             if (number == 0) {
                 if (r.error() != null) {
@@ -342,6 +345,9 @@ public final class Bench {
         }
         if (r.cpuMicrosPerDelivery() != null) {
             sb.append(String.format(", %.1f us CPU/delivery", r.cpuMicrosPerDelivery()));
+            if (r.jitMicrosPerDelivery() != null) {
+                sb.append(String.format(" (JIT compiler %.1f)", r.jitMicrosPerDelivery()));
+            }
         }
         if (r.keptUp() != null) {
             sb.append(r.keptUp() ? ", consumer kept up" : ", consumer BEHIND")

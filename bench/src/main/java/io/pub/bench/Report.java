@@ -115,7 +115,11 @@ final class Report {
         return sb.toString();
     }
 
-    /** CPU time of the whole process per delivered message, per scenario and target, with Pub against Artemis. */
+    /**
+     * CPU time of the whole process per delivered message, per scenario and target, with Pub against
+     * Artemis, and the same without the JIT compiler's threads (code still being compiled, which a
+     * run of a few seconds is not free of).
+     */
     private static String cpuTable(List<RunResult> results, Options options) {
         List<String> targets = options.targets().stream()
                 .filter(t -> !t.equals(Targets.PUB_COUCHBASE_MOCK))
@@ -125,34 +129,56 @@ final class Report {
         }
         List<String[]> rows = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("scenario"));
-        targets.forEach(t -> header.add(t + " CPU us/delivery"));
+        targets.forEach(t -> {
+            header.add(t + " CPU us/delivery");
+            header.add("of which JIT");
+        });
         header.add("Pub/lowest Artemis");
+        header.add("without JIT");
         rows.add(header.toArray(String[]::new));
         for (Scenario s : options.scenarios()) {
             List<String> row = new ArrayList<>(List.of(s.label()));
-            Double pub = null;
-            Double artemis = null;
+            Double[] pub = new Double[2];
+            Double[] artemis = new Double[2];
             for (String t : targets) {
                 List<RunResult> counted = good(runs(results, t, s)).stream()
                         .filter(r -> r.cpuMicrosPerDelivery() != null)
                         .toList();
-                if (counted.isEmpty()) {
-                    row.add("-");
-                    continue;
-                }
-                double v = median(counted, RunResult::cpuMicrosPerDelivery);
-                row.add(String.format(Locale.ROOT, "%.1f", v));
-                if (t.equals(Targets.PUB_EMBEDDED)) {
-                    pub = v;
-                } else if (ARTEMIS.contains(t) && (artemis == null || v < artemis)) {
-                    artemis = v;
+                List<RunResult> withJit = counted.stream()
+                        .filter(r -> r.jitMicrosPerDelivery() != null)
+                        .toList();
+                Double all = counted.isEmpty() ? null : median(counted, RunResult::cpuMicrosPerDelivery);
+                Double jit = withJit.isEmpty() ? null : median(withJit, RunResult::jitMicrosPerDelivery);
+                Double rest = withJit.isEmpty()
+                        ? null
+                        : median(withJit, r -> r.cpuMicrosPerDelivery() - r.jitMicrosPerDelivery());
+                row.add(all == null ? "-" : String.format(Locale.ROOT, "%.1f", all));
+                row.add(jit == null ? "-" : String.format(Locale.ROOT, "%.1f", jit));
+                Double[] figures = {all, rest};
+                for (int i = 0; i < 2; i++) {
+                    Double v = figures[i];
+                    if (v == null) {
+                        continue;
+                    }
+                    if (t.equals(Targets.PUB_EMBEDDED)) {
+                        pub[i] = v;
+                    } else if (ARTEMIS.contains(t) && (artemis[i] == null || v < artemis[i])) {
+                        artemis[i] = v;
+                    }
                 }
             }
-            row.add(pub == null || artemis == null ? "-" : String.format(Locale.ROOT, "%.2f", pub / artemis));
+            for (int i = 0; i < 2; i++) {
+                row.add(
+                        pub[i] == null || artemis[i] == null
+                                ? "-"
+                                : String.format(Locale.ROOT, "%.2f", pub[i] / artemis[i]));
+            }
             rows.add(row.toArray(String[]::new));
         }
         return "\nCPU per delivered message (process CPU time over the run / distinct deliveries; broker or store,"
-                + " clients and GC together; <1 = Pub cheaper):\n" + format(rows);
+                + " clients, GC and JIT compiler together; <1 = Pub cheaper). 'of which JIT': the JIT compiler"
+                + " threads' CPU (median of the runs); 'without JIT': the ratio of the medians of the rest:\n"
+                + format(rows);
     }
 
     /** For the paced scenarios: did the consumer keep up with the offered rate? */

@@ -2,7 +2,9 @@ package io.pub.bench;
 
 /**
  * One measured run, printed as one JSON line. {@code cpuMicrosPerDelivery} is the whole process's CPU
- * time over the run (broker or store, clients, GC) divided by distinct deliveries.
+ * time over the run (broker or store, clients, GC, JIT compiler) divided by distinct deliveries; {@code
+ * jitMicrosPerDelivery} is the JIT compiler threads' share of it (null where the JVM's threads cannot be
+ * read: see {@link CompilerCpu}).
  */
 record RunResult(
         String target,
@@ -27,12 +29,15 @@ record RunResult(
         Long roundTrips,
         Double roundTripsPerDelivery,
         Double cpuMicrosPerDelivery,
+        Double jitMicrosPerDelivery,
         String note,
         String error) {
 
-    static RunResult of(Target target, Scenario scenario, int run, Measurement m, Long roundTrips, Long cpuNanos) {
+    static RunResult of(
+            Target target, Scenario scenario, int run, Measurement m, Long roundTrips, Long cpuNanos, Long jitNanos) {
         Double perDelivery = roundTrips == null || m.delivered() == 0 ? null : (double) roundTrips / m.delivered();
         Double cpu = cpuNanos == null || m.delivered() == 0 ? null : cpuNanos / 1e3 / m.delivered();
+        Double jit = cpu == null || jitNanos == null ? null : jitNanos / 1e3 / m.delivered();
         return new RunResult(
                 target.name(),
                 scenario.label(),
@@ -56,6 +61,7 @@ record RunResult(
                 roundTrips,
                 perDelivery,
                 cpu,
+                jit,
                 m.note(),
                 m.error());
     }
@@ -74,6 +80,7 @@ record RunResult(
                 0,
                 0,
                 0,
+                null,
                 null,
                 null,
                 null,

@@ -38,6 +38,9 @@ class BenchSmokeTest {
             assertThat(r.missing()).isZero();
             assertThat(r.duplicates()).isZero();
             assertThat(r.cpuMicrosPerDelivery()).isPositive();
+            if (java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/task"))) {
+                assertThat(r.jitMicrosPerDelivery()).isNotNull().isNotNegative();
+            }
         }
         RunResult paced = results.get(1);
         assertThat(paced.keptUp()).isNotNull();
@@ -46,7 +49,13 @@ class BenchSmokeTest {
                 .contains("\"scenario\":\"queue-1x1\"", "\"scenario\":\"latency-2000\"", "\"disk\"");
         assertThat(bench.disk()).contains("preallocated file").doesNotContain("failed");
         assertThat(Report.table(results, options, bench.descriptions(), bench.disk()))
-                .contains("queue-1x1", "artemis-250us", "CPU per delivered message", "Paced latency", "O_DSYNC");
+                .contains(
+                        "queue-1x1",
+                        "artemis-250us",
+                        "CPU per delivered message",
+                        "of which JIT",
+                        "Paced latency",
+                        "O_DSYNC");
     }
 
     @Test
