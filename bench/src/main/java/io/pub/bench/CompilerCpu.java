@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * CPU time of this JVM's JIT compiler threads, read from Linux's {@code /proc/self/task}: in a run of
- * a few seconds on two cores the compilers can take a third of the process's CPU or more (a run at
- * 200 messages a second is mostly compilation), so the report shows how much of a target's CPU per
- * message is its code being compiled rather than run. Per thread, since HotSpot starts and stops
+ * CPU time of this JVM's JIT compiler threads, read from Linux's {@code /proc/self/task}: while a
+ * target's code is still being compiled (its first scenarios in a fresh JVM, on two cores) the
+ * compilers can take a third of the process's CPU or more, so the report shows how much of a target's
+ * CPU per message is its code being compiled rather than run. Per thread, since HotSpot starts and stops
  * compiler threads as it needs them: a thread that ended during a run takes its time with it, so
  * the figure is a lower bound. Ticks are the kernel's USER_HZ (100 a second, 10 ms each).
  */
