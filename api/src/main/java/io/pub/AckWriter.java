@@ -105,27 +105,43 @@ final class AckWriter implements AutoCloseable {
      * busy machine costs more than the write. The store still groups concurrent callers' writes.
      */
     CompletableFuture<Void> submit(Subscriber subscriber, TopicShard shard, List<Delivery> deliveries, boolean now) {
-        Pending p = new Pending(subscriber, shard, deliveries, new CompletableFuture<>());
+        return submit(subscriber, Map.of(shard, deliveries), now);
+    }
+
+    /**
+     * As {@link #submit(Subscriber, TopicShard, List, boolean)} for several shards of one subscriber's
+     * subscription; the future completes once all are written. With {@code now} their writes go to
+     * the store at the same time ({@link #write(List, boolean)}): one after the other, a transacted
+     * commit of messages from four shards waited for four fsyncs in turn.
+     */
+    CompletableFuture<Void> submit(Subscriber subscriber, Map<TopicShard, List<Delivery>> byShard, boolean now) {
+        List<Pending> pending = new ArrayList<>();
+        byShard.forEach((shard, ds) -> pending.add(new Pending(subscriber, shard, ds, new CompletableFuture<>())));
+        boolean direct;
         synchronized (lock) {
-            inFlight.merge(subscriber, deliveries.size(), Integer::sum);
-            if (!stopping && !now) {
+            pending.forEach(p -> inFlight.merge(subscriber, p.deliveries.size(), Integer::sum));
+            direct = stopping || now;
+            for (Pending p : direct ? List.<Pending>of() : pending) {
                 boolean first = queue.isEmpty();
                 if (first) {
                     queuedSince = System.nanoTime();
                 }
                 queue.add(p);
-                queuedDeliveries += deliveries.size();
+                queuedDeliveries += p.deliveries.size();
                 // the writer waits without a bound only for an empty queue, and a lingering round ends
                 // by itself: waking the writer for every acknowledgement of a round cost a thread
                 // wake-up each, much of what the linger is there to save
                 if (first || queuedDeliveries >= LINGER_MAX) {
                     lock.notifyAll();
                 }
-                return p.done;
             }
         }
-        write(List.of(p), true);
-        return p.done;
+        if (direct) {
+            write(pending, true);
+        }
+        return pending.size() == 1
+                ? pending.get(0).done
+                : CompletableFuture.allOf(pending.stream().map(Pending::done).toArray(CompletableFuture<?>[]::new));
     }
 
     /**

@@ -769,11 +769,9 @@ public final class Subscriber implements AutoCloseable {
                         .add(current);
             }
         }
-        List<CompletableFuture<Void>> writes = new ArrayList<>();
-        byShard.forEach((shard, ds) -> writes.add(acks.submit(this, shards.get(shard).shard, ds, now)));
-        return writes.size() == 1
-                ? writes.get(0)
-                : CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]));
+        Map<TopicShard, List<Delivery>> byTopicShard = new LinkedHashMap<>();
+        byShard.forEach((shard, ds) -> byTopicShard.put(shards.get(shard).shard, ds));
+        return acks.submit(this, byTopicShard, now);
     }
 
     /** From {@link AckWriter}: the deliveries' acknowledgement is written. */
