@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Acknowledgements written in the background ({@link Subscriber#ackAsync}): the caller does not wait
  * for the store, the lease stays renewed until the write is done, a failed write leaves the message
- * to come again (redelivered), and closing writes what is queued first.
+ * to come again (redelivered), and closing writes what is queued first. And a blocking one ({@link
+ * Subscriber#ack}, a transacted commit's) of several shards writes them at once, so that a store which
+ * group-commits makes them durable with one fsync, not one after another.
  */
 @Timeout(30)
 class BackgroundAcksTest {
@@ -38,6 +40,7 @@ class BackgroundAcksTest {
 
     private final CountDownLatch open = new CountDownLatch(1);
     private final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch bothEntered = new CountDownLatch(2);
     private final AtomicReference<RuntimeException> markDoneFails = new AtomicReference<>();
     private Pub pub;
     private Subscription queue;
@@ -53,6 +56,7 @@ class BackgroundAcksTest {
                         CountDownLatch g = gate;
                         if (g != null) {
                             entered.countDown();
+                            bothEntered.countDown();
                             g.await();
                         }
                     }
@@ -167,6 +171,26 @@ class BackgroundAcksTest {
         for (Delivery d : both) {
             assertThat(memory.cursor(queue.id(), d.shard()).isDone(d.offset())).isTrue();
         }
+    }
+
+    @Test
+    void aBlockingAcknowledgementOfTwoShardsWritesBothAtOnce() throws Exception {
+        Subscriber a = subscriber();
+        List<Delivery> both = a.poll(2);
+        assertThat(both).extracting(d -> d.shard().shard()).containsExactlyInAnyOrder(0, 1);
+        gate = open;
+
+        CompletableFuture<Void> acked = CompletableFuture.runAsync(() -> a.ack(both));
+        // one after the other, the second shard's write would wait for the first, held at the gate
+        assertThat(bothEntered.await(10, TimeUnit.SECONDS))
+                .as("both shards' writes under way at once")
+                .isTrue();
+        open.countDown();
+        acked.get(10, TimeUnit.SECONDS);
+        for (Delivery d : both) {
+            assertThat(memory.cursor(queue.id(), d.shard()).isDone(d.offset())).isTrue();
+        }
+        assertThat(a.outstandingCount()).isZero();
     }
 
     @Test
