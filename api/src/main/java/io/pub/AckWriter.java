@@ -90,29 +90,14 @@ final class AckWriter implements AutoCloseable {
     }
 
     /**
-     * Queues the acknowledgement of {@code deliveries} (all of one shard of the subscriber's
-     * subscription); the future completes once it is written, or exceptionally. After {@link #close}
-     * it is written on the caller's thread.
-     */
-    CompletableFuture<Void> submit(Subscriber subscriber, TopicShard shard, List<Delivery> deliveries) {
-        return submit(subscriber, shard, deliveries, false);
-    }
-
-    /**
-     * As {@link #submit(Subscriber, TopicShard, List)}; {@code now} writes it on the caller's thread
-     * before returning, for a caller that waits for it anyway (a transacted commit, a blocking
-     * acknowledgement): handing it to the writer thread would only add a thread switch, which on a
-     * busy machine costs more than the write. The store still groups concurrent callers' writes.
-     */
-    CompletableFuture<Void> submit(Subscriber subscriber, TopicShard shard, List<Delivery> deliveries, boolean now) {
-        return submit(subscriber, Map.of(shard, deliveries), now);
-    }
-
-    /**
-     * As {@link #submit(Subscriber, TopicShard, List, boolean)} for several shards of one subscriber's
-     * subscription; the future completes once all are written. With {@code now} their writes go to
-     * the store at the same time ({@link #write(List, boolean)}): one after the other, a transacted
-     * commit of messages from four shards waited for four fsyncs in turn.
+     * Queues the acknowledgement of the deliveries of each shard of {@code byShard} (shards of the
+     * subscriber's subscription); the future completes once all are written, or exceptionally. After
+     * {@link #close} they are written on the caller's thread. {@code now} writes them on the caller's
+     * thread before returning, for a caller that waits anyway (a transacted commit, a blocking
+     * acknowledgement): handing them to the writer thread would only add a thread switch, which on a
+     * busy machine costs more than the write. Then the shards' writes go to the store at the same time
+     * ({@link #write(List, boolean)}): one after the other, a transacted commit of messages from four
+     * shards waited for four fsyncs in turn.
      */
     CompletableFuture<Void> submit(Subscriber subscriber, Map<TopicShard, List<Delivery>> byShard, boolean now) {
         List<Pending> pending = new ArrayList<>();
@@ -121,18 +106,20 @@ final class AckWriter implements AutoCloseable {
         synchronized (lock) {
             pending.forEach(p -> inFlight.merge(subscriber, p.deliveries.size(), Integer::sum));
             direct = stopping || now;
-            for (Pending p : direct ? List.<Pending>of() : pending) {
-                boolean first = queue.isEmpty();
-                if (first) {
-                    queuedSince = System.nanoTime();
-                }
-                queue.add(p);
-                queuedDeliveries += p.deliveries.size();
-                // the writer waits without a bound only for an empty queue, and a lingering round ends
-                // by itself: waking the writer for every acknowledgement of a round cost a thread
-                // wake-up each, much of what the linger is there to save
-                if (first || queuedDeliveries >= LINGER_MAX) {
-                    lock.notifyAll();
+            if (!direct) {
+                for (Pending p : pending) {
+                    boolean first = queue.isEmpty();
+                    if (first) {
+                        queuedSince = System.nanoTime();
+                    }
+                    queue.add(p);
+                    queuedDeliveries += p.deliveries.size();
+                    // the writer waits without a bound only for an empty queue, and a lingering round
+                    // ends by itself: waking the writer for every acknowledgement of a round cost a
+                    // thread wake-up each, much of what the linger is there to save
+                    if (first || queuedDeliveries >= LINGER_MAX) {
+                        lock.notifyAll();
+                    }
                 }
             }
         }

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -758,20 +759,18 @@ public final class Subscriber implements AutoCloseable {
         if (deliveries.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        Map<Integer, List<Delivery>> byShard = new TreeMap<>();
+        Map<TopicShard, List<Delivery>> byShard = new TreeMap<>(Comparator.comparingInt(TopicShard::shard));
         synchronized (this) {
             for (Delivery d : deliveries) {
                 long k = key(d);
                 Delivery held = outstanding.remove(k);
                 Delivery current = held != null ? held : acking.getOrDefault(k, d);
                 acking.put(k, current);
-                byShard.computeIfAbsent(d.shard().shard(), x -> new ArrayList<>())
+                byShard.computeIfAbsent(shards.get(d.shard().shard()).shard, x -> new ArrayList<>())
                         .add(current);
             }
         }
-        Map<TopicShard, List<Delivery>> byTopicShard = new LinkedHashMap<>();
-        byShard.forEach((shard, ds) -> byTopicShard.put(shards.get(shard).shard, ds));
-        return acks.submit(this, byTopicShard, now);
+        return acks.submit(this, byShard, now);
     }
 
     /** From {@link AckWriter}: the deliveries' acknowledgement is written. */
