@@ -57,6 +57,29 @@ class PrometheusDashboardTest {
         return null;
     }
 
+    /**
+     * A free port below the kernel's ephemeral range: Prometheus scrapes the job's port before the job
+     * listens on it, and a connection to a port in that range can be given the same port as its own
+     * local end (a TCP self-connect), which then holds it ("METRICS_PORT ... is in use").
+     */
+    static int freePortOutsideEphemeralRange() throws IOException {
+        int low = 32768;
+        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        if (Files.isReadable(range)) {
+            low = Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
+        }
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100 && low > 11_000; attempt++) {
+            int port = 10_000 + random.nextInt(low - 10_000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        return freePort();
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -70,7 +93,7 @@ class PrometheusDashboardTest {
         Map<String, List<String>> panels = dashboardQueries();
         assertThat(panels).isNotEmpty();
 
-        int metricsPort = freePort();
+        int metricsPort = freePortOutsideEphemeralRange();
         int prometheusPort = freePort();
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(
