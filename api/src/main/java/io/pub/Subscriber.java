@@ -338,6 +338,11 @@ public final class Subscriber implements AutoCloseable {
                 } else {
                     r = controller.read(s.shard, scanned, options.readWindow());
                 }
+                s.sawHead(
+                        r.head(),
+                        cursor.committed(),
+                        now,
+                        options.publishTimeout().toMillis());
                 if (windows == 1) {
                     metrics.lag(subscription, s.shard, r.head() - cursor.committed()); // free: both just read
                 }
@@ -694,11 +699,18 @@ public final class Subscriber implements AutoCloseable {
         byOffset.put(o, m);
     }
 
-    /** Returns true if the offset is settled: sealed now (done) or found written after all. */
+    /**
+     * Returns true if the offset is settled: sealed now (done) or found written after all. A hole is
+     * sealed once it has been reserved for the publish timeout, counted from when this subscriber
+     * first saw it, or first saw the shard's head past it if that was earlier: a reservation wider
+     * than the read window (a batch whose producer died) then ages as a whole, instead of one window
+     * per timeout, the windows behind the first being read only once it is sealed.
+     */
     private boolean checkHole(ShardState s, long offset, long now, List<Long> done) {
         boolean settled = false;
-        Long seen = s.holesSeenAt.putIfAbsent(offset, now);
-        if (seen != null && now - seen >= options.publishTimeout().toMillis()) {
+        long since = Math.min(now, s.headPassedAt(offset));
+        Long seen = s.holesSeenAt.merge(offset, since, Math::min);
+        if (now - seen >= options.publishTimeout().toMillis()) {
             // exactly one of the late producer's insert and this tombstone wins
             if (controller.seal(s.shard, offset)) {
                 done.add(offset);
@@ -1114,6 +1126,11 @@ public final class Subscriber implements AutoCloseable {
         long refusedFrom = Long.MAX_VALUE;
 
         final TreeMap<Long, Long> holesSeenAt = new TreeMap<>();
+        /**
+         * Heads this subscriber read, each with when it first read one at least that high: every
+         * offset below a head was reserved by then. Offsets only grow, so the times grow with the heads.
+         */
+        private final TreeMap<Long, Long> headsSeenAt = new TreeMap<>();
 
         /** Leases taken ahead ({@link #leaseAhead}), by offset, until a poll hands their messages out. */
         final TreeMap<Long, Lease> ahead = new TreeMap<>();
@@ -1124,6 +1141,29 @@ public final class Subscriber implements AutoCloseable {
 
         ShardState(TopicShard shard) {
             this.shard = shard;
+        }
+
+        /**
+         * Records a head read at {@code now}. One entry per hundredth of the publish timeout: a head
+         * left out is dated by the next one recorded, later, which only seals its holes later. What
+         * lies below the cursor is done and forgotten; past 1,024 entries (a cursor held back for long)
+         * the lowest go, whose holes then age from when this subscriber saw them, as before.
+         */
+        void sawHead(long head, long committed, long now, long publishTimeoutMillis) {
+            headsSeenAt.headMap(committed, true).clear();
+            Map.Entry<Long, Long> last = headsSeenAt.lastEntry();
+            if (last == null || (head > last.getKey() && now - last.getValue() >= publishTimeoutMillis / 100)) {
+                headsSeenAt.put(head, now);
+            }
+            if (headsSeenAt.size() > 1_024) {
+                headsSeenAt.pollFirstEntry();
+            }
+        }
+
+        /** When this subscriber first read a head past {@code offset} (MAX_VALUE: not yet). */
+        long headPassedAt(long offset) {
+            Map.Entry<Long, Long> e = headsSeenAt.higherEntry(offset);
+            return e == null ? Long.MAX_VALUE : e.getValue();
         }
 
         /**

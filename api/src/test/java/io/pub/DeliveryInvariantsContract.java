@@ -567,6 +567,31 @@ public abstract class DeliveryInvariantsContract {
     }
 
     @Test
+    void aReservationWiderThanTheReadWindowIsSealedAfterOnePublishTimeout() {
+        pub.createTopic("t", 1);
+        Subscription s = shared("t", "s");
+        TopicShard shard = new TopicShard("t", 0);
+        int window = pub.subscriberOptions().readWindow();
+        int width = 3 * window + 7; // a batch whose producer died after reserving its offsets
+        long first = store.reserve(shard, width);
+        pub.producer().publish("t", msg("after"));
+        Subscriber sub = subscriber(s);
+        assertThat(drainAndAck(sub)).isEmpty();
+        advance(PUBLISH_TIMEOUT.minusSeconds(1));
+        assertThat(drainAndAck(sub)).isEmpty();
+        assertThat(store.cursor("s", shard).committed())
+                .as("not sealed before the timeout")
+                .isEqualTo(first);
+        advance(Duration.ofSeconds(2));
+        assertThat(drainAndAck(sub))
+                .as("every window of the reservation sealed after one timeout, not one window per timeout")
+                .containsExactly("after");
+        assertThat(store.cursor("s", shard).committed()).isEqualTo(first + width + 1);
+        assertThatThrownBy(() -> store.insert(shard, first + width - 1, List.of(msg("late"))))
+                .isInstanceOf(OffsetSealedException.class);
+    }
+
+    @Test
     void aSlowProducerThatWinsTheRaceIsDeliveredNotSkipped() {
         pub.createTopic("t", 1);
         Subscription s = shared("t", "s");
