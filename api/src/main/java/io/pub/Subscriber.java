@@ -338,11 +338,6 @@ public final class Subscriber implements AutoCloseable {
                 } else {
                     r = controller.read(s.shard, scanned, options.readWindow());
                 }
-                s.sawHead(
-                        r.head(),
-                        cursor.committed(),
-                        now,
-                        options.publishTimeout().toMillis());
                 if (windows == 1) {
                     metrics.lag(subscription, s.shard, r.head() - cursor.committed()); // free: both just read
                 }
@@ -383,7 +378,13 @@ public final class Subscriber implements AutoCloseable {
                 scanned = end;
                 if (firstOpenGap < end) {
                     // offset order within a shard: nothing behind an offset that is still being
-                    // written (or whose producer died: sealed after the publish timeout) goes out
+                    // written (or whose producer died: sealed after the publish timeout) goes out;
+                    // what lies behind it up to the head was reserved by now (see checkHole)
+                    s.sawHead(
+                            r.head(),
+                            cursor.committed(),
+                            now,
+                            options.publishTimeout().toMillis());
                     long gap = firstOpenGap;
                     candidates.removeIf(o -> o > gap);
                     scanned = gap;
@@ -702,9 +703,10 @@ public final class Subscriber implements AutoCloseable {
     /**
      * Returns true if the offset is settled: sealed now (done) or found written after all. A hole is
      * sealed once it has been reserved for the publish timeout, counted from when this subscriber
-     * first saw it, or first saw the shard's head past it if that was earlier: a reservation wider
-     * than the read window (a batch whose producer died) then ages as a whole, instead of one window
-     * per timeout, the windows behind the first being read only once it is sealed.
+     * first saw it, or first stopped at an open offset before it with the shard's head past it if that
+     * was earlier: a reservation wider than the read window (a batch whose producer died) then ages as
+     * a whole, instead of one window per timeout, the windows behind the first being read only once
+     * it is sealed. Heads are only recorded at such stops, so a poll that finds no hole pays nothing.
      */
     private boolean checkHole(ShardState s, long offset, long now, List<Long> done) {
         boolean settled = false;
@@ -1127,8 +1129,9 @@ public final class Subscriber implements AutoCloseable {
 
         final TreeMap<Long, Long> holesSeenAt = new TreeMap<>();
         /**
-         * Heads this subscriber read, each with when it first read one at least that high: every
-         * offset below a head was reserved by then. Offsets only grow, so the times grow with the heads.
+         * Heads this subscriber read while stopped at an open offset, each with when it first read one
+         * at least that high: every offset below a head was reserved by then. Offsets only grow, so the
+         * times grow with the heads.
          */
         private final TreeMap<Long, Long> headsSeenAt = new TreeMap<>();
 
@@ -1150,7 +1153,9 @@ public final class Subscriber implements AutoCloseable {
          * the lowest go, whose holes then age from when this subscriber saw them, as before.
          */
         void sawHead(long head, long committed, long now, long publishTimeoutMillis) {
-            headsSeenAt.headMap(committed, true).clear();
+            while (!headsSeenAt.isEmpty() && headsSeenAt.firstKey() <= committed) {
+                headsSeenAt.pollFirstEntry();
+            }
             Map.Entry<Long, Long> last = headsSeenAt.lastEntry();
             if (last == null || (head > last.getKey() && now - last.getValue() >= publishTimeoutMillis / 100)) {
                 headsSeenAt.put(head, now);
