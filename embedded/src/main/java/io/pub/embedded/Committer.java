@@ -408,7 +408,7 @@ final class Committer implements AutoCloseable {
             return;
         }
         for (Batch b : round) {
-            b.stored = true; // before readers hear of it: one woken now finds it stored
+            b.stored.set(); // before readers hear of it: one woken now finds it stored
         }
         tellReadable(round);
         for (Batch b : round) {
@@ -650,7 +650,7 @@ final class Committer implements AutoCloseable {
         // set in the write turn once the batch is in the database (or failed)
         private volatile boolean written;
         // set in the write turn once the batch is in the database, before anyone is told it is
-        private volatile boolean stored;
+        private final Flag stored = new Flag();
         // set in a turn once nothing more is to be done: written, and fsynced if asked (or failed)
         private volatile boolean settled;
         private volatile StoreException failure;
@@ -666,8 +666,11 @@ final class Committer implements AutoCloseable {
             return this;
         }
 
-        /** Whether the batch is in the database: what it put is what a scan now finds. */
-        boolean isStored() {
+        /**
+         * Whether the batch is in the database: what it put is what a scan now finds. Holding this
+         * keeps nothing else of the batch alive.
+         */
+        BooleanSupplier stored() {
             return stored;
         }
 
@@ -744,6 +747,20 @@ final class Committer implements AutoCloseable {
                 // a later batch may have overlaid the key again; its entry stays until it is written
                 committer.overlay.remove(overlaid.get(i), overlaidValues.get(i));
             }
+        }
+    }
+
+    /** Set once, read by anyone: whether a batch is in the database. */
+    private static final class Flag implements BooleanSupplier {
+        private volatile boolean set;
+
+        void set() {
+            set = true;
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            return set;
         }
     }
 

@@ -129,7 +129,7 @@ final class ShardRecords {
             Segments.Writer w = segments.writer(shard, b);
             for (int i = 0; i < values.size(); i++) {
                 b.put(MESSAGES, w.key(first + i), values.get(i));
-                recent.remember(shard, first + i, values.get(i), messages.get(i), b::isStored);
+                recent.remember(shard, first + i, values.get(i), messages.get(i), b.stored());
             }
             return new Appended(first, w.submitted(inBackground ? b.submitInBackground() : b.submit()));
         } finally {

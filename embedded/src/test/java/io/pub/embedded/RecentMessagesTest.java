@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pub.Message;
 import io.pub.TopicShard;
 import io.pub.spi.Entry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -40,15 +42,27 @@ class RecentMessagesTest {
     }
 
     @Test
-    void staysBoundedAndCorrectPastItsLimit() {
+    void keepsTheNewestWithinItsBoundAndForgetsTheOldest() {
         RecentMessages recent = new RecentMessages();
         byte[] body = new byte[60 * 1024];
-        for (int i = 0; i < 400; i++) { // about 24 MiB through an 8 MiB memory
+        List<Message> messages = new ArrayList<>();
+        for (int i = 0; i < 400; i++) { // about 48 MiB kept alive through a 4 MiB memory
             Message m = Message.builder().id("m" + i).body(body).build();
+            messages.add(m);
             recent.remember(SHARD, i, Records.message(m), m, 0);
         }
-        Message first = Message.builder().id("m0").body(body).build();
-        assertThat(recent.decode(SHARD, 0, Records.message(first), 0)).isEqualTo(first);
+        long each = RecentMessages.retained(Records.message(messages.get(399)), messages.get(399));
+        assertThat(recent.size() * each).isLessThanOrEqualTo(RecentMessages.MAX_BYTES + each);
+        // the newest are still there, whenever the last generation was started
+        int kept = (int) (RecentMessages.MAX_BYTES / 2 / each) - 1;
+        assertThat(recent.written(SHARD, 400 - kept, 400))
+                .extracting(Entry::message)
+                .containsExactlyElementsOf(messages.subList(400 - kept, 400));
+        // the oldest is read from its bytes again, and comes back equal
+        Message first = messages.get(0);
+        assertThat(recent.decode(SHARD, 0, Records.message(first), 0))
+                .isEqualTo(first)
+                .isNotSameAs(first);
     }
 
     @Test
