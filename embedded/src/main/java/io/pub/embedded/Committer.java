@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -408,7 +409,7 @@ final class Committer implements AutoCloseable {
             return;
         }
         for (Batch b : round) {
-            b.stored.set(); // before readers hear of it: one woken now finds it stored
+            b.stored.set(true); // before readers hear of it: one woken now finds it stored
         }
         tellReadable(round);
         for (Batch b : round) {
@@ -650,7 +651,7 @@ final class Committer implements AutoCloseable {
         // set in the write turn once the batch is in the database (or failed)
         private volatile boolean written;
         // set in the write turn once the batch is in the database, before anyone is told it is
-        private final Flag stored = new Flag();
+        private final AtomicBoolean stored = new AtomicBoolean();
         // set in a turn once nothing more is to be done: written, and fsynced if asked (or failed)
         private volatile boolean settled;
         private volatile StoreException failure;
@@ -671,7 +672,7 @@ final class Committer implements AutoCloseable {
          * keeps nothing else of the batch alive.
          */
         BooleanSupplier stored() {
-            return stored;
+            return stored::get;
         }
 
         /** This batch writes into segments of {@code g}: it goes into that generation's write buffer. */
@@ -747,20 +748,6 @@ final class Committer implements AutoCloseable {
                 // a later batch may have overlaid the key again; its entry stays until it is written
                 committer.overlay.remove(overlaid.get(i), overlaidValues.get(i));
             }
-        }
-    }
-
-    /** Set once, read by anyone: whether a batch is in the database. */
-    private static final class Flag implements BooleanSupplier {
-        private volatile boolean set;
-
-        void set() {
-            set = true;
-        }
-
-        @Override
-        public boolean getAsBoolean() {
-            return set;
         }
     }
 

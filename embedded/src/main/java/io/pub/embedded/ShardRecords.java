@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 /**
  * Offsets and messages. Messages and tombstones are fsynced before the call returns: they are what
@@ -83,6 +84,7 @@ final class ShardRecords {
             long floor = floor(shard);
             Committer.Batch b = committer.batch(true).readable(shard);
             Segments.Writer w = segments.writer(shard, b);
+            BooleanSupplier stored = b.stored();
             for (int i = 0; i < values.size(); i++) {
                 long offset = firstOffset + i;
                 if (offset < floor || stored(shard, offset) != null) {
@@ -127,9 +129,10 @@ final class ShardRecords {
             long first = heads.reserve(shard, values.size());
             Committer.Batch b = committer.batch(true).readable(shard);
             Segments.Writer w = segments.writer(shard, b);
+            BooleanSupplier stored = b.stored();
             for (int i = 0; i < values.size(); i++) {
                 b.put(MESSAGES, w.key(first + i), values.get(i));
-                recent.remember(shard, first + i, values.get(i), messages.get(i), b.stored());
+                recent.remember(shard, first + i, values.get(i), messages.get(i), stored);
             }
             return new Appended(first, w.submitted(inBackground ? b.submitInBackground() : b.submit()));
         } finally {
