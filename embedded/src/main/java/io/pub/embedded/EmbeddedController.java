@@ -94,6 +94,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     private final RocksLog rocksLog;
     private final List<AbstractEventListener> listeners;
     private final TableFileDeletions deletions;
+    private final StoreDirectory dir;
     private final RocksDB db;
     private final List<ColumnFamilyHandle> handles;
     private final ColumnFamilyHandle[] families;
@@ -127,6 +128,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
             StoreOpener.Opened opened)
             throws RocksDBException, IOException {
         this.directory = dir.path();
+        this.dir = dir;
         this.durable = url.durable();
         this.recovery = url.recovery();
         this.ackLinger = url.ackLinger();
@@ -612,6 +614,8 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         }
         handles.forEach(ColumnFamilyHandle::close);
         db.close();
+        // a log file RocksDB started after the last flush it reported (closing, say) has the umask's mode
+        dir.restrictFiles();
         familyOptions.close();
         dbOptions.close();
         rocksLog.close();
