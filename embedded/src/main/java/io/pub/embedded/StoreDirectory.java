@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The store's directory. It is checked before RocksDB touches it, and kept private to its owner:
  * created {@code rwx------}, so nobody else can reach the files in it whatever mode they get, and
- * its files set to {@code rw-------} at open and whenever RocksDB has made new ones (RocksDB creates
+ * its files set to {@code rw-------} at open, whenever RocksDB has made new ones and at close (RocksDB creates
  * files following the umask, and its Java API cannot change that). Where the file system has no
  * POSIX permissions, only the checks apply.
  */
