@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.util.OptionalLong;
 
 /**
- * The store a command works on. Commands that only read open an embedded store read-only (a RocksDB
- * secondary: no lock, so they work while an application has the store open); commands that change
+ * The store a command works on. Commands that only read open an embedded store read-only (RocksDB's
+ * read-only mode: no lock, so they work while an application has the store open); commands that change
  * it open it as applications do, and say clearly who holds it when that fails. A Couchbase store is
  * opened the same way either way: many processes share it.
  */

@@ -13,14 +13,12 @@ import io.pub.spi.ReadResult;
 import io.pub.spi.StoreException;
 import io.pub.spi.Subscription;
 import io.pub.spi.TopicInfo;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -29,7 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
-import java.util.stream.Stream;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -38,47 +35,52 @@ import org.rocksdb.InfoLogLevel;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WALRecoveryMode;
 
 /**
- * {@code embedded:<dir>?readOnly=true}: the store opened as a RocksDB secondary instance, for tools
- * that look at a store an application may have open. A secondary takes no lock, so it opens while
- * another process holds the directory, and it writes nothing there (its own RocksDB log goes to a
- * temporary directory, removed at close). It sees the store as of its open; {@link #refresh()}
- * catches up with what the other process wrote since, reading that process's log and manifest.
+ * {@code embedded:<dir>?readOnly=true}: the store opened in RocksDB's read-only mode, for tools that
+ * look at a store an application may have open. It takes no lock, so it opens while another process
+ * holds the directory, and it writes nothing there. It reads the table files and replays the log up
+ * to its last whole record, so it sees the store as of its open; {@link #refresh()} opens it again
+ * to see what the other process wrote since.
+ *
+ * <p>Not a RocksDB secondary instance, which catches up without reopening: its reader of a log file
+ * being written over (RECYCLED_LOGS, LogPrimer) never returned once it reached the records of the
+ * file's earlier life, spinning a core (EmbeddedReadOnlyTest). The read-only mode replays the log with
+ * the reader the store's own open uses, which takes those records for the log's end.
  *
  * <p>It reads the same records as {@link EmbeddedController}, without the writer's in-memory state:
  * a shard's head is the stored one (or past the last message), so offsets another process reserved
  * and has not written yet are not counted. Every write fails, naming the option.
  */
 final class ReadOnlyController implements Controller, EmbeddedStore {
+    /** Opens tried before giving up: the writer may give up a log or manifest file while it is read. */
+    private static final int OPEN_ATTEMPTS = 3;
+
     private final Path directory;
-    private final Path secondary;
     private final DBOptions options;
     private final ColumnFamilyOptions familyOptions;
+    private final List<ColumnFamilyDescriptor> descriptors;
     private final RocksLog rocksLog;
-    private final RocksDB db;
-    private final List<ColumnFamilyHandle> handles;
-    private final ColumnFamilyHandle[] families;
+    // replaced by refresh() under the gate's write lock, read under its read lock
+    private RocksDB db;
+    private List<ColumnFamilyHandle> handles;
+    private ColumnFamilyHandle[] families;
     private final AtomicLong roundTrips = new AtomicLong();
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ReadOnlyController(
             Path directory,
-            Path secondary,
             DBOptions options,
             ColumnFamilyOptions familyOptions,
-            RocksLog rocksLog,
-            RocksDB db,
-            List<ColumnFamilyHandle> handles) {
+            List<ColumnFamilyDescriptor> descriptors,
+            RocksLog rocksLog) {
         this.directory = directory;
-        this.secondary = secondary;
         this.options = options;
         this.familyOptions = familyOptions;
+        this.descriptors = descriptors;
         this.rocksLog = rocksLog;
-        this.db = db;
-        this.handles = handles;
-        this.families = handles.subList(1, handles.size()).toArray(new ColumnFamilyHandle[0]);
     }
 
     static ReadOnlyController open(StoreUrl url) {
@@ -92,49 +94,61 @@ final class ReadOnlyController implements Controller, EmbeddedStore {
                     + " holds no embedded store (it has no " + StoreDirectory.CURRENT + " file)");
         }
         RocksDB.loadLibrary();
-        Path secondary;
-        try {
-            secondary = Files.createTempDirectory("pub-read-only");
-        } catch (IOException e) {
-            throw new StoreException("cannot create a temporary directory to open " + dir + " read-only: " + e, e);
-        }
         RocksLog rocksLog = new RocksLog(dir.toString());
         rocksLog.setInfoLogLevel(InfoLogLevel.ERROR_LEVEL);
-        // a secondary keeps every table file open: the primary may delete one it still needs. Errors
-        // only: what it reads at WARN (prefetch sizes while verifying) tells an operator nothing
+        // every table file kept open: the writer may delete one this view still reads. Errors only:
+        // what it reads at WARN (prefetch sizes while verifying) tells an operator nothing. The log
+        // replayed up to its last whole record: the writer may be in the middle of one
         DBOptions options = new DBOptions()
                 .setInfoLogLevel(InfoLogLevel.ERROR_LEVEL)
                 .setLogger(rocksLog)
-                .setMaxOpenFiles(-1);
+                .setMaxOpenFiles(-1)
+                .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery);
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions));
         for (String f : Families.NAMES) {
             descriptors.add(new ColumnFamilyDescriptor(f.getBytes(StandardCharsets.UTF_8), familyOptions));
         }
-        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        ReadOnlyController c = new ReadOnlyController(dir, options, familyOptions, descriptors, rocksLog);
         try {
-            RocksDB db = RocksDB.openAsSecondary(options, dir.toString(), secondary.toString(), descriptors, handles);
-            ReadOnlyController c =
-                    new ReadOnlyController(dir, secondary, options, familyOptions, rocksLog, db, handles);
-            try {
-                c.catchUp();
-                c.checkConverted();
-            } catch (RuntimeException e) {
-                c.close();
-                throw e;
-            }
+            c.openFiles();
+            c.checkConverted();
             return c;
         } catch (RocksDBException | RuntimeException e) {
-            handles.forEach(ColumnFamilyHandle::close);
-            familyOptions.close();
-            options.close();
-            rocksLog.close();
-            deleteTree(secondary);
+            c.close();
             if (e instanceof RuntimeException r) {
                 throw r;
             }
             throw new StoreException("cannot open the embedded store in " + dir + " read-only: " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens the store's files (again), giving up the view opened before; under the write lock once shared. */
+    private void openFiles() throws RocksDBException {
+        RocksDBException failure = null;
+        for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
+            List<ColumnFamilyHandle> opened = new ArrayList<>();
+            try {
+                RocksDB fresh = RocksDB.openReadOnly(options, directory.toString(), descriptors, opened);
+                closeFiles();
+                db = fresh;
+                handles = opened;
+                families = opened.subList(1, opened.size()).toArray(new ColumnFamilyHandle[0]);
+                return;
+            } catch (RocksDBException e) {
+                opened.forEach(ColumnFamilyHandle::close);
+                failure = e;
+            }
+        }
+        throw failure;
+    }
+
+    private void closeFiles() {
+        if (db != null) {
+            handles.forEach(ColumnFamilyHandle::close);
+            db.close();
+            db = null;
         }
     }
 
@@ -152,14 +166,26 @@ final class ReadOnlyController implements Controller, EmbeddedStore {
         }
     }
 
-    private void catchUp() {
+    /** Opens the files again, so that what the writer wrote since is seen; {@code body} runs on the new view. */
+    private <T> T reopened(java.util.function.Supplier<T> body) {
+        Lock exclusive = gate.writeLock();
+        exclusive.lock();
         try {
-            db.tryCatchUpWithPrimary();
-        } catch (RocksDBException e) {
-            throw new StoreException(
-                    "cannot read what was written to the embedded store " + directory + " since it was opened"
-                            + " read-only: " + e.getMessage(),
-                    e);
+            if (closed.get()) {
+                throw new StoreException("the embedded store " + directory + " is closed");
+            }
+            try {
+                openFiles();
+            } catch (RocksDBException e) {
+                throw new StoreException(
+                        "cannot read what was written to the embedded store " + directory + " since it was opened"
+                                + " read-only: " + e.getMessage(),
+                        e);
+            }
+            roundTrips.incrementAndGet();
+            return body.get();
+        } finally {
+            exclusive.unlock();
         }
     }
 
@@ -469,19 +495,15 @@ final class ReadOnlyController implements Controller, EmbeddedStore {
 
     @Override
     public void refresh() {
-        call(() -> {
-            catchUp();
-            return null;
-        });
+        reopened(() -> null);
     }
 
     @Override
     public List<String> verify() {
-        return call(() -> {
+        // the mark first: whatever it says was acknowledged before the files are opened again must be there after
+        OptionalLong acknowledged = SyncedMark.read(directory);
+        return reopened(() -> {
             List<String> problems = new ArrayList<>();
-            // the mark first: whatever it says was acknowledged before the catch-up must be there after it
-            OptionalLong acknowledged = SyncedMark.read(directory);
-            catchUp();
             long latest = db.getLatestSequenceNumber();
             if (acknowledged.isPresent() && latest < acknowledged.getAsLong()) {
                 problems.add("the write-ahead log ends at update #" + latest + " but updates up to #"
@@ -508,20 +530,10 @@ final class ReadOnlyController implements Controller, EmbeddedStore {
         } finally {
             exclusive.unlock();
         }
-        handles.forEach(ColumnFamilyHandle::close);
-        db.close();
+        closeFiles();
         familyOptions.close();
         options.close();
         rocksLog.close();
-        deleteTree(secondary);
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException e) {
-            // a temporary directory left behind costs nothing but its few kilobytes
-        }
     }
 
     @Override

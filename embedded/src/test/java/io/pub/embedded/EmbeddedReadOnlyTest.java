@@ -156,6 +156,43 @@ class EmbeddedReadOnlyTest {
                 .hasMessageContaining("cannot be combined");
     }
 
+    /**
+     * Once the writer writes over a recycled log file (LogPrimer), the log in use holds the records
+     * of the file's earlier life past what it has written. The read-only view must open, and catch
+     * up, on it: its reads of the live log stop at the end of this life.
+     */
+    @Test
+    void opensWhileTheWriterWritesOverARecycledLogFile() throws Exception {
+        Path dir = tmp.resolve("store");
+        try (Controller writer = open("embedded:" + dir)) {
+            writer.createTopic(new TopicInfo("orders", 1, false, null));
+            long n = LogPrimer.AFTER_SYNCS + 10;
+            for (long i = 0; i < n; i++) {
+                writer.append(S0, List.of(msg("m" + i)));
+            }
+            assertThat(((EmbeddedController) writer).awaitRecycledLog(java.time.Duration.ofSeconds(30)))
+                    .isTrue();
+            writer.append(S0, List.of(msg("after")));
+            java.util.concurrent.ExecutorService opener = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "read-only-opener");
+                t.setDaemon(true); // a view stuck in RocksDB's native code cannot be interrupted
+                return t;
+            });
+            try {
+                java.util.concurrent.Future<Long> head = opener.submit(() -> {
+                    try (Controller reader = open("embedded:" + dir + "?readOnly=true")) {
+                        writer.append(S0, List.of(msg("later")));
+                        ((EmbeddedStore) reader).refresh();
+                        return reader.head(S0);
+                    }
+                });
+                assertThat(head.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(n + 2);
+            } finally {
+                opener.shutdownNow();
+            }
+        }
+    }
+
     private static java.util.stream.Stream<Path> listing(Path dir) throws java.io.IOException {
         return Files.list(dir);
     }
