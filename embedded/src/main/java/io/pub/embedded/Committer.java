@@ -71,6 +71,7 @@ final class Committer implements AutoCloseable {
 
     private final RocksDB db;
     private final ColumnFamilyHandle[] families;
+    private final List<ColumnFamilyHandle> allFamilies;
     private final boolean durable;
     private final Consumer<WriteBatch> beforeWrite;
     private final Runnable afterFailure;
@@ -122,6 +123,7 @@ final class Committer implements AutoCloseable {
             Consumer<TopicShard> readable) {
         this.db = db;
         this.families = families;
+        this.allFamilies = List.of(families);
         this.durable = durable;
         this.beforeWrite = beforeWrite;
         this.afterFailure = afterFailure;
@@ -374,12 +376,19 @@ final class Committer implements AutoCloseable {
     /**
      * In the write turn: switches the messages' write buffer (a flush not waited for), so that what
      * is written from now on goes into a new one. A failed switch only costs overlapping files.
+     *
+     * <p>The other record kinds' buffers are switched with it. Each switch starts a new log file, and
+     * RocksDB writes over a log file it gave up (RECYCLED_LOGS) only once every buffer holding its
+     * records is flushed. Left alone, the cursors' and leases' buffers kept each log file in use until
+     * the log limit, so the next switch found none given up and started a new file, which grows with
+     * every write: each fsync then also writes the file's size, at the disk's new-file rate rather than
+     * its preallocated one (EmbeddedStoreTest, bench/RESULTS.md).
      */
     private void newBuffer(long nextGeneration) {
         try {
-            db.flush(switchBuffer, families[Families.MESSAGES]);
+            db.flush(switchBuffer, allFamilies);
         } catch (RocksDBException e) {
-            log.warn("embedded store {}: switching the messages' write buffer failed: {}", name, e.getMessage());
+            log.warn("embedded store {}: switching the write buffers failed: {}", name, e.getMessage());
         }
         bufferGeneration = nextGeneration;
         bufferBytes = 0;

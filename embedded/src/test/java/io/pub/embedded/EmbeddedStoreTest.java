@@ -517,6 +517,46 @@ class EmbeddedStoreTest {
     }
 
     /**
+     * Consumers write leases and cursors into every log file. When the messages' write buffer is
+     * switched, those record kinds' buffers go with it: a log file left holding their records would
+     * stay in use until the log limit, and the next switch would find no file to write over and start
+     * a new one, which grows with every write (each fsync then also updates the file's size). Past its
+     * first switch, every log file a store takes must be one written over.
+     */
+    @Test
+    void aStoreWritingLeasesAndCursorsAlsoMovesOnlyToLogFilesWrittenOver() throws Exception {
+        Path dir = tmp.resolve("store");
+        byte[] body = new byte[64 << 10];
+        int batch = 16;
+        long batches = 4 * EmbeddedController.WRITE_BUFFER / ((long) batch * body.length);
+        Map<String, Long> firstSeen = new java.util.LinkedHashMap<>();
+        long t = clock.millis();
+        try (Controller store = open("embedded:" + dir + "?primeLog=false")) {
+            store.createTopic(new TopicInfo("orders", 1, false, null));
+            for (long i = 0; i < batches; i++) {
+                List<Message> messages = new ArrayList<>();
+                for (int m = 0; m < batch; m++) {
+                    messages.add(Message.builder().id(i + "-" + m).body(body).build());
+                }
+                long first = store.append(S0, messages);
+                assertThat(store.acquire("sub", S0, List.of(first), "c1", t + 60_000, t))
+                        .hasSize(1);
+                store.markDone("sub", S0, List.of(first));
+                StoreCopies.logs(dir).forEach(firstSeen::putIfAbsent);
+            }
+        }
+        List<String> names = new ArrayList<>(firstSeen.keySet());
+        // the first log file starts empty and the first switch finds none given up yet: the logs
+        // taken after those two must each come at the size of one written before
+        assertThat(names).as("log files seen: %s", firstSeen).hasSizeGreaterThan(3);
+        for (String name : names.subList(2, names.size())) {
+            assertThat(firstSeen.get(name))
+                    .as("first size of %s, a log file after the first switch (all: %s)", name, firstSeen)
+                    .isGreaterThan(EmbeddedController.WRITE_BUFFER / 2);
+        }
+    }
+
+    /**
      * A store taking durable writes moves to a recycled log file after LogPrimer.AFTER_SYNCS fsyncs
      * (a new name at a filled file's size), not after its first 128 MiB; one taking fewer is left
      * alone. It reopens whole after it.
