@@ -51,6 +51,21 @@ class EmbeddedStoreTest {
         return Stores.open(url, Settings.only(Map.of()), clock);
     }
 
+    private static final int BIG_BODY = 64 << 10;
+    private static final int BIG_BATCH = 16;
+    /** Batches of {@link #bigBatch} that fill four write buffers: past several log switches. */
+    private static final long BIG_BATCHES = 4 * EmbeddedController.WRITE_BUFFER / ((long) BIG_BATCH * BIG_BODY);
+
+    /** Batch {@code i} of 16 messages of 64 KiB, with ids {@code i-0} to {@code i-15}. */
+    private static List<Message> bigBatch(long i) {
+        byte[] body = new byte[BIG_BODY];
+        List<Message> messages = new ArrayList<>();
+        for (int m = 0; m < BIG_BATCH; m++) {
+            messages.add(Message.builder().id(i + "-" + m).body(body).build());
+        }
+        return messages;
+    }
+
     private Controller open(Path dir) {
         return open("embedded:" + dir);
     }
@@ -466,24 +481,19 @@ class EmbeddedStoreTest {
     @Test
     void aStoreWhoseLogFilesWereWrittenOverReopensWithEveryMessage() throws Exception {
         Path dir = tmp.resolve("store");
-        byte[] body = new byte[64 << 10];
-        int batch = 16;
-        long batches = 4 * EmbeddedController.WRITE_BUFFER / ((long) batch * body.length);
+        int batch = BIG_BATCH;
+        long batches = BIG_BATCHES;
         Set<String> seen = new TreeSet<>();
         Set<String> reused = new TreeSet<>();
         try (Controller store = open(dir)) {
             store.createTopic(new TopicInfo("orders", 1, false, null));
             for (long i = 0; i < batches; i++) {
-                List<Message> messages = new ArrayList<>();
-                for (int m = 0; m < batch; m++) {
-                    messages.add(Message.builder().id(i + "-" + m).body(body).build());
-                }
-                store.append(S0, messages);
+                store.append(S0, bigBatch(i));
                 // a new log file starts empty; one written over keeps its old size from the start
                 try (var files = Files.list(dir)) {
                     for (Path log :
                             files.filter(f -> f.toString().endsWith(".log")).toList()) {
-                        if (seen.add(log.getFileName().toString()) && Files.size(log) > 4L * batch * body.length) {
+                        if (seen.add(log.getFileName().toString()) && Files.size(log) > 4L * batch * BIG_BODY) {
                             reused.add(log.getFileName().toString());
                         }
                     }
@@ -526,19 +536,12 @@ class EmbeddedStoreTest {
     @Test
     void aStoreWritingLeasesAndCursorsAlsoMovesOnlyToLogFilesWrittenOver() throws Exception {
         Path dir = tmp.resolve("store");
-        byte[] body = new byte[64 << 10];
-        int batch = 16;
-        long batches = 4 * EmbeddedController.WRITE_BUFFER / ((long) batch * body.length);
         Map<String, Long> firstSeen = new java.util.LinkedHashMap<>();
         long t = clock.millis();
         try (Controller store = open("embedded:" + dir + "?primeLog=false")) {
             store.createTopic(new TopicInfo("orders", 1, false, null));
-            for (long i = 0; i < batches; i++) {
-                List<Message> messages = new ArrayList<>();
-                for (int m = 0; m < batch; m++) {
-                    messages.add(Message.builder().id(i + "-" + m).body(body).build());
-                }
-                long first = store.append(S0, messages);
+            for (long i = 0; i < BIG_BATCHES; i++) {
+                long first = store.append(S0, bigBatch(i));
                 assertThat(store.acquire("sub", S0, List.of(first), "c1", t + 60_000, t))
                         .hasSize(1);
                 store.markDone("sub", S0, List.of(first));
