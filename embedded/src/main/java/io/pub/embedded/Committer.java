@@ -71,7 +71,6 @@ final class Committer implements AutoCloseable {
 
     private final RocksDB db;
     private final ColumnFamilyHandle[] families;
-    private final List<ColumnFamilyHandle> allFamilies;
     private final boolean durable;
     private final Consumer<WriteBatch> beforeWrite;
     private final Runnable afterFailure;
@@ -123,7 +122,6 @@ final class Committer implements AutoCloseable {
             Consumer<TopicShard> readable) {
         this.db = db;
         this.families = families;
-        this.allFamilies = List.of(families);
         this.durable = durable;
         this.beforeWrite = beforeWrite;
         this.afterFailure = afterFailure;
@@ -386,7 +384,7 @@ final class Committer implements AutoCloseable {
      */
     private void newBuffer(long nextGeneration) {
         try {
-            db.flush(switchBuffer, allFamilies);
+            db.flush(switchBuffer, List.of(families));
         } catch (RocksDBException e) {
             log.warn("embedded store {}: switching the write buffers failed: {}", name, e.getMessage());
         }

@@ -168,12 +168,7 @@ final class ReadOnlyController implements Controller, EmbeddedStore {
 
     /** Opens the files again, so that what the writer wrote since is seen; {@code body} runs on the new view. */
     private <T> T reopened(java.util.function.Supplier<T> body) {
-        Lock exclusive = gate.writeLock();
-        exclusive.lock();
-        try {
-            if (closed.get()) {
-                throw new StoreException("the embedded store " + directory + " is closed");
-            }
+        return under(gate.writeLock(), () -> {
             try {
                 openFiles();
             } catch (RocksDBException e) {
@@ -182,16 +177,16 @@ final class ReadOnlyController implements Controller, EmbeddedStore {
                                 + " read-only: " + e.getMessage(),
                         e);
             }
-            roundTrips.incrementAndGet();
             return body.get();
-        } finally {
-            exclusive.unlock();
-        }
+        });
     }
 
     private <T> T call(java.util.function.Supplier<T> body) {
-        Lock open = gate.readLock();
-        open.lock();
+        return under(gate.readLock(), body);
+    }
+
+    private <T> T under(Lock lock, java.util.function.Supplier<T> body) {
+        lock.lock();
         try {
             if (closed.get()) {
                 throw new StoreException("the embedded store " + directory + " is closed");
@@ -199,7 +194,7 @@ final class ReadOnlyController implements Controller, EmbeddedStore {
             roundTrips.incrementAndGet();
             return body.get();
         } finally {
-            open.unlock();
+            lock.unlock();
         }
     }
 
