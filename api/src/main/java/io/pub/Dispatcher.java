@@ -87,8 +87,9 @@ final class Dispatcher {
      * shard} is negative) and puts it into their buffers, the requester's first; {@code oneMore} lets
      * the requester go one over its prefetch (a sender's predecessor). Returns whether the requester
      * has anything buffered afterwards. Waits while another receiver fills: that fill may serve it.
+     * Reading all shards skips quiet ones as the requester's options say; one shard is always read.
      */
-    boolean fill(Receiver requester, int shard, Duration quietRecheck, boolean oneMore) {
+    boolean fill(Receiver requester, int shard, boolean oneMore) {
         synchronized (lock) {
             if (shard < 0 && requester.bufferedCount() > 0) {
                 return true; // filled by another receiver's read meanwhile
@@ -102,7 +103,10 @@ final class Dispatcher {
             subscriber.admit(credit, receivers.stream().anyMatch(Receiver::selects));
             try {
                 leased = shard < 0
-                        ? subscriber.poll(credit.total(), quietRecheck)
+                        ? subscriber.poll(
+                                credit.total(),
+                                requester.options().quietRecheck(),
+                                requester.options().idleRecheck())
                         : subscriber.poll(shard, credit.total());
             } catch (RuntimeException e) {
                 failure = e;

@@ -288,8 +288,9 @@ public final class Pub implements AutoCloseable {
         Receiver r = receiver(
                 subscription,
                 redelivery.applyTo(subscriberOptions()),
-                new Receiver.Options(batchSize, null, null, null, e -> org.slf4j.LoggerFactory.getLogger(Consumer.class)
-                        .warn("lease renewal failed: {}", e.toString())));
+                new Receiver.Options(
+                        batchSize, null, null, null, null, e -> org.slf4j.LoggerFactory.getLogger(Consumer.class)
+                                .warn("lease renewal failed: {}", e.toString())));
         return new Consumer(this, r, batchSize, redelivery);
     }
 

@@ -36,7 +36,8 @@ public final class Receiver implements AutoCloseable {
      * @param order which buffered delivery goes out first (e.g. JMS priority, then publish order)
      * @param previousShard for a delivery, the shard its sender's previous message went to (-1: none):
      *     that shard is read first when nothing from it is buffered, so a sender's order holds
-     * @param quietRecheck see {@link Subscriber#poll(int, Duration)}
+     * @param quietRecheck see {@link Subscriber#poll(int, Duration, Duration)} (null: zero)
+     * @param idleRecheck the same (null: {@code quietRecheck}, no longer for a consumed shard)
      * @param onRenewalFailure told when renewing the leases failed (they are tried again)
      */
     public record Options(
@@ -44,6 +45,7 @@ public final class Receiver implements AutoCloseable {
             Comparator<Delivery> order,
             ToIntFunction<Delivery> previousShard,
             Duration quietRecheck,
+            Duration idleRecheck,
             java.util.function.Consumer<RuntimeException> onRenewalFailure) {
         public Options {
             if (prefetch < 1) {
@@ -52,12 +54,17 @@ public final class Receiver implements AutoCloseable {
             order = order == null ? BY_OFFSET : order;
             previousShard = previousShard == null ? d -> -1 : previousShard;
             quietRecheck = quietRecheck == null ? Duration.ZERO : quietRecheck;
+            idleRecheck = idleRecheck == null ? quietRecheck : idleRecheck;
+            if (idleRecheck.compareTo(quietRecheck) < 0) {
+                throw new IllegalArgumentException(
+                        "idleRecheck must be at least quietRecheck (" + quietRecheck + "), was " + idleRecheck);
+            }
             onRenewalFailure = onRenewalFailure == null ? e -> {} : onRenewalFailure;
         }
 
         /** Offset order within each shard, nothing else. */
         public static Options of(int prefetch) {
-            return new Options(prefetch, null, null, null, null);
+            return new Options(prefetch, null, null, null, null, null);
         }
     }
 
@@ -95,6 +102,10 @@ public final class Receiver implements AutoCloseable {
 
     public Subscription subscription() {
         return subscriber.subscription();
+    }
+
+    Options options() {
+        return options;
     }
 
     public int shardCount() {
@@ -140,7 +151,7 @@ public final class Receiver implements AutoCloseable {
         }
         active = true;
         Delivery d = next(hold);
-        if (d == null && dispatcher.fill(this, -1, options.quietRecheck(), false)) {
+        if (d == null && dispatcher.fill(this, -1, false)) {
             d = next(hold);
         }
         return d;
@@ -166,7 +177,7 @@ public final class Receiver implements AutoCloseable {
         }
         active = true;
         List<Delivery> out = takeFrom(shard, max);
-        if (out.isEmpty() && dispatcher.fill(this, shard, Duration.ZERO, false)) {
+        if (out.isEmpty() && dispatcher.fill(this, shard, false)) {
             out = takeFrom(shard, max);
         }
         return out;
@@ -245,7 +256,7 @@ public final class Receiver implements AutoCloseable {
                 }
             }
             asked[previous] = true;
-            dispatcher.fill(this, previous, Duration.ZERO, true);
+            dispatcher.fill(this, previous, true);
         }
     }
 

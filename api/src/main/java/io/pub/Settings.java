@@ -105,6 +105,17 @@ public final class Settings {
         return d;
     }
 
+    /** As {@link #getDuration(String, java.time.Duration, java.time.Duration)}, and at most {@code max}. */
+    public java.time.Duration getDuration(
+            String name, java.time.Duration defaultValue, java.time.Duration min, java.time.Duration max) {
+        java.time.Duration d = getDuration(name, defaultValue, min);
+        if (d.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + format(max) + ", was "
+                    + get(name).orElse(format(d)));
+        }
+        return d;
+    }
+
     /** A duration the way settings write it: 30s, 500ms, 2m. */
     public static String format(java.time.Duration d) {
         long ms = d.toMillis();

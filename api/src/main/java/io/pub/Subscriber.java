@@ -170,9 +170,27 @@ public final class Subscriber implements AutoCloseable {
      * and one that starts at a shard, or finds nothing before it, looks there as above.
      */
     public List<Delivery> poll(int max, Duration quietRecheck) {
+        return poll(max, quietRecheck, quietRecheck);
+    }
+
+    /**
+     * As {@link #poll(int, Duration)}, but the recheck of a shard found <em>consumed</em> (its
+     * cursor at its head: nothing pending there, neither held, delayed nor being written) doubles
+     * with each such poll in a row, from {@code quietRecheck} up to {@code idleRecheck}; a poll that
+     * finds anything there, or a publish to it through this JVM, starts it again. So a consumer that
+     * waits on shards nobody writes to costs a head read per shard per {@code idleRecheck}, and a
+     * message another JVM writes to such a shard is found at most {@code idleRecheck} after it was
+     * written. A shard with something pending is looked at again after {@code quietRecheck}, as
+     * before: what comes due there (a delay, a lease that lapses) is found as soon as before.
+     */
+    public List<Delivery> poll(int max, Duration quietRecheck, Duration idleRecheck) {
         checkOpen();
         if (max < 1) {
             throw new IllegalArgumentException("max must be >= 1, was " + max);
+        }
+        if (idleRecheck.compareTo(quietRecheck) < 0) {
+            throw new IllegalArgumentException(
+                    "idleRecheck must be at least quietRecheck (" + quietRecheck + "), was " + idleRecheck);
         }
         TraceSpan span = metrics.tracing().startReceive(subscription);
         try (TraceScope scope = span.makeCurrent()) {
@@ -183,11 +201,12 @@ public final class Subscriber implements AutoCloseable {
                 next = (next + 1) % shards.size();
             }
             long recheck = quietRecheck.toNanos();
+            long idle = idleRecheck.toNanos();
             RuntimeException failure = null;
             for (int i = 0; i < shards.size() && out.size() < max; i++) {
                 ShardState s = shards.get((start + i) % shards.size());
                 // once this poll has deliveries, a quiet shard waits for a poll that starts at it
-                if (recheck > 0 && s.isQuiet(signal, out.isEmpty() ? recheck : Long.MAX_VALUE)) {
+                if (recheck > 0 && s.isQuiet(signal, out.isEmpty() ? s.recheckNanos(recheck, idle) : Long.MAX_VALUE)) {
                     continue;
                 }
                 try {
@@ -252,7 +271,7 @@ public final class Subscriber implements AutoCloseable {
         long published = signal.count(s.shard.shard()); // before reading: a publish after it shows
         long polledAt = System.nanoTime();
         List<Delivery> out = pollShard0(s, max);
-        s.quiet(out.isEmpty(), published, polledAt);
+        s.quiet(out.isEmpty(), published, polledAt); // after pollShard0, which told whether it is consumed
         return out;
     }
 
@@ -281,6 +300,7 @@ public final class Subscriber implements AutoCloseable {
     private List<Delivery> pollShard0(ShardState s, int max, List<Delivery> out) {
         synchronized (s) {
             s.refusedFrom = Long.MAX_VALUE;
+            s.consumed = false;
             long now = clock.millis();
             // The cursor is the last one this subscriber read or wrote, read again at every rescan. It
             // may miss what other consumers did since: that costs at most a wasted lease, since every
@@ -418,6 +438,7 @@ public final class Subscriber implements AutoCloseable {
                 out.forEach(d -> outstanding.put(key(d), d));
             }
             s.polledAt = now;
+            s.consumed = head >= 0 && s.cursor.committed() >= head;
             if (head >= 0 && s.refusedFrom == Long.MAX_VALUE && leasesAhead()) {
                 leaseAhead(s, head, now);
             }
@@ -1105,6 +1126,18 @@ public final class Subscriber implements AutoCloseable {
         controller.giveBack(back, clock.millis());
     }
 
+    /**
+     * How long a shard found empty is skipped: {@code first}, doubled for each poll in a row after the
+     * first that found it consumed ({@code idlePolls} counts them all), up to {@code idle}.
+     */
+    static long recheckNanos(long first, long idle, int idlePolls) {
+        long r = first;
+        for (int i = 1; i < idlePolls && r < idle; i++) {
+            r = r > idle / 2 ? idle : r * 2;
+        }
+        return Math.max(first, Math.min(r, idle));
+    }
+
     private static final class ShardState {
         final TopicShard shard;
         long scanFrom;
@@ -1118,6 +1151,10 @@ public final class Subscriber implements AutoCloseable {
 
         volatile long quietCount;
         volatile long quietAt;
+        /** The last poll reached the head and found the cursor there: nothing pending on the shard. */
+        volatile boolean consumed;
+        /** Polls in a row that found nothing and the shard consumed: they lengthen its recheck. */
+        volatile int idlePolls;
 
         /** Entries read before, valid for offsets in [cacheFrom, readTo). */
         final TreeMap<Long, Entry> cache = new TreeMap<>();
@@ -1192,6 +1229,15 @@ public final class Subscriber implements AutoCloseable {
             quietCount = publishCount;
             quietAt = polledAt;
             quiet = nothing;
+            idlePolls = nothing && consumed ? Math.min(idlePolls + 1, 62) : 0;
+        }
+
+        /**
+         * How long after the last poll this shard is skipped: {@code first}, doubled for every poll
+         * in a row after the first that found it consumed, up to {@code idle}.
+         */
+        long recheckNanos(long first, long idle) {
+            return Subscriber.recheckNanos(first, idle, idlePolls);
         }
 
         boolean isQuiet(Wakeups.Topic signal, long recheckNanos) {

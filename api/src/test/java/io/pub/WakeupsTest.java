@@ -1,6 +1,7 @@
 package io.pub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pub.spi.Controller;
@@ -163,6 +164,69 @@ class WakeupsTest {
         // written to the store directly, as another JVM would: no signal here
         store.append(new TopicShard("t", 0), List.of(msg("far")));
         assertThat(ids(sub.poll(10, recheck))).containsExactly("far");
+    }
+
+    @Test
+    void aShardFoundConsumedAgainAndAgainIsLookedAtLessAndLessOften() throws Exception {
+        pub.createTopic("t", 1);
+        Subscriber sub = subscriber(shared("t"));
+        // a first recheck of 1 ns has always run out by the next poll (see above); doubled for each
+        // poll that finds the shard consumed, it outlasts the test after a few dozen polls
+        Duration first = Duration.ofNanos(1);
+        for (int i = 0; i < 50; i++) {
+            assertThat(sub.poll(10, first, LONG)).isEmpty();
+        }
+        long before = store.roundTrips();
+        assertThat(sub.poll(10, first, LONG)).isEmpty();
+        assertThat(store.roundTrips()).isEqualTo(before);
+        // without the idle recheck every poll looks again
+        assertThat(sub.poll(10, first)).isEmpty();
+        assertThat(store.roundTrips()).isGreaterThan(before);
+
+        // a publish through this JVM is seen at once, and starts the recheck again
+        pub.producer().publish("t", msg("here"));
+        List<Delivery> got = sub.poll(10, first, LONG);
+        assertThat(ids(got)).containsExactly("here");
+        sub.ack(got);
+        store.append(new TopicShard("t", 0), List.of(msg("far"))); // as another JVM would: no signal
+        assertThat(ids(sub.poll(10, first, LONG))).containsExactly("far");
+    }
+
+    @Test
+    void aShardWithSomethingPendingKeepsTheFirstRecheck() throws Exception {
+        pub.createTopic("t", 1);
+        Subscriber sub = subscriber(shared("t"));
+        Duration first = Duration.ofNanos(1);
+        // a message due in a minute, written as another JVM would: the shard is not consumed
+        store.append(
+                new TopicShard("t", 0),
+                List.of(msg("later").toBuilder()
+                        .deliveryTime(clock.millis() + 60_000)
+                        .build()));
+        for (int i = 0; i < 50; i++) {
+            long before = store.roundTrips();
+            assertThat(sub.poll(10, first, LONG)).isEmpty();
+            assertThat(store.roundTrips()).isGreaterThan(before); // looked at every time
+        }
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(ids(sub.poll(10, first, LONG))).containsExactly("later");
+    }
+
+    @Test
+    void theIdleRecheckDoublesFromTheFirstUpToItsCap() {
+        long ms = 1_000_000;
+        assertThat(Subscriber.recheckNanos(50 * ms, 250 * ms, 0)).isEqualTo(50 * ms);
+        assertThat(Subscriber.recheckNanos(50 * ms, 250 * ms, 1)).isEqualTo(50 * ms);
+        assertThat(Subscriber.recheckNanos(50 * ms, 250 * ms, 2)).isEqualTo(100 * ms);
+        assertThat(Subscriber.recheckNanos(50 * ms, 250 * ms, 3)).isEqualTo(200 * ms);
+        assertThat(Subscriber.recheckNanos(50 * ms, 250 * ms, 4)).isEqualTo(250 * ms);
+        assertThat(Subscriber.recheckNanos(50 * ms, 250 * ms, 62)).isEqualTo(250 * ms);
+        assertThat(Subscriber.recheckNanos(50 * ms, 50 * ms, 62)).isEqualTo(50 * ms); // no growth
+        assertThat(Subscriber.recheckNanos(3, Long.MAX_VALUE, 62)).isPositive(); // never overflows
+        pub.createTopic("x", 1);
+        Subscriber sub = subscriber(shared("x"));
+        assertThatThrownBy(() -> sub.poll(1, Duration.ofMillis(50), Duration.ofMillis(10)))
+                .hasMessageContaining("idleRecheck must be at least quietRecheck");
     }
 
     @Test

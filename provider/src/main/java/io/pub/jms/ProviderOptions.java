@@ -40,6 +40,11 @@ import java.util.Map;
  *     DUPS_OK, {@code Message.acknowledge()}) returns only once the store has it. false: it is written in the
  *     background with others (group commit), and one lost in a crash is a redelivery (JMSRedelivered set); a
  *     background write that fails is reported to the ExceptionListener. A transacted commit always waits</td></tr>
+ * <tr><td>idlePoll</td><td>PUB_IDLE_POLL</td><td>250ms</td><td>the longest a consumer goes without looking at a
+ *     shard it keeps finding consumed, when nothing is published there through this JVM: it looks again after
+ *     50ms, then after twice as long each time, up to this. So it is how late a message another JVM writes to
+ *     such a shard can be found, and an idle consumer costs a head read per shard per idlePoll. From 50ms (no
+ *     growth) to 10s</td></tr>
  * </table>
  *
  * <p>Durations are written 500ms, 30s, 2m (a plain number is seconds). Their minimums keep background
@@ -64,10 +69,13 @@ record ProviderOptions(
         int prefetch,
         Duration heartbeatTtl,
         SendWindow sendWindow,
-        boolean blockOnAcknowledge) {
+        boolean blockOnAcknowledge,
+        Duration idlePoll) {
 
     static final Duration MIN_LEASE = io.pub.Pub.Config.MIN_LEASE_DURATION;
     static final Duration MIN_HEARTBEAT = Duration.ofMillis(100);
+    static final Duration DEFAULT_IDLE_POLL = Duration.ofMillis(250);
+    static final Duration MAX_IDLE_POLL = Duration.ofSeconds(10);
 
     static final List<String> URL_OPTIONS = List.of(
             "clientID",
@@ -83,7 +91,8 @@ record ProviderOptions(
             "heartbeat",
             "asyncSendWindow",
             "asyncSendWindowBytes",
-            "blockOnAcknowledge");
+            "blockOnAcknowledge",
+            "idlePoll");
 
     private static final Map<String, String> SETTING_OF = Map.ofEntries(
             Map.entry("users", "PUB_USERS"),
@@ -98,7 +107,8 @@ record ProviderOptions(
             Map.entry("heartbeat", "PUB_HEARTBEAT_TTL"),
             Map.entry("asyncSendWindow", "PUB_ASYNC_SEND_WINDOW"),
             Map.entry("asyncSendWindowBytes", "PUB_ASYNC_SEND_WINDOW_BYTES"),
-            Map.entry("blockOnAcknowledge", "PUB_BLOCK_ON_ACKNOWLEDGE"));
+            Map.entry("blockOnAcknowledge", "PUB_BLOCK_ON_ACKNOWLEDGE"),
+            Map.entry("idlePoll", "PUB_IDLE_POLL"));
 
     /** Splits {@code url} into the store URL and the provider's options, then resolves them. */
     static ProviderOptions parse(String url, Settings settings) {
@@ -186,7 +196,8 @@ record ProviderOptions(
                 s.getInt("prefetch", 64, 1),
                 heartbeat,
                 window,
-                s.getBoolean("blockOnAcknowledge", false));
+                s.getBoolean("blockOnAcknowledge", false),
+                s.getDuration("idlePoll", DEFAULT_IDLE_POLL, PubMessageConsumer.QUIET_RECHECK, MAX_IDLE_POLL));
     }
 
     private static Map<String, String> parseUsers(String spec) {
@@ -247,7 +258,8 @@ record ProviderOptions(
                 prefetch,
                 heartbeatTtl,
                 sendWindow,
-                blockOnAcknowledge);
+                blockOnAcknowledge,
+                idlePoll);
     }
 
     /** The options, with every password masked. */
@@ -260,7 +272,7 @@ record ProviderOptions(
                 + deadLetterQueue + ", redeliveryDelay=" + redeliveryDelay + ", redeliveryBackoff=" + redeliveryBackoff
                 + ", redeliveryMaxDelay=" + redeliveryMaxDelay + ", leaseDuration=" + leaseDuration + ", prefetch="
                 + prefetch + ", heartbeat=" + heartbeatTtl + ", " + sendWindow + ", blockOnAcknowledge="
-                + blockOnAcknowledge + "]";
+                + blockOnAcknowledge + ", idlePoll=" + idlePoll + "]";
     }
 
     /** Redelivery delay, its backoff and dead-lettering: the engine's policy object, shared with the native API. */

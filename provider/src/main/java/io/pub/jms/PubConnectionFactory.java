@@ -166,6 +166,14 @@ public class PubConnectionFactory
         option("asyncSendWindowBytes", bytes);
     }
 
+    /**
+     * The longest a consumer goes without looking at a shard it keeps finding consumed, e.g. "250ms":
+     * how late it may find a message another JVM wrote there (50ms to 10s).
+     */
+    public void setIdlePoll(String duration) {
+        option("idlePoll", duration);
+    }
+
     /** Sets a provider option by its URL name; checked at once. */
     public synchronized void option(String name, String value) {
         java.util.Map<String, String> next = new java.util.LinkedHashMap<>(overrides);

@@ -27,15 +27,17 @@ import java.util.List;
  * the session's listener thread) at once, and a publish to the destination from this JVM wakes one
  * waiting consumer of the subscription, whose read serves the others ({@link Receiver#onArrival}).
  * Publishes from other JVMs are found by polling with a backoff of 1 to 50 ms;
- * shards found empty are looked at again only after a publish here or {@link #QUIET_RECHECK}, so an
- * idle consumer costs few store calls.
+ * shards found empty are looked at again only after a publish here or {@link #QUIET_RECHECK}, and a
+ * shard found consumed again and again after twice as long each time, up to the idlePoll option
+ * (250 ms), so an idle consumer costs few store calls.
  */
 final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicSubscriber {
     private static final long MAX_BACKOFF_MS = 50;
     /**
      * How long a shard found empty is not polled again unless this JVM publishes to it: as long as
      * the longest poll backoff, so a busy consumer finds other JVMs' messages on its quiet shards no
-     * later than an idle one does, at a head read per quiet shard per 50 ms.
+     * later than an idle one does. For a shard found consumed (nothing pending) it doubles with each
+     * such poll in a row, up to the idlePoll option ({@link io.pub.Subscriber#poll(int, Duration, Duration)}).
      */
     static final Duration QUIET_RECHECK = Duration.ofMillis(50);
 
@@ -86,7 +88,12 @@ final class PubMessageConsumer implements MessageConsumer, QueueReceiver, TopicS
     /** How a JMS consumer takes from its receiver: priority order, a sender's order across shards. */
     static Receiver.Options receiverOptions(int prefetch, PubConnection connection) {
         return new Receiver.Options(
-                prefetch, OrderHeaders.ORDER, OrderHeaders::previousShard, QUIET_RECHECK, connection::failed);
+                prefetch,
+                OrderHeaders.ORDER,
+                OrderHeaders::previousShard,
+                QUIET_RECHECK,
+                connection.options().idlePoll(),
+                connection::failed);
     }
 
     /**

@@ -70,6 +70,29 @@ class FactoryValidationTest extends JmsTestBase {
     }
 
     @Test
+    void theIdlePollLiesBetweenTheFirstRecheckAndTenSecondsAndReachesTheConsumers() throws Exception {
+        assertThatThrownBy(() -> factory("idlePoll=10ms"))
+                .hasMessageContaining("idlePoll must be at least 50ms, was 10ms");
+        assertThatThrownBy(() -> factory("idlePoll=11s")).hasMessageContaining("idlePoll must be at most 10s, was 11s");
+        assertThatThrownBy(() -> new PubConnectionFactory(
+                                "mem:idle",
+                                io.pub.Settings.only(java.util.Map.of("PUB_IDLE_POLL", "soon")),
+                                TestStores.CLOCK)
+                        .options())
+                .hasMessageContaining("idlePoll must be a duration");
+        assertThat(factory("").options().idlePoll()).isEqualTo(ProviderOptions.DEFAULT_IDLE_POLL);
+        PubConnectionFactory f = new PubConnectionFactory(
+                "mem:idle", io.pub.Settings.only(java.util.Map.of("PUB_IDLE_POLL", "1s")), TestStores.CLOCK);
+        assertThat(f.options().idlePoll()).hasSeconds(1);
+        f.setIdlePoll("2s"); // the setter wins over the setting
+        try (PubConnection c = (PubConnection) f.createConnection()) {
+            io.pub.Receiver.Options o = PubMessageConsumer.receiverOptions(1, c);
+            assertThat(o.quietRecheck()).isEqualTo(PubMessageConsumer.QUIET_RECHECK);
+            assertThat(o.idleRecheck()).hasSeconds(2);
+        }
+    }
+
+    @Test
     void aMessageOverTheSizeLimitIsRefusedNamingTheLimit() throws Exception {
         Connection c = connection();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
