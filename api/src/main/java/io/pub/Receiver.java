@@ -55,10 +55,7 @@ public final class Receiver implements AutoCloseable {
             previousShard = previousShard == null ? d -> -1 : previousShard;
             quietRecheck = quietRecheck == null ? Duration.ZERO : quietRecheck;
             idleRecheck = idleRecheck == null ? quietRecheck : idleRecheck;
-            if (idleRecheck.compareTo(quietRecheck) < 0) {
-                throw new IllegalArgumentException(
-                        "idleRecheck must be at least quietRecheck (" + quietRecheck + "), was " + idleRecheck);
-            }
+            Subscriber.checkRechecks(quietRecheck, idleRecheck);
             onRenewalFailure = onRenewalFailure == null ? e -> {} : onRenewalFailure;
         }
 

@@ -188,10 +188,7 @@ public final class Subscriber implements AutoCloseable {
         if (max < 1) {
             throw new IllegalArgumentException("max must be >= 1, was " + max);
         }
-        if (idleRecheck.compareTo(quietRecheck) < 0) {
-            throw new IllegalArgumentException(
-                    "idleRecheck must be at least quietRecheck (" + quietRecheck + "), was " + idleRecheck);
-        }
+        checkRechecks(quietRecheck, idleRecheck);
         TraceSpan span = metrics.tracing().startReceive(subscription);
         try (TraceScope scope = span.makeCurrent()) {
             List<Delivery> out = new ArrayList<>();
@@ -206,7 +203,9 @@ public final class Subscriber implements AutoCloseable {
             for (int i = 0; i < shards.size() && out.size() < max; i++) {
                 ShardState s = shards.get((start + i) % shards.size());
                 // once this poll has deliveries, a quiet shard waits for a poll that starts at it
-                if (recheck > 0 && s.isQuiet(signal, out.isEmpty() ? s.recheckNanos(recheck, idle) : Long.MAX_VALUE)) {
+                if (recheck > 0
+                        && s.isQuiet(
+                                signal, out.isEmpty() ? recheckNanos(recheck, idle, s.idlePolls) : Long.MAX_VALUE)) {
                     continue;
                 }
                 try {
@@ -1126,6 +1125,14 @@ public final class Subscriber implements AutoCloseable {
         controller.giveBack(back, clock.millis());
     }
 
+    /** Refuses an idle recheck shorter than the quiet one (see {@link #poll(int, Duration, Duration)}). */
+    static void checkRechecks(Duration quietRecheck, Duration idleRecheck) {
+        if (idleRecheck.compareTo(quietRecheck) < 0) {
+            throw new IllegalArgumentException(
+                    "idleRecheck must be at least quietRecheck (" + quietRecheck + "), was " + idleRecheck);
+        }
+    }
+
     /**
      * How long a shard found empty is skipped: {@code first}, doubled for each poll in a row after the
      * first that found it consumed ({@code idlePolls} counts them all), up to {@code idle}.
@@ -1230,14 +1237,6 @@ public final class Subscriber implements AutoCloseable {
             quietAt = polledAt;
             quiet = nothing;
             idlePolls = nothing && consumed ? Math.min(idlePolls + 1, 62) : 0;
-        }
-
-        /**
-         * How long after the last poll this shard is skipped: {@code first}, doubled for every poll
-         * in a row after the first that found it consumed, up to {@code idle}.
-         */
-        long recheckNanos(long first, long idle) {
-            return Subscriber.recheckNanos(first, idle, idlePolls);
         }
 
         boolean isQuiet(Wakeups.Topic signal, long recheckNanos) {
