@@ -299,14 +299,19 @@ public final class Subscriber implements AutoCloseable {
     private List<Delivery> pollShard0(ShardState s, int max, List<Delivery> out) {
         synchronized (s) {
             s.refusedFrom = Long.MAX_VALUE;
+            boolean wasConsumed = s.consumed;
             s.consumed = false;
             long now = clock.millis();
             // The cursor is the last one this subscriber read or wrote, read again at every rescan. It
             // may miss what other consumers did since: that costs at most a wasted lease, since every
-            // lease taken is checked against a cursor read after taking it (see lease).
+            // lease taken is checked against a cursor read after taking it (see lease). A shard the
+            // last poll found consumed is not rescanned: nothing below its head is unacknowledged, so
+            // no lease there can lapse, and what comes past the head the read below finds; the rescan
+            // resumes with the first poll that finds the shard otherwise (an idle consumer read each
+            // shard's cursor every second for nothing).
             Cursor cursor = s.cursor;
             boolean cached = true;
-            if (now >= s.rescanAt || cursor == null) {
+            if ((now >= s.rescanAt && !wasConsumed) || cursor == null) {
                 s.scanFrom = 0; // from the cursor again: picks up leases that expired or were released
                 s.rescanAt = now + options.rescanInterval().toMillis();
                 cursor = s.offerCursor(controller.cursor(subscription.id(), s.shard));

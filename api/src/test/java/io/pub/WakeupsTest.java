@@ -193,6 +193,34 @@ class WakeupsTest {
     }
 
     @Test
+    void aShardFoundConsumedIsNotRescannedUntilItHasMessagesAgain() throws Exception {
+        pub.createTopic("t", 1);
+        Subscriber sub = subscriber(shared("t"));
+        Duration first = Duration.ofNanos(1); // run out by the next poll: every poll reads the shard
+        pub.producer().publish("t", msg("a"));
+        sub.ack(sub.poll(10, first));
+        assertThat(sub.poll(10, first)).isEmpty(); // reaches the head with the cursor there: consumed
+        long before = store.roundTrips();
+        assertThat(sub.poll(10, first)).isEmpty();
+        long quietPoll = store.roundTrips() - before;
+        assertThat(quietPoll).isPositive();
+
+        // past the rescan interval: still only the read, no cursor read on top of it
+        clock.advance(Duration.ofMinutes(1));
+        before = store.roundTrips();
+        assertThat(sub.poll(10, first)).isEmpty();
+        assertThat(store.roundTrips() - before).isEqualTo(quietPoll);
+
+        // what another JVM writes meanwhile is still found, and acknowledged in full
+        store.append(new TopicShard("t", 0), List.of(msg("far")));
+        List<Delivery> got = sub.poll(10, first);
+        assertThat(ids(got)).containsExactly("far");
+        sub.ack(got);
+        assertThat(store.cursor(sub.subscription().id(), new TopicShard("t", 0)).committed())
+                .isEqualTo(2);
+    }
+
+    @Test
     void aShardWithSomethingPendingKeepsTheFirstRecheck() throws Exception {
         pub.createTopic("t", 1);
         Subscriber sub = subscriber(shared("t"));
