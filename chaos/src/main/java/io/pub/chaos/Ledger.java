@@ -219,7 +219,11 @@ final class Ledger {
                         f[7].equals("1"),
                         Integer.parseInt(f[8]));
                 String key = d.sub + " " + d.cid;
-                deliveries.computeIfAbsent(key, k -> new ArrayList<>(2)).add(d);
+                List<Delivery> ofMessage = deliveries.computeIfAbsent(key, k -> new ArrayList<>(2));
+                ofMessage.add(d);
+                if (ofMessage.size() > 1) {
+                    count("redeliveries seen"); // what the checker's "redeliveries" will count
+                }
                 delivered.add(key);
                 missing.remove(key);
                 count("deliveries");

@@ -101,6 +101,21 @@ class CheckerTest {
     }
 
     @Test
+    void theLedgerCountsRedeliveriesAsTheCheckerDoesWhileTheRunGoesOn() {
+        sent();
+        // flagged redelivered, but its first delivery was never journaled (a killed consumer's)
+        child("c.1", "400 DELIVER c.1/q_client0#0 q m1 1 2 0 0");
+        assertThat(ledger.counts).containsEntry("deliveries flagged redelivered", 1);
+        assertThat(ledger.counts).doesNotContainKey("redeliveries seen");
+        child("c.1", "500 RELEASE c.1/q_client0#0 q m1");
+        child("c.2", "600 DELIVER c.2/q_client0#0 q m1 1 3 0 0", "601 ACK c.2/q_client0#0 q m1");
+        assertThat(ledger.counts).containsEntry("redeliveries seen", 1);
+        Checker c = new Checker(ledger, 3000).check();
+        assertThat(c.violations()).isEmpty();
+        assertThat(c.figures()).containsEntry("redeliveries", 1L);
+    }
+
+    @Test
     void aGiveBackAKillAPauseOrARenewalFaultExcusesARedelivery() {
         sent();
         child("c.0", "200 DELIVER c.0/q_client0#0 q m1 0 1 0 0", "300 RELEASE c.0/q_client0#0 q m1");
