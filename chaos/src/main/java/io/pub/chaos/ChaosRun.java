@@ -288,8 +288,8 @@ final class ChaosRun {
     /**
      * Every act done at least once, the minimum of acknowledged sends, and a redelivery: a message
      * delivered again to its subscription, as the checker counts it. A delivery flagged redelivered
-     * is not enough: its first delivery may never have been journaled (its consumer was killed first),
-     * and a short run that had only those ended with no redelivery to check.
+     * is not enough: its earlier lease may never have reached an application (a killed or paused
+     * consumer's prefetch), and a short run that had only those ended with no redelivery to check.
      */
     private boolean didEnough() {
         long acked = ledger.counts.entrySet().stream()
