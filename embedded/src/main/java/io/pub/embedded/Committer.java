@@ -533,8 +533,9 @@ final class Committer implements AutoCloseable {
             }
             // senders released by the previous fsync are submitting again right now; give the
             // writer up to two writes' time to pass their batches on, so one fsync covers them. Each
-            // write wakes this wait (writeQueued): polling every 20 us instead cost a context switch a
-            // poll on cores the senders need, and queue-4x4 9% (bench/RESULTS.md)
+            // write wakes this wait (writeQueued), so the fsync starts as the write lands: polled every
+            // 20 us, it started up to a poll and a trip through the run queue later, with the fsync
+            // idle meanwhile (queue-4x4 9% slower, bench/RESULTS.md)
             long seen = writes.get();
             long deadline = System.nanoTime() + 1_000_000;
             gathering = true;
