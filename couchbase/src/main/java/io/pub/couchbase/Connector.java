@@ -31,6 +31,12 @@ final class Connector {
 
     private Connector() {}
 
+    /**
+     * Connects with the URL's timeouts, and the SDK's logging meter off unless the URL turns it on
+     * ({@code loggingMeter.enabled=true}): the latency statistics behind it start a pause detector of
+     * three threads that wake every millisecond for the rest of the JVM's life, closed store or not.
+     * Pub's own metrics time every store call.
+     */
     static CouchbaseController connect(CouchbaseConfig config, Clock clock) {
         Cluster cluster;
         try {
@@ -38,8 +44,9 @@ final class Connector {
                     config.connectionString(),
                     ClusterOptions.clusterOptions(config.username(), config.password())
                             .environment(env -> env.timeoutConfig(t -> t.connectTimeout(config.connectTimeout())
-                                    .kvTimeout(config.kvTimeout())
-                                    .managementTimeout(config.connectTimeout()))));
+                                            .kvTimeout(config.kvTimeout())
+                                            .managementTimeout(config.connectTimeout()))
+                                    .loggingMeterConfig(m -> m.enabled(false))));
         } catch (InvalidArgumentException e) {
             throw new IllegalArgumentException(
                     "malformed Couchbase connection string '" + config.redactedUrl() + "': " + e.getMessage(), e);

@@ -652,6 +652,11 @@ final class CouchbaseController implements Controller {
         return "couchbase";
     }
 
+    /** The SDK's meter (Connector turns its logging meter off unless the URL turns it on). */
+    com.couchbase.client.core.cnc.Meter sdkMeter() {
+        return cluster.environment().meter();
+    }
+
     @Override
     public void close() {
         log.close();
