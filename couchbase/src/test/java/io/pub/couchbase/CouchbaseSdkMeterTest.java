@@ -2,6 +2,7 @@ package io.pub.couchbase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.couchbase.client.core.cnc.Meter;
 import com.couchbase.client.core.cnc.metrics.LoggingMeter;
 import java.net.URI;
 import java.time.Clock;
@@ -29,28 +30,24 @@ class CouchbaseSdkMeterTest {
         mock.close();
     }
 
-    private CouchbaseController connect(String extra) {
+    /** The SDK's meter of a store opened with {@code extra} appended to the mock's URL. */
+    private Meter meterWith(String extra) {
         CouchbaseConfig config = CouchbaseConfig.from(URI.create(mock.storeUrl() + extra), mock.settings());
-        return Connector.connect(config, Clock.systemUTC());
+        CouchbaseController store = Connector.connect(config, Clock.systemUTC());
+        try {
+            return store.sdkMeter();
+        } finally {
+            store.close();
+        }
     }
 
     @Test
     void theSdksLoggingMeterIsOffByDefault() {
-        CouchbaseController store = connect("");
-        try {
-            assertThat(store.sdkMeter()).isNotInstanceOf(LoggingMeter.class);
-        } finally {
-            store.close();
-        }
+        assertThat(meterWith("")).isNotInstanceOf(LoggingMeter.class);
     }
 
     @Test
     void theUrlCanTurnItBackOn() {
-        CouchbaseController store = connect("&loggingMeter.enabled=true");
-        try {
-            assertThat(store.sdkMeter()).isInstanceOf(LoggingMeter.class);
-        } finally {
-            store.close();
-        }
+        assertThat(meterWith("&loggingMeter.enabled=true")).isInstanceOf(LoggingMeter.class);
     }
 }
