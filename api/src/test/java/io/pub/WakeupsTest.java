@@ -164,7 +164,7 @@ class WakeupsTest {
     }
 
     @Test
-    void aDeliveryReleasedForLaterIsFoundOnceDueThoughThePollBeforeDrainedTheShard() {
+    void aDeliveryReleasedForLaterIsFoundByThePollOnceItIsDue() {
         pub.createTopic("t", 1);
         Subscriber sub = subscriber(shared("t"));
         pub.producer().publish("t", msg("r"));
