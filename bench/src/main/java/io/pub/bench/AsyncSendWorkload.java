@@ -55,7 +55,7 @@ final class AsyncSendWorkload implements Workload {
                 for (long n = 0; !stop.get() && plan.more(0, 1, n, start); n++) {
                     int seq = Math.toIntExact(n);
                     inFlight.acquire();
-                    sender.send(Clients.message(session, seq), new CompletionListener() {
+                    sender.send(Clients.message(session, seq, plan.bodies()), new CompletionListener() {
                         @Override
                         public void onCompletion(Message message) {
                             tally.sent(seq);

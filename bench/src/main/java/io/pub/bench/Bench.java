@@ -246,13 +246,14 @@ public final class Bench {
         if (!target.speedMeaningful()) {
             long n = run == 0 ? Math.max(10, options.mockMessages() / 4) : options.mockMessages();
             Duration stall = options.stall().compareTo(MOCK_STALL) < 0 ? options.stall() : MOCK_STALL;
-            return new Plan(n, options.sendTime(), stall, tag);
+            return new Plan(n, options.sendTime(), stall, tag, options.bodies());
         }
         if (options.messages() > 0) {
             long n = run == 0 ? Math.max(100, options.messages() / 5) : options.messages();
-            return new Plan(n, options.sendTime(), options.stall(), tag);
+            return new Plan(n, options.sendTime(), options.stall(), tag, options.bodies());
         }
-        return new Plan(0, run == 0 ? options.warmupTime() : options.sendTime(), options.stall(), tag);
+        return new Plan(
+                0, run == 0 ? options.warmupTime() : options.sendTime(), options.stall(), tag, options.bodies());
     }
 
     private Hashtable<String, Object> environment(Target target) {
@@ -275,7 +276,7 @@ public final class Bench {
         try (Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE)) {
             MessageProducer p = Clients.producer(s, queue);
             for (int i = 0; i < WARMUP_SENDS; i++) {
-                p.send(Clients.message(s, i));
+                p.send(Clients.message(s, i, Bodies.DISTINCT));
             }
             MessageConsumer consumer = s.createConsumer(queue);
             c.start();

@@ -9,31 +9,23 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.time.Duration;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /** The JMS client code every workload shares: the message, the consumer loop, completion. */
 final class Clients {
-    static final int BODY_BYTES = 1024;
     /** Consumers acknowledge (or commit) every this many messages; producers commit as often. */
     static final int BATCH = 100;
 
     static final String SEQ = "seq";
     static final String SENT_NANOS = "sentNanos";
 
-    private static final byte[] BODY = new byte[BODY_BYTES];
-
-    static {
-        new Random(42).nextBytes(BODY);
-    }
-
     private Clients() {}
 
     /** A 1 KiB persistent BytesMessage carrying its sequence id; a new one per send. */
-    static BytesMessage message(Session session, int seq) throws JMSException {
+    static BytesMessage message(Session session, int seq, Bodies bodies) throws JMSException {
         BytesMessage m = session.createBytesMessage();
-        m.writeBytes(BODY);
+        m.writeBytes(bodies.body(seq));
         m.setIntProperty(SEQ, seq);
         return m;
     }

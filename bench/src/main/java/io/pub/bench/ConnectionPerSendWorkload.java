@@ -40,7 +40,7 @@ final class ConnectionPerSendWorkload implements Workload {
                     long t0 = System.nanoTime();
                     try (Connection c = factory.createConnection()) {
                         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                        s.createProducer(queue).send(Clients.message(s, seq));
+                        s.createProducer(queue).send(Clients.message(s, seq, plan.bodies()));
                     }
                     recorder.recordValue(System.nanoTime() - t0);
                     tally.sent(seq);

@@ -58,7 +58,7 @@ final class FanOutWorkload implements Workload {
             producerThreads.start("producer", () -> {
                 for (long n = 0; !stop.get() && plan.more(0, 1, n, start); n++) {
                     int seq = Math.toIntExact(n);
-                    sender.send(Clients.message(session, seq));
+                    sender.send(Clients.message(session, seq, plan.bodies()));
                     tally.sent(seq);
                 }
                 sendEnd.set(System.nanoTime());

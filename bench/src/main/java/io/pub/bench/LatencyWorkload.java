@@ -39,7 +39,7 @@ final class LatencyWorkload implements Workload {
         long count = plan.messages() > 0
                 ? plan.messages()
                 : Math.max(1, rate * plan.sendTime().toMillis() / 1000);
-        Plan fixed = new Plan(count, plan.sendTime(), plan.stall(), plan.tag());
+        Plan fixed = new Plan(count, plan.sendTime(), plan.stall(), plan.tag(), plan.bodies());
         Tally tally = new Tally(1);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong sendEnd = new AtomicLong();
@@ -73,7 +73,7 @@ final class LatencyWorkload implements Workload {
                         LockSupport.parkNanos(wait);
                     }
                     int seq = Math.toIntExact(n);
-                    Message m = Clients.message(session, seq);
+                    Message m = Clients.message(session, seq, plan.bodies());
                     m.setLongProperty(Clients.SENT_NANOS, System.nanoTime());
                     sender.send(m);
                     tally.sent(seq);

@@ -24,7 +24,8 @@ record Options(
         String pubOptions,
         boolean quick,
         Duration diskTime,
-        boolean syncPath) {
+        boolean syncPath,
+        Bodies bodies) {
 
     static final List<String> ALL_TARGETS =
             List.of(Targets.ARTEMIS_DEFAULT, Targets.ARTEMIS_250US, Targets.PUB_EMBEDDED, Targets.PUB_COUCHBASE_MOCK);
@@ -37,7 +38,9 @@ record Options(
             + " run first and not reported, so that every target's code is compiled before it is measured,"
             + " default 0) --mock-messages=N (per run on"
             + " pub-couchbase-mock, default 200) --stall-seconds=S (give up when nothing moves, default 30)"
-            + " --pub-options=k=v&k=v (query options for Pub's connection factory URL, e.g. prefetch=16)"
+            + " --pub-options=k=v&k=v (query options for Pub's connection factory URL and its store's, e.g."
+            + " prefetch=16 or compression=lz4) --bodies=" + Bodies.CHOICES + " (what the 1 KiB bodies are:"
+            + " different from one message to the next, default, or one body for every message)"
             + " --warmup-seconds=S (sending time of each scenario's warm-up run, default 8, with --quick 0.5)"
             + " --quick (1 s runs, short warm-up) --disk-seconds=S (measure the disk's 1 KiB dsync rate first,"
             + " S seconds per case, default 2, 0 skips it) --sync-path (instead of the JMS scenarios: the embedded"
@@ -58,6 +61,7 @@ record Options(
         Double diskSeconds = null;
         Double warmupSeconds = null;
         boolean syncPath = false;
+        Bodies bodies = Bodies.DISTINCT;
         for (String arg : args) {
             if (arg.isBlank()) {
                 continue;
@@ -79,6 +83,7 @@ record Options(
                 case "--quick" -> quick = true;
                 case "--disk-seconds" -> diskSeconds = nonNegativeDouble(name, value);
                 case "--sync-path" -> syncPath = true;
+                case "--bodies" -> bodies = Bodies.parse(value);
                 case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'; " + USAGE);
             }
@@ -107,7 +112,8 @@ record Options(
                 pubOptions,
                 quick,
                 Duration.ofMillis(Math.round((diskSeconds != null ? diskSeconds : quick ? 1 : 2) * 1000)),
-                syncPath);
+                syncPath,
+                bodies);
     }
 
     private static List<String> targets(String value) {

@@ -84,7 +84,7 @@ final class QueueWorkload implements Workload {
         long n = 0;
         while (!stop.get() && plan.more(id, producers, n, start)) {
             int seq = Math.toIntExact(n * producers + id);
-            sender.send(Clients.message(session, seq));
+            sender.send(Clients.message(session, seq, plan.bodies()));
             n++;
             if (!transacted) {
                 tally.sent(seq);

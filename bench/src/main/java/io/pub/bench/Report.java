@@ -28,7 +28,9 @@ final class Report {
                 .append(Runtime.getRuntime().availableProcessors())
                 .append(" cores, Java ")
                 .append(System.getProperty("java.version"))
-                .append(", 1 KiB persistent BytesMessage, ")
+                .append(", 1 KiB persistent BytesMessage (")
+                .append(options.bodies() == Bodies.DISTINCT ? "distinct bodies" : "one body repeated")
+                .append("), ")
                 .append(options.runs() * options.rounds())
                 .append(" measured run(s) per cell after a warm-up run")
                 .append(

@@ -34,7 +34,7 @@ final class SingleWorkload implements Workload {
             for (long n = 0; plan.more(0, 1, n, start); n++) {
                 int seq = Math.toIntExact(n);
                 long t0 = System.nanoTime();
-                sender.send(Clients.message(producing, seq));
+                sender.send(Clients.message(producing, seq, plan.bodies()));
                 tally.sent(seq);
                 Message m = consumer.receive(plan.stall().toMillis());
                 if (m == null) {

@@ -55,7 +55,8 @@ class BenchSmokeTest {
                         "CPU per delivered message",
                         "of which JIT",
                         "Paced latency",
-                        "O_DSYNC");
+                        "O_DSYNC",
+                        "BytesMessage (distinct bodies)");
     }
 
     @Test
@@ -95,6 +96,16 @@ class BenchSmokeTest {
 
     @Test
     @Timeout(10)
+    void distinctBodiesDifferFromOneMessageToTheNextAndRepeatedOnesDoNot() {
+        assertThat(Bodies.DISTINCT.body(7)).hasSize(Bodies.BYTES).isNotEqualTo(Bodies.DISTINCT.body(8));
+        assertThat(Bodies.DISTINCT.body(-1)).isEqualTo(Bodies.DISTINCT.body(1023));
+        assertThat(Bodies.REPEATED.body(7)).isEqualTo(Bodies.REPEATED.body(8)).isEqualTo(Bodies.DISTINCT.body(0));
+        assertThat(Options.parse().bodies()).isEqualTo(Bodies.DISTINCT);
+        assertThat(Options.parse("--bodies=Repeated").bodies()).isEqualTo(Bodies.REPEATED);
+    }
+
+    @Test
+    @Timeout(10)
     void rejectsBadOptionsNamingThem() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--runs=0"))
                 .hasMessageContaining("--runs");
@@ -108,5 +119,9 @@ class BenchSmokeTest {
                 .hasMessageContaining("--disk-seconds");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--warmup-seconds=0"))
                 .hasMessageContaining("--warmup-seconds");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse("--bodies=same"))
+                .hasMessageContaining("--bodies")
+                .hasMessageContaining("distinct|repeated")
+                .hasMessageContaining("'same'");
     }
 }

@@ -187,7 +187,9 @@ final class EmbeddedController implements Controller, EmbeddedStore {
                 .setMaxTotalWalSize(MAX_TOTAL_WAL_SIZE)
                 .setRecycleLogFileNum(RECYCLED_LOGS)
                 .setListeners(listeners);
-        ColumnFamilyOptions familyOptions = new ColumnFamilyOptions().setWriteBufferSize(WRITE_BUFFER);
+        ColumnFamilyOptions familyOptions = new ColumnFamilyOptions()
+                .setWriteBufferSize(WRITE_BUFFER)
+                .setCompressionType(url.compression().rocks());
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions));
         for (String f : Families.NAMES) {

@@ -8,14 +8,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import org.rocksdb.CompressionType;
 
 /**
  * An {@code embedded:} URL: {@code embedded:./pub-data}, {@code embedded:/abs/dir} or
  * {@code embedded:///abs/dir}, with options as a query ({@code ?sync=false&recover=point-in-time},
- * {@code ?readOnly=true}, {@code ?primeLog=false}: see {@link LogPrimer}, {@code ?ackLinger=5ms}).
+ * {@code ?readOnly=true}, {@code ?primeLog=false}: see {@link LogPrimer}, {@code ?ackLinger=5ms},
+ * {@code ?compression=lz4}).
  */
 record StoreUrl(
-        Path directory, boolean durable, Recovery recovery, boolean readOnly, boolean primeLog, Duration ackLinger) {
+        Path directory,
+        boolean durable,
+        Recovery recovery,
+        boolean readOnly,
+        boolean primeLog,
+        Duration ackLinger,
+        Compression compression) {
     /**
      * How long the engine holds a background acknowledgement so that those after it share its write
      * ({@link io.pub.spi.Controller#acknowledgementLinger}). Not for the write itself, which costs
@@ -29,7 +37,46 @@ record StoreUrl(
     static final Duration MAX_ACK_LINGER = Duration.ofSeconds(1);
     private static final String FORMS = "embedded:./dir, embedded:/abs/dir or embedded:///abs/dir";
     private static final String OPTIONS = "sync=true|false, recover=" + Recovery.CHOICES.replace(", ", "|")
-            + ", readOnly=true|false, primeLog=true|false, ackLinger=<0ms to 1s>";
+            + ", readOnly=true|false, primeLog=true|false, ackLinger=<0ms to 1s>, compression="
+            + Compression.CHOICES;
+
+    /**
+     * How the store compresses the table files it writes from now on; each file records its own, so
+     * files written under another setting still read. A store's messages mostly live a short while
+     * and bodies are often compressed already (or encrypted), so compressing them costs CPU on every
+     * flush and read for little: {@code none} by default. A store that keeps large compressible
+     * backlogs (JSON or text bodies left unconsumed) saves disk with {@code lz4} (fast) or
+     * {@code zstd} (smaller, slower).
+     */
+    enum Compression {
+        NONE(CompressionType.NO_COMPRESSION),
+        SNAPPY(CompressionType.SNAPPY_COMPRESSION),
+        LZ4(CompressionType.LZ4_COMPRESSION),
+        ZSTD(CompressionType.ZSTD_COMPRESSION);
+
+        static final Compression DEFAULT = NONE;
+        static final String CHOICES = "none|snappy|lz4|zstd";
+
+        private final CompressionType rocks;
+
+        Compression(CompressionType rocks) {
+            this.rocks = rocks;
+        }
+
+        CompressionType rocks() {
+            return rocks;
+        }
+
+        static Compression parse(String value, URI url) {
+            for (Compression c : values()) {
+                if (c.name().toLowerCase(Locale.ROOT).equals(value)) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException(Stores.URL_SETTING + ": the embedded store option compression must be"
+                    + " one of " + CHOICES + ", was '" + value + "' in '" + url + "'");
+        }
+    }
 
     static StoreUrl parse(URI url) {
         String path;
@@ -57,6 +104,7 @@ record StoreUrl(
         boolean primeLog = true;
         Duration ackLinger = DEFAULT_ACK_LINGER;
         Recovery recovery = Recovery.NONE;
+        Compression compression = Compression.DEFAULT;
         if (query != null && !query.isEmpty()) {
             for (String option : query.split("&")) {
                 String[] kv = option.split("=", 2);
@@ -68,6 +116,7 @@ record StoreUrl(
                     case "recover" -> recovery = Recovery.parse(value, url);
                     case "primelog" -> primeLog = parseBoolean("primeLog", value, url);
                     case "acklinger" -> ackLinger = parseLinger(value, url);
+                    case "compression" -> compression = Compression.parse(value, url);
                     default ->
                         throw new IllegalArgumentException(Stores.URL_SETTING + ": unknown embedded store option '"
                                 + kv[0] + "' in '" + url + "'; known options: " + OPTIONS);
@@ -85,7 +134,7 @@ record StoreUrl(
             throw new IllegalArgumentException(
                     Stores.URL_SETTING + ": '" + path + "' is not a valid directory path: " + e.getMessage(), e);
         }
-        return new StoreUrl(dir, durable, recovery, readOnly, primeLog, ackLinger);
+        return new StoreUrl(dir, durable, recovery, readOnly, primeLog, ackLinger, compression);
     }
 
     private static Duration parseLinger(String value, URI url) {

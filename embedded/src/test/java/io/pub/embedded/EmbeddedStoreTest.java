@@ -275,6 +275,54 @@ class EmbeddedStoreTest {
         }
     }
 
+    /**
+     * The table files RocksDB writes follow the URL's compression (none unless it says otherwise), and
+     * a store written under one setting reads whole under another: each file records its own.
+     */
+    @Test
+    void tableFilesFollowTheCompressionOptionAndReadUnderAnother() throws Exception {
+        long written = 4L * BIG_BATCH * BIG_BODY; // 4 MiB of zero bodies, very compressible
+        Map<String, Long> tableBytes = new java.util.LinkedHashMap<>();
+        for (String compression : List.of("", "none", "lz4", "zstd", "snappy")) {
+            Path dir = tmp.resolve("c-" + compression);
+            String url = "embedded:" + dir + "?sync=false&primeLog=false"
+                    + (compression.isEmpty() ? "" : "&compression=" + compression.toUpperCase(java.util.Locale.ROOT));
+            try (Controller store = open(url)) {
+                store.createTopic(new TopicInfo("orders", 1, false, null));
+                for (long i = 0; i < 4; i++) {
+                    store.append(S0, bigBatch(i));
+                }
+            }
+            // reopening writes the log's records into a table file, compressed as this URL says
+            try (Controller store = open(url)) {
+                assertThat(store.head(S0)).isEqualTo(4 * BIG_BATCH);
+            }
+            tableBytes.put(compression, tableFileBytes(dir));
+            try (Controller store =
+                    open("embedded:" + dir + "?compression=" + (compression.equals("zstd") ? "none" : "zstd"))) {
+                List<Entry> entries = store.read(S0, 0, 4 * BIG_BATCH).entries();
+                assertThat(entries).hasSize(4 * BIG_BATCH);
+                assertThat(entries.get(4 * BIG_BATCH - 1).message())
+                        .isEqualTo(bigBatch(3).get(BIG_BATCH - 1));
+            }
+        }
+        assertThat(tableBytes.get("")).as("the default, none: %s", tableBytes).isGreaterThanOrEqualTo(written);
+        assertThat(tableBytes.get("none")).as("%s", tableBytes).isGreaterThanOrEqualTo(written);
+        for (String compressed : List.of("lz4", "zstd", "snappy")) {
+            assertThat(tableBytes.get(compressed))
+                    .as("%s: %s", compressed, tableBytes)
+                    .isLessThan(written / 8);
+        }
+    }
+
+    private static long tableFileBytes(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".sst"))
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
+        }
+    }
+
     @Test
     void badUrlsFailNamingTheSetting() {
         assertThatThrownBy(() -> open("embedded:" + tmp + "?fsync=no"))
@@ -297,6 +345,10 @@ class EmbeddedStoreTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(Stores.URL_SETTING)
                 .hasMessageContaining("primeLog must be true or false, was 'maybe'");
+        assertThatThrownBy(() -> open("embedded:" + tmp + "?compression=gzip"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Stores.URL_SETTING)
+                .hasMessageContaining("compression must be one of none|snappy|lz4|zstd, was 'gzip'");
         assertThatThrownBy(() -> open("embedded://somehost/data"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(Stores.URL_SETTING)
