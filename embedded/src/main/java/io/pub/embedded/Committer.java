@@ -195,9 +195,12 @@ final class Committer implements AutoCloseable {
     <T> List<T> scan(int family, byte[] from, byte[] to, BiFunction<byte[], byte[], T> decode) {
         List<T> out = new ArrayList<>();
         // bounded: past the last key of the range, an unbounded step walked through the deletions
-        // after it (consumed messages of later segments, dropped leases) to find the next live key
+        // after it (consumed messages of later segments, dropped leases) to find the next live key.
+        // Message blocks stay out of the block cache: each is read about once (a consumer's scan, the
+        // recent ones from RecentMessages after that), so caching it only evicts another
         try (Slice upper = new Slice(to);
-                ReadOptions bounded = new ReadOptions().setIterateUpperBound(upper);
+                ReadOptions bounded =
+                        new ReadOptions().setIterateUpperBound(upper).setFillCache(family != Families.MESSAGES);
                 RocksIterator it = db.newIterator(families[family], bounded)) {
             for (it.seek(from); it.isValid() && Arrays.compareUnsigned(it.key(), to) < 0; it.next()) {
                 out.add(decode.apply(it.key(), it.value()));
