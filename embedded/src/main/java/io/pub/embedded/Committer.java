@@ -196,8 +196,8 @@ final class Committer implements AutoCloseable {
         List<T> out = new ArrayList<>();
         // bounded: past the last key of the range, an unbounded step walked through the deletions
         // after it (consumed messages of later segments, dropped leases) to find the next live key.
-        // Message blocks stay out of the block cache: each is read about once (a consumer's scan, the
-        // recent ones from RecentMessages after that), so caching it only evicts another
+        // Message blocks stay out of the block cache: a consumer's scan reads each about once, so
+        // caching it mostly evicts records that are read again (leases, cursors, offsets)
         try (Slice upper = new Slice(to);
                 ReadOptions bounded =
                         new ReadOptions().setIterateUpperBound(upper).setFillCache(family != Families.MESSAGES);
