@@ -151,7 +151,7 @@ public final class Bench {
             keeper = factory.createConnection();
             String warmUp = "";
             try {
-                warmUp(keeper, (Destination) jndi.lookup(WARMUP_QUEUE));
+                warmUp(keeper, (Destination) jndi.lookup(WARMUP_QUEUE), options.bodies());
             } catch (Exception e) {
                 // the scenarios still run (and report their own failures): they say more than this
                 warmUp = "; WARM-UP FAILED: " + Workers.describe(e);
@@ -272,11 +272,11 @@ public final class Bench {
      * its journal flush mode from its first flushes, and every target gets its classes loaded and its
      * store opened outside the measurements.
      */
-    private static void warmUp(Connection c, Destination queue) throws Exception {
+    private static void warmUp(Connection c, Destination queue, Bodies bodies) throws Exception {
         try (Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE)) {
             MessageProducer p = Clients.producer(s, queue);
             for (int i = 0; i < WARMUP_SENDS; i++) {
-                p.send(Clients.message(s, i, Bodies.DISTINCT));
+                p.send(Clients.message(s, i, bodies));
             }
             MessageConsumer consumer = s.createConsumer(queue);
             c.start();
