@@ -224,7 +224,7 @@ final class SubscriptionRecords {
             int count = current.map(l -> Lease.countTakingOver(l.deliveryCount(), ahead))
                     .orElse(1);
             Lease next = new Lease(subscription, shard, o, owner, expiresAt, count, versions.getAsLong());
-            b.put(LEASES, key, Records.encode(next));
+            b.put(LEASES, key, Records.lease(next));
             taken.add(next);
             raised = Math.max(raised, o + 1);
         }
@@ -266,7 +266,7 @@ final class SubscriptionRecords {
                         Lease next = uncounted
                                 ? current.get().givenBack(expiresAt, versions.getAsLong())
                                 : current.get().withExpiry(expiresAt, versions.getAsLong());
-                        b.put(LEASES, key, Records.encode(next));
+                        b.put(LEASES, key, Records.lease(next));
                         replaced.add(next);
                     }
                 }
