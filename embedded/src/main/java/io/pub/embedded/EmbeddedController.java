@@ -32,7 +32,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.rocksdb.AbstractEventListener;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -84,6 +83,9 @@ final class EmbeddedController implements Controller, EmbeddedStore {
      */
     static final int RECYCLED_LOGS = 1;
 
+    /** How often the files RocksDB created are made owner-only ({@link StoreDirectory#keepOwnerOnly}). */
+    static final Duration OWNER_ONLY_PASS = Duration.ofSeconds(1);
+
     private static final Logger log = LoggerFactory.getLogger(EmbeddedController.class);
 
     private final Path directory;
@@ -92,8 +94,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions familyOptions;
     private final RocksLog rocksLog;
-    private final List<AbstractEventListener> listeners;
-    private final TableFileDeletions deletions;
+    private final StoreDirectory.Pass ownerOnly;
     private final StoreDirectory dir;
     private final RocksDB db;
     private final List<ColumnFamilyHandle> handles;
@@ -123,8 +124,6 @@ final class EmbeddedController implements Controller, EmbeddedStore {
             DBOptions dbOptions,
             ColumnFamilyOptions familyOptions,
             RocksLog rocksLog,
-            List<AbstractEventListener> listeners,
-            TableFileDeletions deletions,
             StoreOpener.Opened opened)
             throws RocksDBException, IOException {
         this.directory = dir.path();
@@ -135,8 +134,6 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         this.dbOptions = dbOptions;
         this.familyOptions = familyOptions;
         this.rocksLog = rocksLog;
-        this.listeners = listeners;
-        this.deletions = deletions;
         this.db = opened.db();
         this.handles = opened.handles();
         this.families = handles.subList(1, handles.size()).toArray(new ColumnFamilyHandle[0]);
@@ -169,6 +166,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         this.registry =
                 new RegistryRecords(committer, heads, this::nextVersion, shards, subscriptions, reclaimer::removed);
         this.prepared = new PreparedRecords(committer, this::nextVersion);
+        this.ownerOnly = dir.keepOwnerOnly(OWNER_ONLY_PASS);
     }
 
     static EmbeddedController open(StoreUrl url) {
@@ -177,16 +175,13 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         // before RocksDB touches the directory: a store missing its CURRENT file must stay as it is
         boolean fresh = dir.isNew();
         RocksLog rocksLog = new RocksLog(dir.toString());
-        TableFileDeletions deletions = new TableFileDeletions();
-        List<AbstractEventListener> listeners = List.of(dir.ownerOnlyListener(), deletions);
         DBOptions dbOptions = new DBOptions()
                 .setCreateMissingColumnFamilies(true)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                 .setLogger(rocksLog)
                 .setParanoidChecks(true)
                 .setMaxTotalWalSize(MAX_TOTAL_WAL_SIZE)
-                .setRecycleLogFileNum(RECYCLED_LOGS)
-                .setListeners(listeners);
+                .setRecycleLogFileNum(RECYCLED_LOGS);
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions()
                 .setWriteBufferSize(WRITE_BUFFER)
                 .setCompressionType(url.compression().rocks());
@@ -198,7 +193,7 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         StoreOpener.Opened opened = null;
         try {
             opened = new StoreOpener(dir, url.recovery(), dbOptions, descriptors, rocksLog).open(fresh);
-            return new EmbeddedController(url, dir, dbOptions, familyOptions, rocksLog, listeners, deletions, opened);
+            return new EmbeddedController(url, dir, dbOptions, familyOptions, rocksLog, opened);
         } catch (RocksDBException | IOException | RuntimeException e) {
             if (opened != null) {
                 opened.close();
@@ -206,7 +201,6 @@ final class EmbeddedController implements Controller, EmbeddedStore {
             familyOptions.close();
             dbOptions.close();
             rocksLog.close();
-            listeners.forEach(AbstractEventListener::close);
             if (e instanceof RuntimeException r) {
                 throw r;
             }
@@ -569,16 +563,6 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         mark.awaitWritten(sequence, 30_000);
     }
 
-    /** Table files deleted so far; for tests, with {@link #awaitTableFilesDeleted}. */
-    long tableFilesDeleted() {
-        return deletions.count();
-    }
-
-    /** Waits (at most {@code millis}) until more than {@code seen} table files were deleted; for tests. */
-    boolean awaitTableFilesDeleted(long seen, long millis) throws InterruptedException {
-        return deletions.awaitMore(seen, millis);
-    }
-
     /** Waits until the space of removed messages has been given back, as far as it is worth it; for tests. */
     void awaitReclaimed() throws InterruptedException {
         reclaimer.awaitIdle();
@@ -616,12 +600,12 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         }
         handles.forEach(ColumnFamilyHandle::close);
         db.close();
-        // a log file RocksDB started after the last flush it reported (closing, say) has the umask's mode
+        // a log file RocksDB started since the last pass (closing, say) has the umask's mode
+        ownerOnly.close();
         dir.restrictFiles();
         familyOptions.close();
         dbOptions.close();
         rocksLog.close();
-        listeners.forEach(AbstractEventListener::close);
     }
 
     @Override

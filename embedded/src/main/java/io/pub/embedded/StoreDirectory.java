@@ -9,21 +9,22 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.rocksdb.AbstractEventListener;
-import org.rocksdb.FlushJobInfo;
-import org.rocksdb.RocksDB;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The store's directory. It is checked before RocksDB touches it, and kept private to its owner:
  * created {@code rwx------}, so nobody else can reach the files in it whatever mode they get, and
- * its files set to {@code rw-------} at open, whenever RocksDB has made new ones and at close (RocksDB creates
+ * its files set to {@code rw-------} at open, every second while open and at close (RocksDB creates
  * files following the umask, and its Java API cannot change that). Where the file system has no
  * POSIX permissions, only the checks apply.
  */
@@ -148,26 +149,50 @@ final class StoreDirectory {
     }
 
     /**
-     * Makes new files owner-only once RocksDB reports a flush: flushes write SST files, and one
-     * follows the switch to a new log file; a compaction's files are made owner-only by the next
-     * flush (or at close). A new file is open to others (as far as the directory lets them in) only
-     * until then.
+     * Makes the files RocksDB creates owner-only every {@code period}, on a thread of its own, until
+     * the returned handle is closed. A new file is open to others (as far as the directory lets them
+     * in) only until the next pass.
      *
-     * <p>Not on compactions: RocksJava builds a compaction's info object by looking its class up from
-     * RocksDB's own thread, which sees only the system class loader; where rocksdbjni is loaded by
-     * another one (an application server's), the lookup finds nothing and the JVM crashed (SIGSEGV
-     * in {@code OnCompactionCompleted}, seen in the Payara resource adapter test).
+     * <p>Not from a RocksDB event listener: RocksJava builds a callback's argument by looking its
+     * class up from RocksDB's own thread, which sees only the system class loader. Where rocksdbjni
+     * is loaded by another (an application server, a web container, a Spring Boot jar), a flush's
+     * lookup fails and the callback does nothing but print the error, and a compaction's crashed the
+     * JVM (SIGSEGV in {@code OnCompactionCompleted}, seen in the Payara resource adapter test).
      */
-    AbstractEventListener ownerOnlyListener() {
-        return new AbstractEventListener(AbstractEventListener.EnabledEventCallback.ON_FLUSH_COMPLETED) {
-            @Override
-            public void onFlushCompleted(RocksDB db, FlushJobInfo info) {
-                restrictFilesQuietly();
+    Pass keepOwnerOnly(Duration period) {
+        if (!posix) {
+            return () -> {};
+        }
+        ScheduledExecutorService pass = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pub-embedded-files " + path);
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = period.toMillis();
+        pass.scheduleWithFixedDelay(this::restrictFilesQuietly, millis, millis, TimeUnit.MILLISECONDS);
+        return () -> {
+            pass.shutdownNow();
+            boolean interrupted = false;
+            while (!pass.isTerminated()) {
+                try {
+                    pass.awaitTermination(1, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         };
     }
 
-    // on a RocksDB thread, where an exception has nowhere to go
+    /** The periodic pass of {@link #keepOwnerOnly}; closing it stops it and waits for a pass under way. */
+    interface Pass extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    // on the pass's thread, where an exception has nowhere to go
     private void restrictFilesQuietly() {
         try {
             restrictFiles();

@@ -11,7 +11,9 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,30 @@ class EmbeddedStorePermissionsTest {
         // private
         assertThat(Files.getPosixFilePermissions(dir.getParent()))
                 .isEqualTo(Files.getPosixFilePermissions(Files.createDirectory(tmp.resolve("ordinary"))));
+    }
+
+    @Test
+    void aFileMadeWhileTheStoreIsOpenBecomesOwnerOnlyAtTheNextPass() throws Exception {
+        StoreDirectory dir = StoreDirectory.prepare(tmp.resolve("store"));
+        Path made = Files.createFile(
+                dir.path().resolve("000009.log"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        try (StoreDirectory.Pass pass = dir.keepOwnerOnly(Duration.ofMillis(5))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.getPosixFilePermissions(made).equals(PosixFilePermissions.fromString("rw-------"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(made)))
+                .isEqualTo("rw-------");
+        // stopped: a file made now keeps its mode
+        Path later = Files.createFile(
+                dir.path().resolve("000010.log"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        Thread.sleep(50);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(later)))
+                .isEqualTo("rw-r--r--");
     }
 
     @Test
