@@ -563,6 +563,11 @@ final class EmbeddedController implements Controller, EmbeddedStore {
         mark.awaitWritten(sequence, 30_000);
     }
 
+    /** Waits (at most {@code millis}) until a pass making files owner-only begun after this call has ended; for tests. */
+    boolean awaitOwnerOnlyPass(long millis) throws InterruptedException {
+        return ownerOnly.awaitNextPass(millis);
+    }
+
     /** Waits until the space of removed messages has been given back, as far as it is worth it; for tests. */
     void awaitReclaimed() throws InterruptedException {
         reclaimer.awaitIdle();

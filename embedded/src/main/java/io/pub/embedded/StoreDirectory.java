@@ -160,22 +160,52 @@ final class StoreDirectory {
      * JVM (SIGSEGV in {@code OnCompactionCompleted}, seen in the Payara resource adapter test).
      */
     Pass keepOwnerOnly(Duration period) {
-        if (!posix) {
-            return () -> {};
+        return new Pass(posix ? period : null);
+    }
+
+    /** The periodic pass of {@link #keepOwnerOnly}; closing it stops it and waits for a pass under way. */
+    final class Pass implements AutoCloseable {
+        private final ScheduledExecutorService executor; // null where files have no POSIX permissions
+        private long passes; // guarded by this: passes ended
+
+        private Pass(Duration period) {
+            if (period == null) {
+                executor = null;
+                return;
+            }
+            executor = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "pub-embedded-files " + path);
+                t.setDaemon(true);
+                return t;
+            });
+            long millis = period.toMillis();
+            executor.scheduleWithFixedDelay(this::pass, millis, millis, TimeUnit.MILLISECONDS);
         }
-        ScheduledExecutorService pass = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pub-embedded-files " + path);
-            t.setDaemon(true);
-            return t;
-        });
-        long millis = period.toMillis();
-        pass.scheduleWithFixedDelay(this::restrictFilesQuietly, millis, millis, TimeUnit.MILLISECONDS);
-        return () -> {
-            pass.shutdownNow();
+
+        private void pass() {
+            restrictFilesQuietly();
+            synchronized (this) {
+                passes++;
+                notifyAll();
+            }
+        }
+
+        /** Waits (at most {@code millis}) until a pass begun after this call has ended; for tests. */
+        synchronized boolean awaitNextPass(long millis) throws InterruptedException {
+            long ended = passes + 2; // the one under way, if any, may have listed the files before the call
+            return Monitors.await(this, () -> passes >= ended, millis);
+        }
+
+        @Override
+        public void close() {
+            if (executor == null) {
+                return;
+            }
+            executor.shutdownNow();
             boolean interrupted = false;
-            while (!pass.isTerminated()) {
+            while (!executor.isTerminated()) {
                 try {
-                    pass.awaitTermination(1, TimeUnit.MINUTES);
+                    executor.awaitTermination(1, TimeUnit.MINUTES);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -183,13 +213,7 @@ final class StoreDirectory {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        };
-    }
-
-    /** The periodic pass of {@link #keepOwnerOnly}; closing it stops it and waits for a pass under way. */
-    interface Pass extends AutoCloseable {
-        @Override
-        void close();
+        }
     }
 
     // on the pass's thread, where an exception has nowhere to go

@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,12 +101,21 @@ class EmbeddedDiskSpaceTest {
             }
             EmbeddedController embedded = (EmbeddedController) store;
             embedded.awaitReclaimed();
-            // the compaction is done; RocksDB deletes the files it replaced right after, on its own thread
+            // the compaction is done; RocksDB deletes the files it replaced right after, on its own thread,
+            // so the size is measured again whenever a file leaves the directory
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            long size = size(dir);
-            while (size >= bound && System.nanoTime() < deadline) {
-                Thread.sleep(10);
+            long size;
+            try (WatchService deletions = dir.getFileSystem().newWatchService()) {
+                dir.register(deletions, StandardWatchEventKinds.ENTRY_DELETE);
                 size = size(dir);
+                while (size >= bound && System.nanoTime() < deadline) {
+                    WatchKey deleted = deletions.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    if (deleted != null) {
+                        deleted.pollEvents();
+                        deleted.reset();
+                    }
+                    size = size(dir);
+                }
             }
             System.out.printf(
                     "embedded store disk use: backlog %.1f MiB, drained and trimmed %.1f MiB, bound %d MiB%n",

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,20 +57,22 @@ class EmbeddedStorePermissionsTest {
         Path made = Files.createFile(
                 dir.path().resolve("000009.log"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        Thread passing;
         try (StoreDirectory.Pass pass = dir.keepOwnerOnly(Duration.ofMillis(5))) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.getPosixFilePermissions(made).equals(PosixFilePermissions.fromString("rw-------"))
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            assertThat(pass.awaitNextPass(30_000)).as("a pass ended").isTrue();
+            passing = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("pub-embedded-files " + dir.path()))
+                    .findFirst()
+                    .orElseThrow();
         }
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(made)))
                 .isEqualTo("rw-------");
-        // stopped: a file made now keeps its mode
+        // stopped: its thread ends, and a file made now keeps its mode
+        passing.join(30_000);
+        assertThat(passing.isAlive()).as("the pass's thread after close").isFalse();
         Path later = Files.createFile(
                 dir.path().resolve("000010.log"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
-        Thread.sleep(50);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(later)))
                 .isEqualTo("rw-r--r--");
     }

@@ -41,7 +41,7 @@ public final class IsolatedLoaderStore {
             }
             System.out.println("written");
             // RocksDB made a new log file and flushed; the store makes them owner-only while it runs
-            System.out.println(awaitOwnerOnly(Path.of(dir)));
+            System.out.println(awaitOwnerOnly((EmbeddedController) store, Path.of(dir)));
             store.trim(shard, store.head(shard));
             ((EmbeddedController) store).awaitReclaimed();
             System.out.println("reclaimed");
@@ -49,27 +49,27 @@ public final class IsolatedLoaderStore {
         System.out.println("closed");
     }
 
-    private static String awaitOwnerOnly(Path dir) throws IOException, InterruptedException {
+    /** After each pass of the store's own (at most 20 s of them), whether every file is owner-only. */
+    private static String awaitOwnerOnly(EmbeddedController store, Path dir) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            List<String> open = new ArrayList<>();
+        List<String> open;
+        do {
+            // a flush's table file may come after a pass: look again after the next one
+            store.awaitOwnerOnlyPass(TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - System.nanoTime())));
+            open = new ArrayList<>();
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : files.toList()) {
-                    String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
-                    if (Files.isRegularFile(f) && !mode.equals("rw-------")) {
-                        open.add(f.getFileName() + " " + mode);
+                    try {
+                        String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
+                        if (Files.isRegularFile(f) && !mode.equals("rw-------")) {
+                            open.add(f.getFileName() + " " + mode);
+                        }
+                    } catch (NoSuchFileException gone) {
+                        // a file RocksDB deleted while we looked
                     }
                 }
-            } catch (NoSuchFileException gone) {
-                continue; // a file RocksDB deleted while we looked
             }
-            if (open.isEmpty()) {
-                return "owner-only";
-            }
-            if (System.nanoTime() > deadline) {
-                return "not owner-only: " + open;
-            }
-            Thread.sleep(20);
-        }
+        } while (!open.isEmpty() && System.nanoTime() < deadline);
+        return open.isEmpty() ? "owner-only" : "not owner-only: " + open;
     }
 }
